@@ -1,0 +1,48 @@
+# Secure Base: `make run` to use it, `make test` to check it. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HTMX := static/vendor/htmx.min.js
+export FLASK_APP := wsgi
+
+.PHONY: setup run test lint format bench demo clean
+
+setup: $(VENV)/.installed $(HTMX) instance/.migrated
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(HTMX): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# The database is migrated on every start too; this makes `make setup` leave a ready database.
+instance/.migrated: $(VENV)/.installed $(wildcard tracker/migrations/*.py)
+	$(BIN)/flask --app wsgi tracker init-db
+	touch $@
+
+run: setup
+	SCHEDULER=$${SCHEDULER:-1} $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/pytest -n auto --dist loadgroup -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/pytest tests/benchmarks -q -p no:xdist
+
+demo: setup
+	$(BIN)/flask --app wsgi tracker demo
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache

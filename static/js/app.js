@@ -1,0 +1,48 @@
+// Secure Base: small enhancements on top of pages that already work without JavaScript.
+"use strict";
+
+(function () {
+  const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+  // Every htmx request that changes something carries the CSRF token as a header.
+  document.addEventListener("htmx:configRequest", (event) => {
+    event.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+
+  // Fill the time zone fields from the browser (registration, settings "use this device's zone").
+  function fillTimeZones(root) {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone) return;
+    root.querySelectorAll("input[data-browser-timezone]").forEach((input) => {
+      if (!input.value || input.value === "UTC") input.value = zone;
+    });
+    root.querySelectorAll("[data-browser-timezone-hint]").forEach((el) => {
+      el.textContent = zone;
+    });
+  }
+
+  // A request that failed (server error or no network) gets a visible, polite message.
+  function say(message) {
+    const box = document.getElementById("flashes");
+    if (!box) return;
+    const p = document.createElement("p");
+    p.className = "flash flash-error";
+    p.textContent = message;
+    box.replaceChildren(p);
+  }
+
+  document.addEventListener("htmx:responseError", (event) => {
+    const status = event.detail.xhr.status;
+    say(status === 400 ? "This page expired. Reload it and try again." : "Something went wrong. Please try again.");
+  });
+  document.addEventListener("htmx:sendError", () => say("No connection. Please try again when you're online."));
+
+  // Move focus to what was just swapped in, so screen readers and keyboards follow along.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const focusable = event.detail.target.querySelector("[data-autofocus]");
+    if (focusable) focusable.focus();
+    fillTimeZones(event.detail.target);
+  });
+
+  document.addEventListener("DOMContentLoaded", () => fillTimeZones(document));
+})();

@@ -1,0 +1,178 @@
+"""Shared fixtures, shaped like flaskr's: app, client, runner, an auth helper and tiny factories.
+
+Database tests run on SQLite (a file per test) and on PostgreSQL (one database per test worker,
+emptied between tests) when TEST_DATABASE_URL is set; with REQUIRE_POSTGRES=1 a missing server fails
+instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from datetime import UTC, date, datetime
+from urllib.parse import urlparse, urlunparse
+
+import psycopg2
+import pytest
+
+from tracker import create_app
+from tracker.models import Log, Person, User, database, init_database, naive_utc
+from tracker.security import hash_password
+
+PASSWORD = "correct horse battery"
+TABLES = ("api_tokens", "logs", "people", "users")
+FIXED_NOW = datetime(2026, 5, 13, 10, 30, tzinfo=UTC)  # a Wednesday
+
+
+class Clock:
+    """A settable clock the app reads instead of the wall clock."""
+
+    def __init__(self, now: datetime = FIXED_NOW):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def _admin_dsn(url: str, dbname: str) -> str:
+    parts = urlparse(url)
+    return urlunparse(parts._replace(path=f"/{dbname}"))
+
+
+@pytest.fixture(scope="session")
+def postgres_url(worker_id: str) -> str | None:
+    """A database of this worker's own on the test server, created once per run."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield None
+        return
+    name = f"secure_base_test_{worker_id}_{os.getpid()}"
+    admin = psycopg2.connect(base)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    yield _admin_dsn(base, name)
+    database.close()
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path, postgres_url) -> str:
+    """Each database test runs once per engine."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    if postgres_url is None:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (.ci/run sets it)")
+    db = init_database(postgres_url)
+    if db.table_exists("users"):
+        db.execute_sql(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    db.close()
+    return postgres_url
+
+
+@pytest.fixture
+def app(database_url, tmp_path, clock):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "MAIL_URL": f"file://{tmp_path / 'outbox'}",
+            "CLOCK": clock,
+        }
+    )
+    yield app
+    database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client) -> str:
+    """The CSRF token of the client's session, read from a page's meta tag like app.js does."""
+    html = client.get("/about").get_data(as_text=True)
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+class Auth:
+    """Register, log in and post forms as a user, with the CSRF token a browser would send."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def post(self, url: str, data: dict | None = None, htmx: bool = False, **kwargs):
+        headers = {"HX-Request": "true"} if htmx else {}
+        return self.client.post(
+            url, data={**(data or {}), "csrf_token": csrf_token(self.client)}, headers=headers, **kwargs
+        )
+
+    def register(
+        self, email: str = "ana@example.com", password: str = PASSWORD, timezone: str = "Europe/Berlin"
+    ):
+        return self.post("/register", {"email": email, "password": password, "timezone": timezone})
+
+    def login(self, email: str = "ana@example.com", password: str = PASSWORD, remember: bool = False):
+        data = {"email": email, "password": password, **({"remember": "on"} if remember else {})}
+        return self.post("/login", data)
+
+    def logout(self):
+        return self.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> Auth:
+    return Auth(client)
+
+
+def make_user(email: str = "ana@example.com", timezone: str = "Europe/Berlin", **fields) -> User:
+    """A user with the standard test password."""
+    fields.setdefault("created_at", naive_utc(FIXED_NOW))
+    return User.create(email=email, password_hash=hash_password(PASSWORD), timezone=timezone, **fields)
+
+
+def make_person(user: User, nickname: str = "Sam", role: str = "partner", **fields) -> Person:
+    return Person.create(user=user, nickname=nickname, role=role, **fields)
+
+
+def make_log(user: User, kind: str = "closeness", at: datetime = FIXED_NOW, **fields) -> Log:
+    """A log stored directly, with its local date in the user's zone."""
+    from tracker.logbook import local_date_of
+
+    fields.setdefault("local_date", local_date_of(at, user.timezone))
+    return Log.create(id=uuid.uuid4(), user=user, kind=kind, at=naive_utc(at), **fields)
+
+
+@pytest.fixture
+def user(app) -> User:
+    return make_user()
+
+
+@pytest.fixture
+def logged_in(client, auth, user) -> Auth:
+    """A client logged in as `user`."""
+    auth.login()
+    return auth
+
+
+def today_in(user: User, clock: Clock) -> date:
+    from tracker.logbook import local_date_of
+
+    return local_date_of(clock.now, user.timezone)

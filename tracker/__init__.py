@@ -1,0 +1,72 @@
+"""Secure Base: practise secure attachment, one small relationship action at a time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, request
+
+from tracker import config
+from tracker.extensions import csrf, htmx, login_manager
+from tracker.models import User, database, init_database
+
+
+def utc_now() -> datetime:
+    """The wall clock; tests replace it through the CLOCK setting."""
+    return datetime.now(UTC)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, database, extensions, blueprints."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    config.load(app, test_config)
+    app.config.setdefault("CLOCK", utc_now)
+    _init_database(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(lambda key: User.get_or_none(User.session_key == key))
+    app.before_request(_protect_from_csrf)
+    _register_blueprints(app)
+    from tracker import cli, errors, templating
+
+    cli.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    """Bind the models, migrate on start-up, and close each request's connection (opened lazily)."""
+    from tracker.migrations import migrate
+
+    db = init_database(app.config["DATABASE_URL"])
+    if app.config.get("MIGRATE_ON_START", True):
+        with db.connection_context():
+            migrate(db)
+
+    @app.teardown_request
+    def _close(exc: BaseException | None) -> None:
+        if not database.is_closed():
+            database.close()
+
+
+def _protect_from_csrf() -> None:
+    """CSRF on every state change; API calls with a bearer token carry no cookie to forge."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if request.blueprint == "api" and request.headers.get("Authorization", "").startswith("Bearer "):
+        return
+    csrf.protect()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.views import api, auth, history, log, pages, people, settings
+
+    for module in (pages, auth, log, people, history, settings, api):
+        app.register_blueprint(module.bp)

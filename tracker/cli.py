@@ -1,0 +1,107 @@
+"""`flask --app wsgi tracker ...`: init-db, token, demo."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from peewee import IntegrityError
+
+from tracker.demo import generate_history
+from tracker.forms import InvalidInput, parse_email, parse_password, valid_timezone
+from tracker.logbook import local_date_of
+from tracker.models import ApiToken, Log, Person, User, database, naive_utc
+from tracker.security import hash_password, new_api_token
+
+tracker_cli = AppGroup("tracker", help="Secure Base maintenance commands.")
+
+
+@tracker_cli.command("init-db")
+def init_db() -> None:
+    """Create or migrate the schema (safe to run again)."""
+    from tracker.migrations import current_version, migrate
+
+    applied = migrate(database)
+    click.echo(f"Database at schema version {current_version(database)}; applied {applied or 'nothing new'}.")
+
+
+@tracker_cli.command("token")
+@click.option("--email", required=True, help="The account the token acts for.")
+@click.option("--name", default="command line", show_default=True, help="A name to recognise it by.")
+def token(email: str, name: str) -> None:
+    """Print a new personal access token for the API (shown once; only its hash is kept)."""
+    user = User.by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    secret, digest = new_api_token()
+    ApiToken.create(user=user, name=name[:60], token_hash=digest, created_at=naive_utc(_now()))
+    click.echo(secret)
+
+
+def _now():
+    return current_app.config["CLOCK"]()
+
+
+@tracker_cli.command("demo")
+@click.option("--email", default="demo@example.com", show_default=True)
+@click.option("--password", default="demo-password", show_default=True)
+@click.option("--timezone", default="Europe/Berlin", show_default=True)
+def demo(email: str, password: str, timezone: str) -> None:
+    """Create an account with about a year of realistic history to explore."""
+    try:
+        email, password = parse_email(email), parse_password(password)
+    except InvalidInput as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not valid_timezone(timezone):
+        raise click.ClickException(f"Unknown time zone {timezone}.")
+    today = local_date_of(_now(), timezone)
+    history = generate_history(today, timezone)
+    try:
+        with database.atomic():
+            user = User.create(
+                email=email,
+                password_hash=hash_password(password),
+                timezone=timezone,
+                created_at=naive_utc(min(log.at for log in history.logs)),
+            )
+            people = {
+                p.nickname: Person.create(
+                    user=user, nickname=p.nickname, role=p.role, created_at=user.created_at
+                )
+                for p in history.people
+            }
+            rows = [_log_row(user, people, log, timezone) for log in history.logs]
+            for start in range(0, len(rows), 500):
+                Log.insert_many(rows[start : start + 500]).execute()
+    except IntegrityError as exc:
+        raise click.ClickException(f"{email} already has an account.") from exc
+    click.echo(
+        f"Demo account {email} with {len(rows)} logs and {len(people)} people. Log in with {password!r}."
+    )
+
+
+def _log_row(user: User, people: dict, log, timezone: str) -> dict:
+    """One generated log as a row to insert."""
+    at = naive_utc(log.at)
+    return {
+        "id": uuid4(),
+        "user": user.id,
+        "kind": log.kind,
+        "step": log.step,
+        "person": people[log.person].id if log.person else None,
+        "at": at,
+        "local_date": local_date_of(log.at, timezone),
+        "before": log.before,
+        "after": log.after,
+        "response": log.response,
+        "note": log.note,
+        "created_at": at,
+        "updated_at": at,
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Attach the command group."""
+    app.cli.add_command(tracker_cli)

@@ -1,0 +1,126 @@
+"""Writing the action log: create (idempotent by id), update and delete, always for one user.
+
+Views and the API call these so both follow the same rules: a log's local date is the user's
+calendar day at the moment it happened, and a person is always one of the user's own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from peewee import IntegrityError, fn
+
+from tracker.forms import InvalidInput, LogInput
+from tracker.models import Log, Person, User, database, naive_utc
+
+FIELDS = ("kind", "step", "before", "after", "response", "note")
+
+
+class Conflict(Exception):
+    """The client id is already used by a log with other content."""
+
+
+def local_date_of(at: datetime, timezone: str):
+    """The user's calendar date of an aware instant."""
+    return at.astimezone(ZoneInfo(timezone)).date()
+
+
+def person_by_nickname(user: User, nickname: str, role: str | None = None) -> Person:
+    """The user's person with this nickname (any case), created (as a friend by default) when new."""
+    query = Person.select().where(Person.user == user, fn.LOWER(Person.nickname) == nickname.lower())
+    person = query.first()
+    if person is None:
+        try:
+            with database.atomic():
+                person = Person.create(user=user, nickname=nickname, role=role or "friend")
+        except IntegrityError:  # created at the same moment by another request
+            person = query.get()
+    return person
+
+
+def _resolve_person(user: User, values: LogInput) -> Person | object | None:
+    """The person a log refers to, from a nickname (API) or an id (forms); UNSET when not given."""
+    if "person" in values.given():
+        if not values.person:
+            return None
+        role = values.new_person_role if "new_person_role" in values.given() else None
+        return person_by_nickname(user, values.person, role)
+    if "person_id" in values.given():
+        if values.person_id is None:
+            return None
+        person = Person.get_or_none(Person.id == values.person_id, Person.user == user)
+        if person is None:
+            raise InvalidInput({"person_id": "Choose a person from the list."})
+        return person
+    return values
+
+
+def _apply(log: Log, user: User, values: LogInput) -> None:
+    """Copy validated values onto a log, keeping its local date in step with its instant."""
+    given = values.given()
+    for name in FIELDS:
+        if name in given:
+            setattr(log, name, given[name])
+    if "at" in given:
+        log.at = naive_utc(values.at)
+        log.local_date = local_date_of(values.at, user.timezone)
+    person = _resolve_person(user, values)
+    if person is not values:
+        log.person = person
+
+
+def _same_content(log: Log, values: LogInput) -> bool:
+    """Whether a replayed request carries what the stored log already holds."""
+    given = values.given()
+    expected = {name: given[name] for name in FIELDS if name in given}
+    if "at" in given:
+        expected["at"] = naive_utc(values.at)
+    if "person" in given:
+        stored = log.person.nickname.lower() if log.person_id else None
+        if (values.person.lower() if values.person else None) != stored:
+            return False
+    return all(getattr(log, name) == value for name, value in expected.items())
+
+
+def create_log(user: User, values: LogInput, now: datetime) -> tuple[Log, bool]:
+    """Store a new log; replaying the same id returns the stored log and False."""
+    log_id = values.id if values.id is not None and "id" in values.given() else uuid.uuid4()
+    existing = Log.get_or_none(Log.id == log_id)
+    if existing is not None:
+        return _replayed(existing, user, values), False
+    log = Log(id=log_id, user=user, created_at=naive_utc(now), updated_at=naive_utc(now))
+    if "at" not in values.given():
+        values.at = now
+    _apply(log, user, values)
+    try:
+        with database.atomic():
+            log.save(force_insert=True)
+    except IntegrityError:  # the same id arrived twice at once
+        return _replayed(Log.get_by_id(log_id), user, values), False
+    return log, True
+
+
+def _replayed(existing: Log, user: User, values: LogInput) -> Log:
+    """The stored log for a replay, or Conflict when the id belongs elsewhere or differs."""
+    if existing.user_id != user.id or not _same_content(existing, values):
+        raise Conflict
+    return existing
+
+
+def update_log(log: Log, user: User, values: LogInput, now: datetime) -> Log:
+    """Change the given fields of one of the user's logs."""
+    _apply(log, user, values)
+    log.updated_at = naive_utc(now)
+    log.save()
+    return log
+
+
+def get_log(user: User, log_id: object) -> Log | None:
+    """One of the user's logs by id; None for a malformed id or another user's log."""
+    try:
+        key = log_id if isinstance(log_id, uuid.UUID) else uuid.UUID(str(log_id))
+    except ValueError:
+        return None
+    return Log.for_user(user).where(Log.id == key).first()

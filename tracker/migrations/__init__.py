@@ -1,0 +1,73 @@
+"""Ordered schema migrations and the `schema_version` table that records which ran.
+
+Each step is a module `mNNNN_name.py` with `up(db)`. Steps freeze the schema they create (they never
+import `tracker.models`), so a later model change cannot rewrite history. `migrate` applies the
+missing steps in order, each in its own transaction, and is safe to run on every start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from peewee import Database, DateTimeField, IntegerField, Model
+
+from tracker.models import utcnow
+
+
+@dataclass(frozen=True)
+class Step:
+    version: int
+    name: str
+    up: Callable[[Database], None]
+
+
+def discover() -> list[Step]:
+    """The steps in this package, ordered by their number."""
+    steps = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("m") and info.name[1:5].isdigit():
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            steps.append(Step(int(info.name[1:5]), info.name[6:], module.up))
+    return sorted(steps, key=lambda step: step.version)
+
+
+def _version_model(db: Database) -> type[Model]:
+    class SchemaVersion(Model):
+        version = IntegerField(primary_key=True)
+        applied_at = DateTimeField(default=utcnow)
+
+        class Meta:
+            database = db
+            table_name = "schema_version"
+
+    return SchemaVersion
+
+
+def current_version(db: Database) -> int:
+    """The highest applied step, 0 for an empty database."""
+    if not db.table_exists("schema_version"):
+        return 0
+    model = _version_model(db)
+    return max((row.version for row in model.select()), default=0)
+
+
+def migrate(db: Database, steps: list[Step] | None = None, target: int | None = None) -> list[int]:
+    """Apply the missing steps (up to `target`) and return the versions applied."""
+    steps = discover() if steps is None else steps
+    model = _version_model(db)
+    with db.atomic():
+        db.create_tables([model], safe=True)
+    applied = []
+    for step in steps:
+        if target is not None and step.version > target:
+            break
+        if step.version <= current_version(db):
+            continue
+        with db.atomic():
+            step.up(db)
+            model.create(version=step.version)
+        applied.append(step.version)
+    return applied

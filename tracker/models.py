@@ -1,0 +1,178 @@
+"""Peewee models, bound to a database proxy that `init_database` points at SQLite or PostgreSQL.
+
+Instants are stored as naive UTC datetimes; each log also keeps the user's local calendar date,
+because streaks and calendars are about the user's days, not UTC days.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from urllib.parse import urlparse
+
+from flask_login import UserMixin
+from peewee import (
+    JOIN,
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    Model,
+    SmallIntegerField,
+    TextField,
+    UUIDField,
+    fn,
+)
+from playhouse.db_url import connect
+
+database = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "synchronous": "normal",
+}
+
+
+def utcnow() -> datetime:
+    """The current instant as a naive UTC datetime, the form the database stores."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def naive_utc(at: datetime) -> datetime:
+    """An aware instant in the form the database stores: naive UTC."""
+    return at.astimezone(UTC).replace(tzinfo=None)
+
+
+def open_database(url: str):
+    """A peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected)."""
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        return connect(url, pragmas=SQLITE_PRAGMAS)
+    if scheme in ("postgresql", "postgres"):
+        return connect(url.replace("postgres://", "postgresql://", 1))
+    raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme}://")
+
+
+def init_database(url: str):
+    """Point every model at the database behind `url` and return it."""
+    db = open_database(url)
+    database.initialize(db)
+    return db
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+
+
+class User(UserMixin, BaseModel):
+    id = AutoField()
+    email = CharField(max_length=254, unique=True)
+    password_hash = CharField(max_length=255)
+    timezone = CharField(max_length=64, default="UTC")
+    weekly_target = SmallIntegerField(default=4)
+    # Flask-Login's id: rotating it signs out every session of the account.
+    session_key = CharField(max_length=64, unique=True, default=lambda: uuid.uuid4().hex)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "users"
+
+    def get_id(self) -> str:
+        """The session identity: changes with the password, so old sessions stop working."""
+        return self.session_key
+
+    @classmethod
+    def by_email(cls, email: str) -> User | None:
+        """The account for an email, compared case-insensitively."""
+        return cls.get_or_none(cls.email == email.strip().lower())
+
+
+class Person(BaseModel):
+    id = AutoField()
+    user = ForeignKeyField(User, backref="people", on_delete="CASCADE")
+    nickname = CharField(max_length=40)
+    role = CharField(max_length=16, default="friend")
+    archived = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "people"
+
+    @classmethod
+    def for_user(cls, user: User, include_archived: bool = False):
+        """The user's people, alphabetically; archived ones only when asked."""
+        query = cls.select().where(cls.user == user)
+        if not include_archived:
+            query = query.where(cls.archived == False)  # noqa: E712 (peewee expression)
+        return query.order_by(fn.LOWER(cls.nickname))
+
+
+class Log(BaseModel):
+    id = UUIDField(primary_key=True, default=uuid.uuid4)
+    user = ForeignKeyField(User, backref="logs", on_delete="CASCADE")
+    kind = CharField(max_length=24)
+    step = SmallIntegerField(null=True)
+    person = ForeignKeyField(Person, null=True, backref="logs", on_delete="SET NULL")
+    at = DateTimeField()
+    local_date = DateField()
+    before = SmallIntegerField(null=True)
+    after = SmallIntegerField(null=True)
+    response = CharField(max_length=16, null=True)
+    note = TextField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "logs"
+        indexes = (
+            (("user", "local_date"), False),
+            (("user", "at"), False),
+        )
+
+    @classmethod
+    def for_user(cls, user: User):
+        """The user's logs with their person, newest first."""
+        return (
+            cls.select(cls, Person)
+            .join(Person, JOIN.LEFT_OUTER)
+            .switch(cls)
+            .where(cls.user == user)
+            .order_by(cls.at.desc(), cls.created_at.desc())
+        )
+
+    @classmethod
+    def on_day(cls, user: User, day: date):
+        """The user's logs of one local calendar day."""
+        return cls.for_user(user).where(cls.local_date == day)
+
+    @classmethod
+    def kind_counts(cls, user: User) -> dict[str, int]:
+        """How often the user logged each kind: orders the Today screen."""
+        rows = (
+            cls.select(cls.kind, fn.COUNT(cls.id).alias("n"))
+            .where(cls.user == user)
+            .group_by(cls.kind)
+            .tuples()
+        )
+        return dict(rows)
+
+
+class ApiToken(BaseModel):
+    id = AutoField()
+    user = ForeignKeyField(User, backref="api_tokens", on_delete="CASCADE")
+    name = CharField(max_length=60)
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "api_tokens"
+
+
+MODELS = (User, Person, Log, ApiToken)

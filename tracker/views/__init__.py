@@ -1,0 +1,1 @@
+"""One blueprint per area; helpers shared by the views live in `common`."""

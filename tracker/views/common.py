@@ -1,0 +1,47 @@
+"""Small helpers the views share: the injected clock, htmx-aware rendering, safe redirects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlparse
+
+from flask import current_app, make_response, render_template, request
+from flask.typing import ResponseReturnValue
+
+from tracker.extensions import htmx
+
+
+def now() -> datetime:
+    """The current instant (aware, UTC) from the app's clock, so tests can fix it."""
+    return current_app.config["CLOCK"]()
+
+
+def wants_partial() -> bool:
+    """htmx asked for a fragment (a boosted request still wants the whole page)."""
+    return bool(htmx) and not htmx.boosted
+
+
+def render(page: str, partial: str | None = None, status: int = 200, **context) -> ResponseReturnValue:
+    """The partial for htmx requests, else the full page; responses vary on HX-Request."""
+    if partial and wants_partial():
+        # Flashed messages ride along out of band, so a swapped fragment can still say what happened.
+        body = render_template(partial, **context) + render_template("partials/_flashes.html", oob=True)
+    else:
+        body = render_template(page, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def invalid_status() -> int:
+    """Status for a form that failed validation: htmx swaps only 2xx, plain forms get 422."""
+    return 200 if wants_partial() else 422
+
+
+def safe_next(default: str) -> str:
+    """The `next` target when it stays on this site, else the default."""
+    target = request.values.get("next", "")
+    parts = urlparse(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
+        return target
+    return default

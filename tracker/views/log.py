@@ -1,0 +1,143 @@
+"""The Today screen and writing logs: one tap to log, details in place, edit, undo and delete."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from tracker.forms import InvalidInput, parse_log, parse_person
+from tracker.kinds import get_kind, ordered_by_use
+from tracker.logbook import create_log, get_log, local_date_of, update_log
+from tracker.models import Log, Person
+from tracker.views.common import invalid_status, now, render, safe_next, wants_partial
+
+bp = Blueprint("log", __name__)
+
+
+def _today_context(**extra) -> dict:
+    """What the Today page shows: kinds in order of use, today's logs, the user's people."""
+    today = local_date_of(now(), current_user.timezone)
+    return {
+        "kinds": ordered_by_use(Log.kind_counts(current_user)),
+        "logs": list(Log.on_day(current_user, today)),
+        "people": list(Person.for_user(current_user)),
+        "today": today,
+        **extra,
+    }
+
+
+@bp.get("/")
+def today():
+    """The start screen: a tap target per kind, then today's logs."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    logged = get_log(current_user, request.args.get("logged", ""))
+    return render_template("pages/today.html", **_today_context(logged=logged, errors={}))
+
+
+@bp.get("/today/logs")
+@login_required
+def today_logs():
+    """Today's logs alone, refreshed after a log changes."""
+    return render("pages/today.html", "partials/_today_logs.html", **_today_context(errors={}))
+
+
+@bp.post("/logs")
+@login_required
+def create():
+    """Log an action now (one tap), optionally with details."""
+    try:
+        values = _log_values(partial=False)
+        log, _ = create_log(current_user, values, now())
+    except InvalidInput as exc:
+        if wants_partial():
+            return render_template("partials/_error.html", errors=exc.errors), 200
+        for message in exc.errors.values():
+            flash(message, "error")
+        return redirect(url_for("log.today"), 303)
+    if wants_partial():
+        response = render("pages/today.html", "partials/_logged.html", logged=log, **_form_context())
+        response.headers["HX-Trigger"] = "log-changed"
+        return response
+    return redirect(url_for("log.today", logged=log.id), 303)
+
+
+def _form_context() -> dict:
+    return {"people": list(Person.for_user(current_user)), "errors": {}}
+
+
+def _log_values(partial: bool):
+    """Validated log values from the form, creating a new person when one was named."""
+    form = request.form.to_dict()
+    values = parse_log(form, tz=current_user.timezone, now=now(), partial=partial)
+    if values.given().get("person_id") == "new":
+        person_fields = parse_person(
+            {"nickname": form.get("new_person", ""), "role": form.get("new_person_role") or "friend"}
+        )
+        values.person_id = None
+        values.person = person_fields["nickname"]
+        values.new_person_role = person_fields["role"]
+    return values
+
+
+def _own_log(log_id: str) -> Log:
+    """One of the current user's logs, or 404."""
+    log = get_log(current_user, log_id)
+    if log is None:
+        abort(404)
+    return log
+
+
+@bp.get("/logs/<log_id>/edit")
+@login_required
+def edit(log_id: str):
+    """The edit form of one log (in place with htmx)."""
+    log = _own_log(log_id)
+    return render(
+        "pages/log_edit.html",
+        "partials/_log_form.html",
+        log=log,
+        next=safe_next(url_for("log.today")),
+        **_form_context(),
+    )
+
+
+@bp.post("/logs/<log_id>")
+@login_required
+def update(log_id: str):
+    """Save the details or changes of one log."""
+    log = _own_log(log_id)
+    target = safe_next(url_for("log.today"))
+    try:
+        update_log(log, current_user, _log_values(partial=True), now())
+    except InvalidInput as exc:
+        context = {**_form_context(), "errors": exc.errors}
+        return render(
+            "pages/log_edit.html",
+            "partials/_log_form.html",
+            invalid_status(),
+            log=log,
+            next=target,
+            **context,
+        )
+    if wants_partial():
+        response = render("pages/today.html", "partials/_log_saved.html", log=_own_log(log_id), next=target)
+        response.headers["HX-Trigger"] = "log-changed"
+        return response
+    flash(f"Saved: {get_kind(log.kind).label}.", "success")
+    return redirect(target, 303)
+
+
+@bp.post("/logs/<log_id>/delete")
+@login_required
+def delete(log_id: str):
+    """Delete (or undo) one log."""
+    log = _own_log(log_id)
+    label = get_kind(log.kind).label
+    log.delete_instance()
+    if wants_partial():
+        response = render("pages/today.html", "partials/_undone.html", label=label)
+        response.headers["HX-Trigger"] = "log-changed"
+        return response
+    flash(f"Removed: {label}.", "info")
+    return redirect(safe_next(url_for("log.today")), 303)

@@ -1,0 +1,89 @@
+"""Settings: time zone, weekly target, password, and personal access tokens for the API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required, login_user
+
+from tracker.forms import InvalidInput, parse_password, parse_settings
+from tracker.models import ApiToken, User, database, naive_utc
+from tracker.security import hash_password, new_api_token, verify_password
+from tracker.views.common import invalid_status, now, render
+
+bp = Blueprint("settings", __name__)
+
+
+def _page(status: int = 200, errors: dict | None = None, new_token: str | None = None):
+    """The settings page with optional messages and a just-created token to show once."""
+    tokens = ApiToken.select().where(ApiToken.user == current_user).order_by(ApiToken.created_at.desc())
+    return render(
+        "pages/settings.html",
+        None,
+        status,
+        errors=errors or {},
+        tokens=list(tokens),
+        new_token=new_token,
+    )
+
+
+@bp.get("/settings")
+@login_required
+def index():
+    """Show the settings."""
+    return _page()
+
+
+@bp.post("/settings")
+@login_required
+def update():
+    """Save the time zone and weekly target."""
+    try:
+        values = parse_settings(request.form)
+    except InvalidInput as exc:
+        return _page(invalid_status(), exc.errors)
+    User.update(**values).where(User.id == current_user.id).execute()
+    flash("Settings saved.", "success")
+    return redirect(url_for("settings.index"), 303)
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    """Change the password; other sessions are signed out."""
+    if not verify_password(current_user.password_hash, request.form.get("current_password", "")[:1024]):
+        return _page(invalid_status(), {"current_password": "That is not your current password."})
+    try:
+        password = parse_password(request.form.get("new_password"), "new_password")
+    except InvalidInput as exc:
+        return _page(invalid_status(), exc.errors)
+    user = User.get_by_id(current_user.id)
+    user.password_hash = hash_password(password)
+    user.session_key = User.session_key.default()
+    user.save()
+    login_user(user, remember=True)
+    flash("Password changed. Other devices are signed out.", "success")
+    return redirect(url_for("settings.index"), 303)
+
+
+@bp.post("/settings/tokens")
+@login_required
+def create_token():
+    """Create a personal access token and show it once."""
+    name = (request.form.get("name") or "").strip()
+    if not name or len(name) > 60:
+        return _page(invalid_status(), {"token_name": "Name the token (up to 60 characters)."})
+    token, digest = new_api_token()
+    with database.atomic():
+        ApiToken.create(user=current_user.id, name=name, token_hash=digest, created_at=naive_utc(now()))
+    return _page(new_token=token)
+
+
+@bp.post("/settings/tokens/<int:token_id>/delete")
+@login_required
+def revoke_token(token_id: int):
+    """Revoke a token: scripts using it stop working at once."""
+    deleted = ApiToken.delete().where(ApiToken.id == token_id, ApiToken.user == current_user.id).execute()
+    if not deleted:
+        abort(404)
+    flash("Token revoked.", "info")
+    return redirect(url_for("settings.index"), 303)
