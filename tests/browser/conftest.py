@@ -1,0 +1,147 @@
+"""Browser tests: Playwright driving Debian's Chromium against the app served in a subprocess.
+
+The app runs in its own process (so its database binding is its own), once per database engine.
+Without Chromium the tests skip with a reason, unless REQUIRE_BROWSER=1 (CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(items):
+    """All browser tests share one worker (one browser per run) and skip without Chromium."""
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            if not os.path.exists(CHROMIUM):
+                if os.environ.get("REQUIRE_BROWSER") == "1":
+                    item.add_marker(
+                        pytest.mark.xfail(reason=f"no Chromium at {CHROMIUM}", strict=True, run=False)
+                    )
+                else:
+                    item.add_marker(
+                        pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}; apt-get install chromium")
+                    )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A phone: 390×844 at 3× with touch."""
+    return {
+        **browser_context_args,
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _postgres_database(name: str) -> str | None:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return None
+    admin = psycopg2.connect(base)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return base.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def live_server(request, tmp_path_factory):
+    """The app served on a free loopback port; yields its base URL."""
+    tmp = tmp_path_factory.mktemp(f"live-{request.param}")
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp / 'live.db'}"
+    else:
+        url = _postgres_database(f"secure_base_browser_{os.getpid()}")
+        if url is None:
+            if os.environ.get("REQUIRE_POSTGRES") == "1":
+                pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+            pytest.skip("PostgreSQL browser run needs TEST_DATABASE_URL")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "browser-test",
+        "SCHEDULER": "0",
+        "MAIL_URL": f"file://{tmp / 'outbox'}",
+    }
+    log = tmp / "server.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port), "--no-reload"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    _wait_until_up(base, server, log)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def _wait_until_up(base: str, server: subprocess.Popen, log: Path) -> None:
+    for _ in range(100):
+        if server.poll() is not None:
+            raise RuntimeError(f"app exited: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:  # noqa: S310 (loopback)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("app did not start in 10 s")
+
+
+@pytest.fixture
+def shoot(page):
+    """Save a screenshot of the current page as a test artifact."""
+
+    def save(name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save

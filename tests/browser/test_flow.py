@@ -1,0 +1,79 @@
+"""A new user on a phone: register, log with one tap, add details with a new person, undo, log
+again, and find it in History; then the same without JavaScript."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from playwright.sync_api import Page, expect
+
+_emails = (f"walk{n}@example.com" for n in itertools.count())
+
+
+def register(page: Page, base: str) -> str:
+    email = next(_emails)
+    page.goto(f"{base}/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+    return email
+
+
+def test_register_log_details_undo_and_history(page: Page, live_server, shoot):
+    register(page, live_server)
+    shoot("today")
+    page.get_by_role("button", name="Ask for closeness").first.click()
+    confirmation = page.locator("#confirmation")
+    expect(confirmation).to_contain_text("Logged: Ask for closeness")
+    expect(page.locator("#today-logs")).to_contain_text("Ask for closeness")
+
+    confirmation.get_by_text("Add details").click()
+    confirmation.get_by_label("With").select_option("new")
+    confirmation.get_by_label("New person's nickname").fill("Sam")
+    confirmation.get_by_label("Their role").select_option("partner")
+    confirmation.get_by_label("Settled before (0–10)").select_option("3")
+    confirmation.get_by_label("Settled after (0–10)").select_option("7")
+    confirmation.get_by_label("Welcomed").check()
+    confirmation.get_by_label("Private note").fill("Asked for a walk after dinner.")
+    shoot("today-details")
+    confirmation.get_by_role("button", name="Save details").click()
+    expect(confirmation).to_contain_text("Saved: Ask for closeness with Sam")
+    expect(page.locator("#today-logs")).to_contain_text("with Sam")
+    expect(page.locator("#today-logs")).to_contain_text("felt 3 → 7")
+
+    page.get_by_role("button", name="Ask for space").first.click()
+    expect(confirmation).to_contain_text("Logged: Ask for space")
+    confirmation.get_by_role("button", name="undo").click()
+    expect(confirmation).to_contain_text("Removed: Ask for space")
+    expect(page.locator("#today-logs")).not_to_contain_text("Ask for space")
+
+    page.get_by_role("button", name="Ask for closeness").first.click()
+    expect(confirmation).to_contain_text("Logged: Ask for closeness")
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    rows = page.locator("#history .log-row")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Ask for closeness")
+    page.get_by_label("Person").select_option(label="Sam")
+    expect(rows).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"/history\?kind=&person=\d+$"))
+    shoot("history")
+
+
+def test_everything_works_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    register(page, live_server)
+    page.get_by_role("button", name="Confide").first.click()
+    expect(page.locator("#confirmation")).to_contain_text("Logged: Confide")
+    page.locator("#confirmation").get_by_text("Add details").click()
+    page.locator("#confirmation").get_by_label("Private note").fill("Told Maya about the interview.")
+    page.locator("#confirmation").get_by_role("button", name="Save details").click()
+    expect(page.locator(".flash-success")).to_contain_text("Saved: Confide")
+    expect(page.locator("#today-logs")).to_contain_text("Told Maya about the interview.")
+    page.locator("#today-logs").get_by_role("button", name="Delete Confide").click()
+    expect(page.locator(".flash-info")).to_contain_text("Removed: Confide")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()

@@ -1,0 +1,161 @@
+"""The Secure Pattern score (DOMAIN.md): Consistency, Balance, Safety and how they combine."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from tracker.insights import (
+    LogFact,
+    M,
+    Profile,
+    balance,
+    balance_of,
+    build_history,
+    consistency_series,
+    day_statuses,
+    mean_safety,
+    safety,
+    score,
+    score_series,
+)
+
+MON = date(2025, 3, 3)
+
+
+def day(offset: int) -> date:
+    """The date `offset` days after MON."""
+    return MON + timedelta(days=offset)
+
+
+def test_m_is_a_13_day_half_life():
+    c_after_13_missed_days = M**13
+    assert c_after_13_missed_days == pytest.approx(0.5)
+
+
+def test_about_30_active_days_in_a_row_bring_c_to_0_8():
+    logs = [LogFact(day(n), "recall") for n in range(30)]
+    series = consistency_series(day_statuses(logs, Profile(MON), today=day(29)))
+    assert series[day(29)] == pytest.approx(0.8, abs=0.01)
+    assert series[day(0)] == pytest.approx(1 - M)
+
+
+def test_13_missed_days_halve_c_and_rest_leaves_it_be():
+    statuses = {day(0): "active"} | {day(n): "missed" for n in range(1, 14)} | {day(14): "rest"}
+    series = consistency_series(statuses | {day(15): "pending"})
+    assert series[day(13)] == pytest.approx(series[day(0)] / 2)
+    assert series[day(15)] == series[day(14)] == series[day(13)]
+
+
+def test_c_starts_at_zero_on_the_first_day():
+    assert consistency_series({day(0): "rest", day(1): "pending"}) == {day(0): 0.0, day(1): 0.0}
+
+
+@pytest.mark.parametrize(
+    ("reach", "room", "expected"),
+    [
+        (0, 0, None),  # no grouped logs: unknown
+        (5, 0, 0.0),
+        (0, 5, 0.0),
+        (1, 1, 1.0),
+        (1, 3, 1.0),  # the smaller side is a quarter: full marks
+        (3, 1, 1.0),
+        (1, 4, 0.8),
+        (1, 9, 0.4),
+        (2, 8, 0.8),
+    ],
+)
+def test_balance_formula(reach, room, expected):
+    assert balance_of(reach, room) == (None if expected is None else pytest.approx(expected))
+
+
+def test_balance_counts_reach_and_room_logs_of_the_last_28_days_only():
+    logs = [
+        LogFact(day(0), "space"),  # room, 28 days before day(28): outside the window
+        LogFact(day(1), "trust_space"),  # room, inside
+        LogFact(day(10), "closeness"),
+        LogFact(day(11), "support"),
+        LogFact(day(12), "confide"),
+        LogFact(day(13), "receive"),  # 4 reach
+        LogFact(day(14), "respond"),  # neutral kinds do not count
+        LogFact(day(15), "no_longer_a_kind"),
+    ]
+    assert balance(logs, day(28)) == pytest.approx(4 * 1 / 5)
+    assert balance(logs, day(27)) == 1.0  # 2 room of 6: capped at 1
+    assert balance(logs[6:], day(28)) is None
+
+
+@pytest.mark.parametrize(
+    ("response", "after", "expected"),
+    [
+        ("welcomed", 6, 0.8),  # 0.5·1 + 0.5·0.6
+        ("neutral", 10, 0.75),
+        ("dismissed", 0, 0.0),
+        ("dismissed", 8, 0.4),
+        ("welcomed", None, 1.0),  # only the response
+        ("neutral", None, 0.5),
+        ("dismissed", None, 0.0),
+        (None, 7, 0.7),  # only the after value
+        (None, 0, 0.0),
+        (None, None, None),  # neither: skipped, so S is unknown
+    ],
+)
+def test_safety_formula_for_one_log(response, after, expected):
+    logs = [LogFact(day(0), "support", response=response, after=after)]
+    assert safety(logs, day(0)) == (None if expected is None else pytest.approx(expected))
+
+
+def test_safety_is_the_mean_over_rated_logs_of_the_last_28_days():
+    logs = [
+        LogFact(day(0), "support", response="dismissed"),  # outside the window of day(28)
+        LogFact(day(1), "support", response="welcomed"),  # 1.0
+        LogFact(day(2), "confide", after=4),  # 0.4
+        LogFact(day(3), "recall"),  # neither: skipped
+        LogFact(day(4), "closeness", response="neutral", after=9),  # 0.7
+    ]
+    assert safety(logs, day(28)) == pytest.approx((1.0 + 0.4 + 0.7) / 3)
+    assert mean_safety(logs[3:4]) is None
+
+
+@pytest.mark.parametrize(
+    ("c", "b", "s", "expected"),
+    [
+        (0.8, 0.4, 0.6, 65),  # 100 × (0.4 + 0.1 + 0.15)
+        (0.8, None, None, 80),  # C alone takes all the weight
+        (0.8, 1.0, None, 87),  # (0.4 + 0.25) / 0.75 = 86.67
+        (0.8, None, 1.0, 87),
+        (0.0, None, None, 0),
+        (1.0, 1.0, 1.0, 100),
+        (0.0, 0.0, 0.0, 0),
+        (0.5, None, 0.5, 50),
+        (0.875, None, None, 88),  # 87.5 rounds half up
+        (0.0, 0.5, 0.5, 25),
+    ],
+)
+def test_score_shares_out_the_weights_of_unknown_parts(c, b, s, expected):
+    assert score(c, b, s) == expected
+
+
+def test_score_series_matches_the_direct_formulas_day_by_day():
+    kinds = ["closeness", "space", "respond", "support", "trust_space", "confide"]
+    responses = ["welcomed", "neutral", None, "dismissed"]
+    logs = [
+        LogFact(day(n), kinds[n % 6], response=responses[n % 4], after=(n * 3) % 11 if n % 5 else None)
+        for n in range(0, 90, 2)
+    ] + [LogFact(day(n), "space", response="welcomed") for n in range(40, 50)]
+    statuses = day_statuses(logs, Profile(MON, weekly_target=5), today=day(100))
+    series = score_series(logs, statuses)
+    consistency = consistency_series(statuses)
+    assert list(series) == list(statuses)
+    for when, point in series.items():
+        assert point.consistency == consistency[when]
+        assert point.balance == balance(logs, when)
+        assert point.safety == safety(logs, when)
+        assert point.score == score(point.consistency, point.balance, point.safety)
+
+
+def test_history_scores_start_on_the_first_day():
+    history = build_history([LogFact(day(3), "space")], Profile(day(3)), today=day(5))
+    assert list(history.scores) == [day(3), day(4), day(5)]
+    first = history.scores[day(3)]
+    assert (first.balance, first.safety) == (0.0, None)
+    assert first.score == score(1 - M, 0.0, None)
