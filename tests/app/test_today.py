@@ -140,3 +140,20 @@ def test_next_never_leaves_the_site(client, logged_in, user):
     log = make_log(user)
     response = logged_in.post(f"/logs/{log.id}?next=//evil.example/x", {"after": "5"})
     assert response.headers["Location"] == "/"
+
+
+def test_a_failed_save_keeps_what_was_typed(client, logged_in, user):
+    log = make_log(user)
+    response = logged_in.post(
+        f"/logs/{log.id}",
+        {"kind": "repair", "person_id": "new", "new_person": "", "after": "6", "note": "kept text"},
+        htmx=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "Give them a nickname." in html
+    assert '<option value="new" selected>' in html
+    assert '<option value="6" selected>' in html and "kept text" in html
+    assert '<option value="repair" selected>' in html
+    stored = Log.get_by_id(log.id)
+    assert (stored.kind, stored.after, stored.note) == ("closeness", None, None)
+    assert Person.select().count() == 0

@@ -111,7 +111,7 @@ def update(log_id: str):
     try:
         update_log(log, current_user, _log_values(partial=True), now())
     except InvalidInput as exc:
-        context = {**_form_context(), "errors": exc.errors}
+        context = {**_form_context(), "errors": exc.errors, "form": request.form}
         return render(
             "pages/log_edit.html",
             "partials/_log_form.html",
