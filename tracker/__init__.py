@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask, request
+from flask_login import current_user
 
 from tracker import config
 from tracker.extensions import csrf, htmx, login_manager
@@ -38,6 +39,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    from tracker import scheduler
+
+    scheduler.init_app(app)
     return app
 
 
@@ -57,16 +61,39 @@ def _init_database(app: Flask) -> None:
 
 
 def _protect_from_csrf() -> None:
-    """CSRF on every state change; API calls with a bearer token carry no cookie to forge."""
+    """CSRF on every state change made with the session cookie.
+
+    API calls that authenticate by header, or carry no session at all (the API answers 401), have
+    nothing a forged cross-site request could borrow.
+    """
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    if request.blueprint == "api" and request.headers.get("Authorization", "").startswith("Bearer "):
+    if request.path.startswith("/api/") and (
+        request.headers.get("Authorization") or not current_user.is_authenticated
+    ):
+        return
+    # RFC 8058 one-click unsubscribe: mail apps POST without a session; the signed token is the proof.
+    if request.endpoint == "email_links.unsubscribe":
         return
     csrf.protect()
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.views import api, auth, history, log, pages, people, settings
+    from tracker.views import (
+        api,
+        auth,
+        email_links,
+        history,
+        insights,
+        log,
+        pages,
+        pauses,
+        people,
+        pwa,
+        reminders,
+        settings,
+    )
 
-    for module in (pages, auth, log, people, history, settings, api):
+    blueprints = (pages, auth, log, people, history, settings, pauses, insights, pwa, reminders, email_links)
+    for module in (*blueprints, api):
         app.register_blueprint(module.bp)

@@ -1,4 +1,4 @@
-"""`flask --app wsgi tracker ...`: init-db, token, demo."""
+"""`flask --app wsgi tracker ...`: init-db, token, demo, dispatch, scheduler."""
 
 from __future__ import annotations
 
@@ -32,7 +32,10 @@ def init_db() -> None:
 @click.option("--name", default="command line", show_default=True, help="A name to recognise it by.")
 def token(email: str, name: str) -> None:
     """Print a new personal access token for the API (shown once; only its hash is kept)."""
-    user = User.by_email(email)
+    try:
+        user = User.by_email(parse_email(email))
+    except InvalidInput:
+        user = None
     if user is None:
         raise click.ClickException(f"No account for {email}.")
     secret, digest = new_api_token()
@@ -56,15 +59,17 @@ def demo(email: str, password: str, timezone: str) -> None:
         raise click.ClickException(str(exc)) from exc
     if not valid_timezone(timezone):
         raise click.ClickException(f"Unknown time zone {timezone}.")
-    today = local_date_of(_now(), timezone)
-    history = generate_history(today, timezone)
+    now = _now()
+    history = generate_history(local_date_of(now, timezone), timezone)
+    # The story runs to the end of today, local time: the rest of today hasn't happened yet.
+    logs = [log for log in history.logs if log.at <= now]
     try:
         with database.atomic():
             user = User.create(
                 email=email,
                 password_hash=hash_password(password),
                 timezone=timezone,
-                created_at=naive_utc(min(log.at for log in history.logs)),
+                created_at=naive_utc(min(log.at for log in logs)),
             )
             people = {
                 p.nickname: Person.create(
@@ -72,7 +77,7 @@ def demo(email: str, password: str, timezone: str) -> None:
                 )
                 for p in history.people
             }
-            rows = [_log_row(user, people, log, timezone) for log in history.logs]
+            rows = [_log_row(user, people, log, timezone) for log in logs]
             for start in range(0, len(rows), 500):
                 Log.insert_many(rows[start : start + 500]).execute()
     except IntegrityError as exc:
@@ -104,4 +109,8 @@ def _log_row(user: User, people: dict, log, timezone: str) -> dict:
 
 def init_app(app: Flask) -> None:
     """Attach the command group."""
+    from tracker.scheduler import dispatch_command, scheduler_command
+
+    tracker_cli.add_command(dispatch_command)
+    tracker_cli.add_command(scheduler_command)
     app.cli.add_command(tracker_cli)

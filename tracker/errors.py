@@ -17,10 +17,16 @@ MESSAGES = {
 }
 
 
-def _answer(status: int, message: str):
+def _answer(status: int, message: str, headers: dict | None = None):
+    """The error as JSON under /api/, else as a page in the site's layout."""
     if request.path.startswith("/api/"):
-        return jsonify(error=message, field=None), status
-    return render_template("pages/error.html", status=status, message=message), status
+        return jsonify(error=message, field=None), status, headers or {}
+    return render_template("pages/error.html", status=status, message=message), status, headers or {}
+
+
+def _protocol_headers(exc: HTTPException) -> dict:
+    """Headers an error must keep, like Allow on 405 and Retry-After on 429 (not its content type)."""
+    return {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
 
 
 def init_app(app: Flask) -> None:
@@ -34,9 +40,12 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.code is None or exc.code < 400:
             return exc
-        return _answer(exc.code, MESSAGES.get(exc.code, exc.description or "Something went wrong."))
+        message = MESSAGES.get(exc.code, exc.description or "Something went wrong.")
+        return _answer(exc.code, message, _protocol_headers(exc))
 
     @app.errorhandler(InternalServerError)
     def server_error(exc: InternalServerError):
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        # Flask has already logged an unhandled exception; an explicit abort(500) is logged here.
+        if exc.original_exception is None:
+            app.logger.exception("Error 500 on %s %s", request.method, request.path)
         return _answer(500, "Something went wrong on our side. Nothing you did was lost.")

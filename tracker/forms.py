@@ -20,7 +20,7 @@ NOTE_MAX = 2000
 NICKNAME_MAX = 40
 PASSWORD_MIN = 10
 PASSWORD_MAX = 1024
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 CLOCK_SKEW = timedelta(minutes=5)
 UNSET = object()
@@ -60,7 +60,8 @@ def _text(data: Mapping, name: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise TypeError(name)
-    value = value.strip()
+    # NUL is never meant (and PostgreSQL cannot store it in text): drop it rather than the whole value.
+    value = value.replace("\x00", "").strip()
     return value or None
 
 
@@ -140,7 +141,7 @@ def parse_log(data: Mapping, *, tz: str, now: datetime, partial: bool = False) -
     if kind is None or kind == "":
         if not partial:
             errors.add("kind", "Choose what you did.")
-    elif kind not in KINDS_BY_KEY:
+    elif not isinstance(kind, str) or kind not in KINDS_BY_KEY:  # a JSON list or object is no key
         errors.add("kind", "Unknown kind of action.")
     else:
         result.kind = kind

@@ -29,7 +29,9 @@ def local_date_of(at: datetime, timezone: str):
 
 def person_by_nickname(user: User, nickname: str, role: str | None = None) -> Person:
     """The user's person with this nickname (any case), created (as a friend by default) when new."""
-    query = Person.select().where(Person.user == user, fn.LOWER(Person.nickname) == nickname.lower())
+    # Lower both sides in the database, as the unique index does: SQLite's LOWER() folds ASCII only, so
+    # Python's lower() would miss "Émile" here and the insert would then hit the index.
+    query = Person.select().where(Person.user == user, fn.LOWER(Person.nickname) == fn.LOWER(nickname))
     person = query.first()
     if person is None:
         try:
@@ -93,9 +95,10 @@ def create_log(user: User, values: LogInput, now: datetime) -> tuple[Log, bool]:
     log = Log(id=log_id, user=user, created_at=naive_utc(now), updated_at=naive_utc(now))
     if "at" not in values.given():
         values.at = now
-    _apply(log, user, values)
     try:
+        # A person named by this log is created in the same transaction, so a lost race keeps no one.
         with database.atomic():
+            _apply(log, user, values)
             log.save(force_insert=True)
     except IntegrityError:  # the same id arrived twice at once
         return _replayed(Log.get_by_id(log_id), user, values), False

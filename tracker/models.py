@@ -23,6 +23,7 @@ from peewee import (
     Model,
     SmallIntegerField,
     TextField,
+    TimeField,
     UUIDField,
     fn,
 )
@@ -79,6 +80,10 @@ class User(UserMixin, BaseModel):
     # Flask-Login's id: rotating it signs out every session of the account.
     session_key = CharField(max_length=64, unique=True, default=lambda: uuid.uuid4().hex)
     created_at = DateTimeField(default=utcnow)
+    # Reminders go only to a verified address; the pause and the digest are the user's own switches.
+    email_verified_at = DateTimeField(null=True)
+    reminders_paused = BooleanField(default=False)
+    digest_opt_in = BooleanField(default=False)
 
     class Meta:
         table_name = "users"
@@ -175,4 +180,88 @@ class ApiToken(BaseModel):
         table_name = "api_tokens"
 
 
-MODELS = (User, Person, Log, ApiToken)
+class Pause(BaseModel):
+    """A date range the user paused (illness, travel, grief): those days are rest, both ends included."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="pauses", on_delete="CASCADE")
+    start_date = DateField()
+    end_date = DateField()
+    reason = CharField(max_length=200, null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "pauses"
+
+    @classmethod
+    def for_user(cls, user: User):
+        """The user's pauses, the latest first."""
+        return cls.select().where(cls.user == user).order_by(cls.start_date.desc(), cls.id.desc())
+
+
+class ReminderRule(BaseModel):
+    """A reminder: weekdays and a local wall time, a kind or any (None); a digest rule is monthly."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="reminder_rules", on_delete="CASCADE")
+    purpose = CharField(max_length=8, default="nudge")  # "nudge" or "digest"
+    days = SmallIntegerField(default=0b1111111)  # weekday bitmask, Monday is bit 0
+    local_time = TimeField()
+    kind = CharField(max_length=24, null=True)
+    enabled = BooleanField(default=True)
+    # The next firing in UTC; NULL while disabled. The dispatcher's one range scan runs on this index.
+    next_due_at = DateTimeField(null=True, index=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "reminder_rules"
+
+    @classmethod
+    def for_user(cls, user: User):
+        """The user's reminders (not the digest), by time of day."""
+        return cls.select().where(cls.user == user, cls.purpose == "nudge").order_by(cls.local_time, cls.id)
+
+    @classmethod
+    def due(cls, now: datetime):
+        """Rules whose next firing has come: the one indexed range query of a dispatch pass."""
+        return cls.select(cls.id).where(cls.next_due_at <= naive_utc(now))
+
+
+class Nudge(BaseModel):
+    """One firing of a rule, claimed by inserting it: unique per (rule, due instant), so sent once."""
+
+    id = AutoField()
+    rule = ForeignKeyField(ReminderRule, backref="nudges", on_delete="CASCADE", index=False)
+    due_at = DateTimeField()
+    # sending (claimed, lease until next_attempt_at), retry, snoozed, sent, skipped, failed
+    status = CharField(max_length=8)
+    attempts = SmallIntegerField(default=0)
+    next_attempt_at = DateTimeField(null=True, index=True)  # NULL once settled
+    sent_at = DateTimeField(null=True)
+    error = CharField(max_length=200, null=True)  # why it was skipped or failed; never content
+    response = CharField(max_length=12, null=True)  # done, snoozed, not_today, unsubscribed
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "nudges"
+        indexes = ((("rule", "due_at"), True),)
+
+    @classmethod
+    def due(cls, now: datetime):
+        """Nudges waiting for another attempt, a snooze, or whose claim lapsed."""
+        return cls.select(cls.id).where(cls.next_attempt_at <= naive_utc(now))
+
+
+class UsedToken(BaseModel):
+    """A spent single-use email token: the unique id makes a second use fail in the database."""
+
+    jti = CharField(max_length=32, primary_key=True)
+    user = ForeignKeyField(User, backref="used_tokens", on_delete="CASCADE")
+    purpose = CharField(max_length=12)
+    used_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "used_tokens"
+
+
+MODELS = (User, Person, Log, ApiToken, Pause, ReminderRule, Nudge, UsedToken)

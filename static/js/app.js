@@ -35,7 +35,11 @@
     const status = event.detail.xhr.status;
     say(status === 400 ? "This page expired. Reload it and try again." : "Something went wrong. Please try again.");
   });
-  document.addEventListener("htmx:sendError", () => say("No connection. Please try again when you're online."));
+  document.addEventListener("htmx:sendError", (event) => {
+    // A tap on an action kind is kept on the phone by offline.js, which says so itself.
+    if (event.detail.elt.closest("[data-offline-kind]")) return;
+    say("No connection. Please try again when you're online.");
+  });
 
   // Move focus to what was just swapped in, so screen readers and keyboards follow along.
   document.addEventListener("htmx:afterSwap", (event) => {

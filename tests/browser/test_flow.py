@@ -57,7 +57,9 @@ def test_register_log_details_undo_and_history(page: Page, live_server, shoot):
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("Ask for closeness")
     page.get_by_label("Person").select_option(label="Sam")
-    page.get_by_role("button", name="Filter").click()  # htmx filters on change already; a click is safe either way
+    page.get_by_role(
+        "button", name="Filter"
+    ).click()  # htmx filters on change already; a click is safe either way
     expect(rows).to_have_count(1)
     expect(page).to_have_url(re.compile(r"/history\?kind=&person=\d+$"))
     shoot("history")

@@ -2,19 +2,23 @@
 
 Each step is a module `mNNNN_name.py` with `up(db)`. Steps freeze the schema they create (they never
 import `tracker.models`), so a later model change cannot rewrite history. `migrate` applies the
-missing steps in order, each in its own transaction, and is safe to run on every start-up.
+missing steps in order, each in its own transaction, and is safe to run on every start-up, from several
+processes at once.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from peewee import Database, DateTimeField, IntegerField, Model
+from peewee import Database, DateTimeField, IntegerField, Model, PostgresqlDatabase, SqliteDatabase
 
 from tracker.models import utcnow
+
+MIGRATION_LOCK = 0x5EC0_BA5E  # the PostgreSQL advisory lock key that serialises migrations
 
 
 @dataclass(frozen=True)
@@ -54,19 +58,37 @@ def current_version(db: Database) -> int:
     return max((row.version for row in model.select()), default=0)
 
 
+@contextmanager
+def _exclusive(db: Database) -> Iterator[None]:
+    """A transaction holding the migration lock: processes that start together take turns.
+
+    Several gunicorn workers run `migrate` at start-up. Without the lock two of them could both see a
+    step as missing and both apply it; the loser fails on "already exists" and its worker never boots.
+    """
+    if isinstance(db, SqliteDatabase):
+        with db.atomic(lock_type="IMMEDIATE"):  # the write lock up front; others wait (busy_timeout)
+            yield
+        return
+    with db.atomic():
+        if isinstance(db, PostgresqlDatabase):
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        yield
+
+
 def migrate(db: Database, steps: list[Step] | None = None, target: int | None = None) -> list[int]:
     """Apply the missing steps (up to `target`) and return the versions applied."""
     steps = discover() if steps is None else steps
     model = _version_model(db)
-    with db.atomic():
+    with _exclusive(db):
         db.create_tables([model], safe=True)
     applied = []
     for step in steps:
         if target is not None and step.version > target:
             break
-        if step.version <= current_version(db):
-            continue
-        with db.atomic():
+        with _exclusive(db):
+            # Read the version under the lock: another process may have applied the step meanwhile.
+            if step.version <= current_version(db):
+                continue
             step.up(db)
             model.create(version=step.version)
         applied.append(step.version)

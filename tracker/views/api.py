@@ -6,6 +6,8 @@ Errors are `{"error": message, "field": name or null}`; another user's ids answe
 
 from __future__ import annotations
 
+import re
+from contextlib import suppress
 from datetime import date
 
 from flask import Blueprint, g, jsonify, request
@@ -20,6 +22,7 @@ from tracker.views.common import now
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_RANGE_DAYS = 400
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def error(message: str, status: int, field: str | None = None):
@@ -96,9 +99,19 @@ def create():
     return jsonify(log_json(log)), 201 if created else 200
 
 
+class BadDate(ValueError):
+    """A query argument that is not a YYYY-MM-DD date; `args[0]` names it."""
+
+
 def _date_arg(name: str) -> date | None:
+    """A `YYYY-MM-DD` query argument (fromisoformat alone would also take 20260501 or 2026-W19-1)."""
     value = request.args.get(name)
-    return date.fromisoformat(value) if value else None
+    if not value:
+        return None
+    if DATE_RE.fullmatch(value):
+        with suppress(ValueError):
+            return date.fromisoformat(value)
+    raise BadDate(name)
 
 
 @bp.get("/logs")
@@ -106,8 +119,8 @@ def index():
     """Logs between two local dates (inclusive), newest first."""
     try:
         start, end = _date_arg("from"), _date_arg("to")
-    except ValueError:
-        return error("Dates must look like 2026-05-01.", 400, "from" if "from" in request.args else "to")
+    except BadDate as exc:
+        return error("Dates must look like 2026-05-01.", 400, exc.args[0])
     query = Log.for_user(g.user)
     if start:
         query = query.where(Log.local_date >= start)

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from peewee import IntegrityError
 
+from tracker.emails import send_verification
 from tracker.forms import InvalidInput, parse_email, parse_password, valid_timezone
 from tracker.models import User, database, naive_utc
 from tracker.security import hash_password, verify_password
@@ -14,6 +15,15 @@ from tracker.views.common import now, safe_next
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "That email and password don't match an account."
+
+
+def _account(email: object) -> User | None:
+    """The account for a typed email; None for no account and for input no account could have."""
+    try:
+        # Only valid addresses reach the database (PostgreSQL refuses a NUL in a query outright).
+        return User.by_email(parse_email(email))
+    except InvalidInput:
+        return None
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -34,7 +44,7 @@ def register():
                 email=email,
                 password_hash=hash_password(password),
                 timezone=timezone,
-                created_at=naive_utc(now()).replace(tzinfo=None),
+                created_at=naive_utc(now()),
             )
     except InvalidInput as exc:
         errors = exc.errors
@@ -43,6 +53,7 @@ def register():
     if errors:
         return render_template("pages/register.html", errors=errors, form=form), 422
     login_user(user, remember=True)
+    send_verification(user, now())  # reminders go only to a confirmed address
     flash("Welcome to Secure Base. Tap what you practised today.", "success")
     return redirect(url_for("log.today"), 303)
 
@@ -54,8 +65,8 @@ def login():
         return redirect(url_for("log.today"))
     if request.method == "GET":
         return render_template("pages/login.html", error=None, form={})
-    email, password = request.form.get("email", ""), request.form.get("password", "")
-    user = User.by_email(email) if isinstance(email, str) and len(email) <= 254 else None
+    user = _account(request.form.get("email"))
+    password = request.form.get("password", "")
     if not verify_password(user.password_hash if user else None, password[:1024]):
         return render_template("pages/login.html", error=LOGIN_FAILED, form=request.form), 401
     login_user(user, remember=request.form.get("remember") == "on")

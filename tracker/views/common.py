@@ -17,8 +17,10 @@ def now() -> datetime:
 
 
 def wants_partial() -> bool:
-    """htmx asked for a fragment (a boosted request still wants the whole page)."""
-    return bool(htmx) and not htmx.boosted
+    """htmx asked for a fragment (a boosted request, or restoring history after Back, wants the page)."""
+    # With historyCacheSize 0, Back after hx-push-url refetches the URL with HX-Request set and puts the
+    # answer in <body>: a fragment there would lose the whole layout.
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render(page: str, partial: str | None = None, status: int = 200, **context) -> ResponseReturnValue:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, request
 from flask_login import current_user, login_required
 
@@ -12,15 +14,25 @@ from tracker.views.common import render
 bp = Blueprint("history", __name__)
 
 
+# ASCII digits only: str.isdigit() also accepts "²", which int() then refuses.
+_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def _number(name: str) -> int | None:
+    """A query-string value as a positive int, None when it is anything else."""
+    value = request.args.get(name, "")
+    if not _NUMBER.fullmatch(value):
+        return None
+    return int(value) or None
+
+
 def _filters() -> dict:
     """The valid filters of the query string; anything else is ignored."""
     kind = request.args.get("kind", "")
-    person = request.args.get("person", "")
-    page = request.args.get("page", "1")
     return {
         "kind": kind if kind in KINDS_BY_KEY else "",
-        "person": int(person) if person.isdigit() and len(person) < 10 else None,
-        "page": min(int(page), 100_000) if page.isdigit() and 0 < len(page) < 7 and int(page) > 0 else 1,
+        "person": _number("person"),
+        "page": min(_number("page") or 1, 100_000),
     }
 
 
@@ -30,7 +42,8 @@ def index():
     """A page of past logs with filters; htmx swaps just the list."""
     filters = _filters()
     per_page = current_app.config["LOGS_PER_PAGE"]
-    query = Log.for_user(current_user)
+    # Logs can share an instant (one-tap at the same second, imports): the id keeps pages from overlapping.
+    query = Log.for_user(current_user).order_by_extend(Log.id.desc())
     if filters["kind"]:
         query = query.where(Log.kind == filters["kind"])
     if filters["person"] is not None:

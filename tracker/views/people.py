@@ -13,6 +13,8 @@ from tracker.views.common import invalid_status, render, wants_partial
 
 bp = Blueprint("people", __name__)
 DUPLICATE = {"nickname": "You already have someone with that nickname."}
+# Ids beyond the integer column's range answer 404 before reaching the database (SQLite overflows).
+PERSON_ID = "<int(min=1, max=2147483647):person_id>"
 
 
 def _page(errors: dict | None = None, form: dict | None = None, status: int = 200):
@@ -60,7 +62,7 @@ def _own_person(person_id: int) -> Person:
     return person
 
 
-@bp.post("/people/<int:person_id>")
+@bp.post(f"/people/{PERSON_ID}")
 @login_required
 def update(person_id: int):
     """Rename a person or change their role."""
@@ -77,7 +79,7 @@ def update(person_id: int):
     return _page() if wants_partial() else redirect(url_for("people.index"), 303)
 
 
-@bp.post("/people/<int:person_id>/archive")
+@bp.post(f"/people/{PERSON_ID}/archive")
 @login_required
 def archive(person_id: int):
     """Archive a person (their logs stay) or bring them back."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from tracker.forms import InvalidInput, parse_password, parse_settings
 from tracker.models import ApiToken, User, database, naive_utc
+from tracker.nudges import reschedule_user
 from tracker.security import hash_password, new_api_token, verify_password
 from tracker.views.common import invalid_status, now, render
 
@@ -42,6 +44,8 @@ def update():
     except InvalidInput as exc:
         return _page(invalid_status(), exc.errors)
     User.update(**values).where(User.id == current_user.id).execute()
+    if values["timezone"] != current_user.timezone:  # reminders fire at local times: move them along
+        reschedule_user(User.get_by_id(current_user.id), now())
     flash("Settings saved.", "success")
     return redirect(url_for("settings.index"), 303)
 
@@ -60,7 +64,9 @@ def change_password():
     user.password_hash = hash_password(password)
     user.session_key = User.session_key.default()
     user.save()
-    login_user(user, remember=True)
+    # Sign this browser in again under the new key, remembered only if it was remembered before.
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) in request.cookies
+    login_user(user, remember=remembered)
     flash("Password changed. Other devices are signed out.", "success")
     return redirect(url_for("settings.index"), 303)
 
@@ -70,7 +76,8 @@ def change_password():
 def create_token():
     """Create a personal access token and show it once."""
     name = (request.form.get("name") or "").strip()
-    if not name or len(name) > 60:
+    # Control characters have no place in a label (and PostgreSQL refuses NUL outright).
+    if not name or len(name) > 60 or any(ord(c) < 32 or ord(c) == 127 for c in name):
         return _page(invalid_status(), {"token_name": "Name the token (up to 60 characters)."})
     token, digest = new_api_token()
     with database.atomic():
@@ -78,7 +85,7 @@ def create_token():
     return _page(new_token=token)
 
 
-@bp.post("/settings/tokens/<int:token_id>/delete")
+@bp.post("/settings/tokens/<int(min=1, max=2147483647):token_id>/delete")
 @login_required
 def revoke_token(token_id: int):
     """Revoke a token: scripts using it stop working at once."""

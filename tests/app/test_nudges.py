@@ -1,0 +1,302 @@
+"""nudges.dispatch on both databases: send once, skip when done/paused/unverified/missed, retry, digest."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from tests.conftest import make_log
+from tracker import nudges, rules, tokens
+from tracker.mail import MemoryBackend
+from tracker.models import Nudge, Pause, ReminderRule, User, database, naive_utc
+from tracker.schedule import days_mask
+
+WED_1231_BERLIN = datetime(2026, 5, 13, 10, 31, tzinfo=UTC)  # conftest's FIXED_NOW is 10:30 UTC
+
+
+class FlakyBackend(MemoryBackend):
+    """Fails the first `failures` batches, like an SMTP server that is down and then comes back."""
+
+    def __init__(self, failures: int):
+        super().__init__()
+        self.failures = failures
+
+    def send_many(self, messages):
+        if self.failures > 0:
+            self.failures -= 1
+            return ["ConnectionRefusedError: [Errno 111] Connection refused"] * len(messages)
+        return super().send_many(messages)
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def outbox(ctx) -> list:
+    backend = MemoryBackend()
+    ctx.extensions["mail"] = backend
+    return backend.outbox
+
+
+def account(email: str, timezone: str = "Europe/Berlin", **fields) -> User:
+    """A user who never logs in here (no Argon2 hash to compute: it takes most of a second)."""
+    fields.setdefault("created_at", datetime(2026, 5, 1))
+    return User.create(email=email, password_hash="-", timezone=timezone, **fields)
+
+
+def verified(email: str = "ana@example.com", timezone: str = "Europe/Berlin", **fields) -> User:
+    """A user whose address is confirmed, so reminders may reach them."""
+    return account(email, timezone, email_verified_at=datetime(2026, 1, 1), **fields)
+
+
+def make_rule(
+    user: User, now: datetime, days=("wed",), at: str = "12:31", kind: str | None = "closeness", **extra
+):
+    """A reminder stored the way the page and the API store one."""
+    values = rules.parse_rule({"days": list(days), "time": at, "kind": kind, **extra})
+    return rules.create_rule(user, values, now)
+
+
+def nudge_of(rule: ReminderRule) -> Nudge:
+    return Nudge.select().where(Nudge.rule == rule.id).order_by(Nudge.id.desc()).first()
+
+
+def test_a_due_rule_is_sent_once_and_moves_to_its_next_day(outbox, clock):
+    user = verified()
+    rule = make_rule(user, clock.now)
+    assert rule.next_due_at == datetime(2026, 5, 13, 10, 31)
+    assert str(nudges.dispatch(WED_1231_BERLIN - timedelta(seconds=1))) == "due=0 sent=0 skipped=0 failed=0"
+    tally = nudges.dispatch(WED_1231_BERLIN + timedelta(seconds=5))
+    assert (tally.due, tally.sent) == (1, 1)
+    assert nudges.dispatch(WED_1231_BERLIN + timedelta(seconds=30)).due == 0
+    assert ReminderRule.get_by_id(rule.id).next_due_at == datetime(2026, 5, 20, 10, 31)
+    message = outbox[0]
+    assert message["Subject"] == "Your Secure Base check-in" and message["To"] == "ana@example.com"
+    assert message["List-Unsubscribe"].startswith("<http://127.0.0.1:5000/email/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    for part in (text, html):
+        assert "Ask for closeness" in part and "thinking of you" in part
+        assert "I did it" in part and "Snooze 1 hour" in part and "Not today" in part
+    saved = nudge_of(rule)
+    assert (saved.status, saved.attempts, saved.sent_at, saved.next_attempt_at) == (
+        "sent",
+        1,
+        naive_utc(WED_1231_BERLIN + timedelta(seconds=5)),
+        None,
+    )
+
+
+def test_no_note_person_or_address_appears_in_an_email_or_link(outbox, clock):
+    user = verified("private.person@example.com")
+    make_log(user, "closeness", at=clock.now - timedelta(days=1), note="my secret worry", step=2)
+    make_rule(user, clock.now)
+    nudges.dispatch(WED_1231_BERLIN)
+    raw = outbox[0].as_string()
+    assert "my secret worry" not in raw
+    body = outbox[0].get_body(("plain",)).get_content()
+    assert "private.person" not in body
+    assert "Next step on your ladder (3 of 3)" in body  # step 2 was done, so 3 comes next
+
+
+@pytest.mark.parametrize(
+    ("rule_kind", "logged_kind", "expected"),
+    [("closeness", "closeness", "skipped"), ("closeness", "repair", "sent"), (None, "repair", "skipped")],
+    ids=["same-kind", "other-kind", "any-kind"],
+)
+def test_skipped_when_already_logged_that_local_day(outbox, clock, rule_kind, logged_kind, expected):
+    user = verified()
+    rule = make_rule(user, clock.now, kind=rule_kind)
+    make_log(user, logged_kind, at=datetime(2026, 5, 12, 22, 30, tzinfo=UTC))  # 00:30 on Wed in Berlin
+    make_log(user, rule_kind or "confide", at=datetime(2026, 5, 12, 21, 30, tzinfo=UTC))  # Tue in Berlin
+    tally = nudges.dispatch(WED_1231_BERLIN)
+    assert nudge_of(rule).status == expected
+    assert (tally.sent, tally.skipped) == ((1, 0) if expected == "sent" else (0, 1))
+    if expected == "skipped":
+        assert nudge_of(rule).error == "done" and outbox == []
+    assert ReminderRule.get_by_id(rule.id).next_due_at == datetime(2026, 5, 20, 10, 31)
+
+
+def test_skipped_while_paused_or_unverified(outbox, clock):
+    on_hold = verified("hold@example.com", reminders_paused=True)
+    away = verified("away@example.com")
+    Pause.create(user=away, start_date=date(2026, 5, 10), end_date=date(2026, 5, 14))
+    unconfirmed = account("new@example.com")
+    held = [make_rule(person, clock.now) for person in (on_hold, away, unconfirmed)]
+    off = make_rule(verified("off@example.com"), clock.now, enabled=False)
+    assert off.next_due_at is None
+    tally = nudges.dispatch(WED_1231_BERLIN)
+    assert (tally.due, tally.skipped, tally.sent) == (3, 3, 0)
+    assert [nudge_of(rule).error for rule in held] == ["paused", "paused", "unverified"]
+    assert nudges._paused(away, date(2026, 5, 14)) and not nudges._paused(away, date(2026, 5, 15))
+    assert outbox == []
+
+
+def test_missed_by_more_than_two_hours_is_skipped_once_not_sent_late(outbox, clock):
+    rule = make_rule(verified(), clock.now, days=("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    late = WED_1231_BERLIN + timedelta(days=3, hours=1)  # the server was down for three days
+    tally = nudges.dispatch(late)
+    assert (tally.due, tally.skipped, tally.sent) == (1, 1, 0)
+    assert nudge_of(rule).error == "missed"
+    assert ReminderRule.get_by_id(rule.id).next_due_at == datetime(2026, 5, 17, 10, 31)
+    assert nudges.dispatch(late).due == 0
+    # Within two hours it still goes out.
+    assert nudges.dispatch(datetime(2026, 5, 17, 12, 30, tzinfo=UTC)).sent == 1
+
+
+def test_a_failed_send_is_retried_after_1_5_and_15_minutes_then_failed(ctx, clock):
+    backend = FlakyBackend(failures=10)
+    ctx.extensions["mail"] = backend
+    rule = make_rule(verified(), clock.now)
+    at = WED_1231_BERLIN
+    for attempt, wait in enumerate((1, 5, 15), start=1):
+        tally = nudges.dispatch(at)
+        assert (tally.due, tally.retrying) == (1, 1)
+        saved = nudge_of(rule)
+        assert (saved.status, saved.attempts) == ("retry", attempt)
+        assert saved.next_attempt_at == naive_utc(at + timedelta(minutes=wait))
+        assert "Connection refused" in saved.error
+        assert nudges.dispatch(at + timedelta(minutes=wait, seconds=-1)).due == 0
+        at += timedelta(minutes=wait)
+    tally = nudges.dispatch(at)
+    assert (tally.due, tally.failed) == (1, 1)
+    assert (nudge_of(rule).status, nudge_of(rule).attempts, nudge_of(rule).next_attempt_at) == (
+        "failed",
+        4,
+        None,
+    )
+    backend.failures = 0
+    assert nudges.dispatch(at + timedelta(hours=1)).due == 0 and backend.outbox == []
+
+
+def test_a_retry_that_succeeds_sends_once(ctx, clock):
+    backend = FlakyBackend(failures=2)
+    ctx.extensions["mail"] = backend
+    rule = make_rule(verified(), clock.now)
+    for minute in range(0, 30):
+        nudges.dispatch(WED_1231_BERLIN + timedelta(minutes=minute))
+    assert len(backend.outbox) == 1
+    assert (nudge_of(rule).status, nudge_of(rule).attempts) == ("sent", 3)
+
+
+def test_a_lapsed_claim_is_taken_up_again(outbox, clock):
+    rule = make_rule(verified(), clock.now)
+    Nudge.create(
+        rule=rule,
+        due_at=rule.next_due_at,
+        status="sending",
+        attempts=1,
+        next_attempt_at=naive_utc(WED_1231_BERLIN + nudges.LEASE),
+    )  # a dispatcher claimed it and died mid-send
+    assert nudges.dispatch(WED_1231_BERLIN).sent == 0  # the claim holds, the rule moves on
+    assert nudges.dispatch(WED_1231_BERLIN + nudges.LEASE).sent == 1
+    assert (nudge_of(rule).status, nudge_of(rule).attempts) == ("sent", 2)
+
+
+def test_a_rule_changed_after_it_fired_waits_for_tomorrow(outbox, clock):
+    user = verified()
+    rule = make_rule(user, clock.now, days=("wed", "thu"))
+    nudges.dispatch(WED_1231_BERLIN)
+    rule = ReminderRule.get_by_id(rule.id)
+    rules.update_rule(rule, user, rules.parse_rule({"time": "14:00"}, partial=True), WED_1231_BERLIN)
+    assert ReminderRule.get_by_id(rule.id).next_due_at == datetime(2026, 5, 14, 12, 0)  # Thu, not Wed again
+
+
+def test_reschedule_user_after_a_time_zone_change(outbox, clock):
+    user = verified()
+    rule = make_rule(user, clock.now, days=("thu",), at="09:00")
+    assert rule.next_due_at == datetime(2026, 5, 14, 7, 0)
+    User.update(timezone="Pacific/Kiritimati").where(User.id == user.id).execute()
+    nudges.reschedule_user(User.get_by_id(user.id), clock.now)
+    assert ReminderRule.get_by_id(rule.id).next_due_at == datetime(2026, 5, 13, 19, 0)  # Thu 09:00 at +14
+
+
+def test_pacific_far_east_and_far_west_users_get_their_local_morning(outbox, clock):
+    east = verified("east@example.com", "Pacific/Kiritimati")
+    west = verified("west@example.com", "Pacific/Pago_Pago")
+    for person in (east, west):
+        make_rule(person, clock.now, days=("thu",), at="08:00", kind=None)
+    make_log(east, "repair", at=datetime(2026, 5, 13, 11, 0, tzinfo=UTC))  # Thu 01:00 in Kiritimati
+    first = nudges.dispatch(datetime(2026, 5, 13, 18, 0, tzinfo=UTC))  # Thu 08:00 at +14
+    assert (first.due, first.skipped, first.sent) == (1, 1, 0)  # already logged that (Thursday) day
+    second = nudges.dispatch(datetime(2026, 5, 14, 19, 0, tzinfo=UTC))  # Thu 08:00 at −11
+    assert (second.due, second.sent) == (1, 1)
+    assert outbox[0]["To"] == "west@example.com"
+
+
+def test_a_pass_with_nothing_due_is_a_single_query(outbox, clock, caplog):
+    for n in range(5):
+        make_rule(verified(f"u{n}@example.com"), clock.now)
+    database.close()
+    with caplog.at_level(logging.DEBUG, logger="peewee"):
+        caplog.clear()
+        assert nudges.dispatch(WED_1231_BERLIN - timedelta(minutes=1)).due == 0
+    queries = [r for r in caplog.records if r.name == "peewee"]
+    assert len(queries) == 1, [r.getMessage() for r in queries]
+
+
+def test_the_due_query_scans_the_indexes(ctx, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's plan is stable on an empty table; PostgreSQL picks by table size")
+    query = ReminderRule.due(WED_1231_BERLIN)
+    sql, params = query.sql()
+    plan = " ".join(str(row) for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+    assert "USING COVERING INDEX reminderrule_next_due_at" in plan
+    sql, params = Nudge.due(WED_1231_BERLIN).sql()
+    plan = " ".join(str(row) for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+    assert "INDEX nudge_next_attempt_at" in plan
+
+
+def test_the_monthly_digest_arrives_on_the_first_at_nine_local(outbox, clock):
+    user = verified()
+    for day in (4, 5, 6, 12):
+        make_log(
+            user,
+            "closeness",
+            at=datetime(2026, 5, day, 9, 0, tzinfo=UTC),
+            step=1,
+            after=7,
+            response="welcomed",
+        )
+    rules.set_digest(user, True, clock.now)
+    rule = ReminderRule.get(ReminderRule.user == user, ReminderRule.purpose == "digest")
+    assert rule.next_due_at == datetime(2026, 6, 1, 7, 0)
+    assert list(ReminderRule.for_user(user)) == []  # the digest is not one of the page's reminders
+    assert nudges.dispatch(datetime(2026, 6, 1, 7, 0, 30, tzinfo=UTC)).sent == 1
+    message = outbox[0]
+    assert message["Subject"] == "Your Secure Base month: May 2026"
+    text = message.get_body(("plain",)).get_content()
+    assert "Active days: 4" in text and "/month/2026-05" in text and "Secure Pattern score:" in text
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert ReminderRule.get_by_id(rule.id).next_due_at == datetime(2026, 7, 1, 7, 0)
+    rules.set_digest(User.get_by_id(user.id), False, clock.now)
+    assert not User.get_by_id(user.id).digest_opt_in
+    assert ReminderRule.get_by_id(rule.id).next_due_at is None
+
+
+def test_snoozed_nudge_comes_back_an_hour_later_unless_done(outbox, clock):
+    user = verified()
+    rule = make_rule(user, clock.now)
+    nudges.dispatch(WED_1231_BERLIN)
+    token = tokens.Token("snooze", user.id, nudge_of(rule).id, "j1")
+    due = rules.snooze(token, WED_1231_BERLIN + timedelta(minutes=2))
+    assert due == datetime(2026, 5, 13, 11, 33, tzinfo=UTC)
+    assert nudges.dispatch(due - timedelta(seconds=1)).due == 0
+    assert nudges.dispatch(due).sent == 1
+    assert len(outbox) == 2
+    rules.snooze(tokens.Token("snooze", user.id, nudge_of(rule).id, "j2"), due)
+    make_log(user, "closeness", at=due + timedelta(minutes=5))
+    tally = nudges.dispatch(due + timedelta(hours=1))
+    assert (tally.skipped, tally.sent) == (1, 0)
+
+
+def test_job_fields_in_time_column_round_trip(ctx, clock):
+    rule = make_rule(verified(), clock.now, at="07:05")
+    assert ReminderRule.get_by_id(rule.id).local_time == time(7, 5)
+    assert ReminderRule.get_by_id(rule.id).days == days_mask(["wed"])

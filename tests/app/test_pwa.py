@@ -1,0 +1,172 @@
+"""The installable app's server side: manifest, service worker, offline page, one-kind log screens."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.conftest import make_user
+from tracker.views.pwa import account_key
+
+
+def _worker_shell(client) -> dict:
+    """The SHELL object the server injects at the top of /sw.js."""
+    first_line = client.get("/sw.js").get_data(as_text=True).splitlines()[0]
+    match = re.fullmatch(r"const SHELL = (\{.*\});", first_line)
+    assert match, first_line
+    return json.loads(match.group(1))
+
+
+def test_manifest_is_installable_json(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.get_data(as_text=True))
+    assert manifest["name"] == "Secure Base" and manifest["short_name"]
+    assert manifest["description"]
+    assert manifest["start_url"] == "/?source=pwa"
+    assert manifest["scope"] == "/"
+    assert manifest["display"] == "standalone"
+    assert manifest["theme_color"] == manifest["background_color"] == "#f6f4ef"
+
+
+def test_manifest_icons_exist_in_every_size_and_purpose(client):
+    icons = json.loads(client.get("/manifest.webmanifest").get_data(as_text=True))["icons"]
+    described = {(icon["sizes"], icon["type"], icon["purpose"]) for icon in icons}
+    assert ("192x192", "image/png", "any") in described
+    assert ("512x512", "image/png", "any") in described
+    assert ("512x512", "image/png", "maskable") in described
+    assert ("any", "image/svg+xml", "any") in described
+    for icon in icons:
+        with client.get(icon["src"]) as response:
+            assert response.status_code == 200, icon["src"]
+            assert response.mimetype == icon["type"]
+            data = response.get_data()
+        if icon["type"] == "image/png":
+            width, height = (int(n) for n in icon["sizes"].split("x"))
+            # The PNG header's IHDR chunk holds the real pixel size.
+            assert (int.from_bytes(data[16:20]), int.from_bytes(data[20:24])) == (width, height)
+
+
+def test_manifest_shortcuts_open_a_log_screen_per_kind(client, logged_in):
+    shortcuts = json.loads(client.get("/manifest.webmanifest").get_data(as_text=True))["shortcuts"]
+    assert [s["name"] for s in shortcuts] == ["Ask for closeness", "Ask for space", "Confide"]
+    for shortcut in shortcuts:
+        html = client.get(shortcut["url"]).get_data(as_text=True)
+        assert f'<h1 id="kind-heading">{shortcut["name"]}</h1>' in html
+
+
+def test_log_kind_page_logs_without_javascript(client, logged_in, user):
+    html = client.get("/log/space").get_data(as_text=True)
+    assert 'action="/logs"' in html and 'method="post"' in html
+    assert 'data-offline-kind="space"' in html
+    response = logged_in.post("/logs", {"kind": "space"})
+    assert response.status_code == 303
+    assert "logged=" in response.headers["Location"]
+
+
+def test_log_kind_unknown_is_404_and_anonymous_must_log_in(client, logged_in):
+    assert client.get("/log/not-a-kind").status_code == 404
+    logged_in.logout()
+    response = client.get("/log/closeness")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_service_worker_is_served_from_the_root_without_long_cache(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    assert "clients.claim()" in body and 'addEventListener("activate"' in body
+
+
+def test_service_worker_precaches_files_that_exist(client):
+    shell = _worker_shell(client)
+    assert re.fullmatch(r"[0-9a-f]{16}", shell["version"])
+    assert shell["offline"] == "/offline"
+    expected = {
+        "/static/css/app.css",
+        "/static/js/app.js",
+        "/static/js/offline.js",
+        "/static/vendor/htmx.min.js",
+    }
+    assert expected <= set(shell["assets"])
+    assert any(url.endswith(".png") for url in shell["assets"])
+    for url in [*shell["assets"], shell["offline"], shell["queueScript"]]:
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+
+
+def test_cache_version_follows_the_content(app, tmp_path):
+    from tracker.views.pwa import build_shell
+
+    before = build_shell(app)
+    assert build_shell(app) == before
+    app.static_folder = str(tmp_path)  # other content, other version (same URL path)
+    app.static_url_path = "/static"
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "app.css").write_text("body { color: red }")
+    after = build_shell(app)
+    assert after.version != before.version
+    assert after.assets == ("/static/css/app.css",)
+
+
+def test_offline_page_is_anonymous_even_when_logged_in(client, logged_in):
+    response = client.get("/offline")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "You're offline" in html
+    assert html.count("data-offline-kind=") == 10
+    assert 'aria-label="Main"' not in html and "Log out" not in html
+    assert '<meta name="csrf-token" content="">' in html
+    assert "data-account" not in html
+
+
+def test_offline_page_does_not_swallow_a_flashed_message(client, logged_in):
+    logged_in.logout()
+    client.get("/offline")
+    assert "You are logged out." in client.get("/login").get_data(as_text=True)
+
+
+def test_pages_link_manifest_icons_and_scripts(client, logged_in, user):
+    html = client.get("/").get_data(as_text=True)
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in html
+    assert 'rel="apple-touch-icon"' in html
+    assert '<script src="/static/js/offline.js" defer></script>' in html
+    assert html.count('name="theme-color"') == 2
+    assert html.count("data-offline-kind=") == 10
+    assert f'data-account="{account_key(user)}"' in html
+
+
+def test_session_gives_replays_a_fresh_token_and_the_account(client, auth, user):
+    assert client.get("/pwa/session").get_json() == {"account": None, "csrf_token": None}
+    auth.login()
+    response = client.get("/pwa/session")
+    body = response.get_json()
+    assert response.headers["Cache-Control"] == "no-store"
+    assert body["account"] == account_key(user)
+    replay = client.post(
+        "/api/v1/logs",
+        json={
+            "id": "6f1c2d1e-8a51-4a4b-9a55-2f0b8d3f1a10",
+            "kind": "confide",
+            "at": "2026-05-13T11:00:00+02:00",
+        },
+        headers={"X-CSRFToken": body["csrf_token"]},
+    )
+    assert replay.status_code == 201
+
+
+def test_account_keys_differ_between_accounts(app):
+    assert account_key(make_user("a@example.com")) != account_key(make_user("b@example.com"))
+
+
+def test_templates_render_outside_requests(app):
+    # The scheduler renders emails with only an app context: the account tag must not need a request.
+    from flask import render_template_string
+
+    with app.app_context():
+        assert render_template_string("{{ offline_account }}") == "None"

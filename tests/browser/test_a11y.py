@@ -1,0 +1,66 @@
+"""Accessibility: axe-core (from npm) finds no serious or critical problem on the main pages, in the
+light and the dark colour scheme, at phone size; each page is saved as a screenshot artifact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_pwa_browser import register
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+ANONYMOUS_PAGES = {"login": "/login", "register": "/register"}
+PAGES = {
+    "today": "/",
+    "history": "/history",
+    "month": "/month",
+    "reminders": "/reminders",
+    "settings": "/settings",
+    "people": "/people",
+    "about": "/about",
+    "offline": "/offline",
+    "log-kind": "/log/closeness",
+}
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the current page, one readable line each."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated rather than added as a script tag, so a strict Content-Security-Policy can't block it.
+        page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations"
+    )
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} at {[node['target'] for node in v['nodes']][:5]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def check_pages(page: Page, base: str, pages: dict[str, str], shoot) -> list[str]:
+    """Visit each page in both colour schemes; return every finding, prefixed with page and scheme."""
+    found = []
+    for name, path in pages.items():
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            page.goto(f"{base}{path}")
+            expect(page.locator("h1").first).to_be_visible()
+            found += [f"{name} ({scheme}): {line}" for line in serious_violations(page)]
+            shoot(f"page-{name}" if scheme == "light" else f"page-{name}-dark")
+    return found
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
+def test_main_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
+    found = check_pages(page, live_server, ANONYMOUS_PAGES, shoot)
+    register(page, live_server)
+    # Some content on the pages: a log with details, so lists and rows are checked too.
+    page.get_by_role("button", name="Ask for closeness").first.click()
+    expect(page.locator("#confirmation")).to_contain_text("Logged: Ask for closeness")
+    found += check_pages(page, live_server, PAGES, shoot)
+    assert found == [], "\n".join(found)

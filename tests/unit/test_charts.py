@@ -1,0 +1,97 @@
+"""Charts: values to SVG coordinates, gaps for unknown values, bars that add up."""
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.charts import HEIGHT, PAD, WIDTH, Point, bar_lengths, line_chart, path_data, slot_x, stacked
+
+
+def test_values_span_the_box_inside_the_padding():
+    chart = line_chart([0.0, 0.5, 1.0])
+    assert [(p.x, p.y) for p in chart.points] == [
+        (PAD, HEIGHT - PAD),
+        (WIDTH / 2, HEIGHT / 2),
+        (WIDTH - PAD, PAD),
+    ]
+    assert chart.path == f"M{PAD} {HEIGHT - PAD}L150 40L{WIDTH - PAD} {PAD}"
+    assert (chart.lowest, chart.highest, chart.last.value) == (0.0, 1.0, 1.0)
+
+
+def test_a_score_scale_from_0_to_100():
+    chart = line_chart([50, 100], high=100)
+    assert chart.points[0].y == HEIGHT / 2 and chart.points[1].y == PAD
+    assert chart.y_of(0) == HEIGHT - PAD
+
+
+def test_none_breaks_the_line_and_lone_points_are_dots():
+    chart = line_chart([0.0, 0.0, None, 1.0, None, None, 0.5])
+    assert chart.path.count("M") == 3
+    first, second, third = chart.path.split("M")[1:]
+    assert "L" in first
+    assert second.endswith("h0") and third.endswith("h0")
+    assert chart.last.value == 0.5
+    assert len(chart.known) == 4
+
+
+def test_leading_gaps_keep_each_value_in_its_days_slot():
+    chart = line_chart([None, None, 1.0, 1.0], width=36)
+    assert chart.points[:2] == (None, None)
+    assert chart.points[2].x == slot_x(2, 4, 36) == 22  # 6 + 2 × (36 − 12) / 3
+
+
+def test_nothing_known_draws_nothing():
+    chart = line_chart([None, None])
+    assert chart.path == "" and chart.last is None and chart.lowest is None
+    assert line_chart([]).path == ""
+
+
+def test_a_single_value_is_centred():
+    chart = line_chart([0.25])
+    assert chart.points[0].x == WIDTH / 2
+    assert chart.path.endswith("h0")
+
+
+def test_out_of_range_values_are_clamped_to_the_box():
+    chart = line_chart([-1.0, 2.0])
+    assert chart.points[0].y == HEIGHT - PAD and chart.points[1].y == PAD
+    assert chart.points[1].value == 2.0  # the caption still tells the true value
+
+
+def test_an_empty_range_is_refused():
+    with pytest.raises(ValueError):
+        line_chart([1.0], low=1.0, high=1.0)
+
+
+def test_path_data_formats_compactly():
+    assert path_data([Point(1.0, 2.5, 0), Point(3, 4, 0)]) == "M1 2.5L3 4"
+    assert path_data([None]) == ""
+
+
+def test_bars():
+    assert bar_lengths([1, 3], 100) == [25.0, 75.0]
+    assert bar_lengths([2], 100, total=8) == [25.0]
+    assert bar_lengths([0, 0], 100) == [0.0, 0.0]
+    assert stacked([1, 1, 2], 100) == [(0, 25.0), (25.0, 25.0), (50.0, 50.0)]
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(min_value=-5, max_value=5)), max_size=40))
+def test_every_point_stays_inside_the_box(values):
+    chart = line_chart(values, low=-1, high=1)
+    for point in chart.known:
+        assert PAD <= point.x <= WIDTH - PAD or len(values) == 1
+        assert PAD <= point.y <= HEIGHT - PAD
+    assert chart.path.count("M") <= len(chart.known)
+    xs = [p.x for p in chart.known]
+    assert xs == sorted(xs)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=6))
+def test_stacked_parts_fill_the_bar(counts):
+    parts = stacked(counts, 120)
+    if sum(counts):
+        assert sum(length for _, length in parts) == pytest.approx(120, abs=0.5)
+    for (x, length), (next_x, _) in itertools.pairwise(parts):
+        assert next_x == pytest.approx(x + length, abs=0.2)

@@ -1,0 +1,100 @@
+"""tokens.py: signed, expiring, single-use email tokens, spent through the database (both engines)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import make_user
+from tracker import tokens
+from tracker.models import UsedToken, database
+from tracker.tokens import TokenError
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield app
+
+
+def test_email_token_round_trips_ids_and_extras(ctx, user, clock):
+    token = tokens.make("done", user.id, 42, clock.now, k="repair", s=2, d="2026-05-13")
+    found = tokens.read(token, "done", clock.now)
+    assert (found.purpose, found.user_id, found.subject) == ("done", user.id, 42)
+    assert found.extra == {"k": "repair", "s": 2, "d": "2026-05-13"}
+    assert user.email not in token and "repair" not in token  # nothing readable at a glance
+
+
+def test_email_tokens_expired_tampered_or_misused_are_refused(ctx, user, clock):
+    token = tokens.make("snooze", user.id, 1, clock.now)
+    clock.now += tokens.LIFETIMES["snooze"] + timedelta(seconds=1)
+    with pytest.raises(TokenError) as caught:
+        tokens.read(token, "snooze", clock.now)
+    assert caught.value.reason == "expired"
+    fresh = tokens.make("snooze", user.id, 1, clock.now)
+    for bad, purpose in (
+        (fresh[:-2] + "xx", "snooze"),
+        (fresh, "done"),
+        ("nonsense", "snooze"),
+        ("a" * 700, "snooze"),
+    ):
+        with pytest.raises(TokenError) as caught:
+            tokens.read(bad, purpose, clock.now)
+        assert caught.value.reason == "invalid"
+
+
+def test_email_token_from_another_secret_key_does_not_verify(app, user, clock):
+    with app.app_context():
+        token = tokens.make("done", user.id, 1, clock.now)
+        app.config["SECRET_KEY"] = "another"
+        with pytest.raises(TokenError):
+            tokens.read(token, "done", clock.now)
+
+
+def test_email_token_is_spent_once(ctx, user, clock):
+    found = tokens.read(tokens.make("not_today", user.id, 7, clock.now), "not_today", clock.now)
+    tokens.spend(found, clock.now)
+    with pytest.raises(TokenError) as caught:
+        tokens.spend(found, clock.now)
+    assert caught.value.reason == "used"
+    assert UsedToken.select().count() == 1
+
+
+def test_email_token_survives_a_rolled_back_action(ctx, user, clock):
+    token = tokens.make("done", user.id, 1, clock.now)
+    found = tokens.read(token, "done", clock.now)
+    with pytest.raises(RuntimeError), database.atomic():
+        tokens.spend(found, clock.now)
+        raise RuntimeError("the action failed")
+    assert tokens.read(token, "done", clock.now).jti == found.jti
+
+
+def test_email_token_clicked_twice_at_once_is_spent_once(ctx, user, clock):
+    found = tokens.read(tokens.make("snooze", user.id, 1, clock.now), "snooze", clock.now)
+    results, barrier = [], threading.Barrier(4)
+
+    def click():
+        barrier.wait()
+        try:  # each thread has its own connection (peewee's are per thread)
+            with database.connection_context(), database.atomic():
+                tokens.spend(found, clock.now)
+            results.append("ok")
+        except TokenError:
+            results.append("used")
+
+    threads = [threading.Thread(target=click) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["ok", "used", "used", "used"]
+
+
+def test_email_tokens_of_a_deleted_account_stop_working(ctx, clock):
+    other = make_user("gone@example.com")
+    found = tokens.read(tokens.make("done", other.id, 1, clock.now), "done", clock.now)
+    other.delete_instance()
+    with pytest.raises(TokenError):
+        tokens.spend(found, clock.now)

@@ -1,0 +1,147 @@
+"""The emails Secure Base sends: the reminder nudge, the monthly digest and the address check.
+
+Each has a text and an HTML part rendered from `templates/emails/`. They are discreet by design
+(DOMAIN.md, "Care"): a neutral subject, no notes, no people, nothing personal in any link, only
+signed tokens. Links are absolute, built from BASE_URL, so they work from any mail app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+
+from tracker import tokens
+from tracker.kinds import KINDS, Kind, get_kind
+from tracker.mail import MailError, Outgoing, build_message, send
+from tracker.models import ReminderRule, User
+from tracker.schedule import day_names
+
+NUDGE_SUBJECT = "Your Secure Base check-in"
+DIGEST_SUBJECT = "Your Secure Base month"
+VERIFY_SUBJECT = "Confirm your email for Secure Base"
+
+
+def link(endpoint: str, **values: object) -> str:
+    """An absolute URL under BASE_URL, built with or without a request."""
+    adapter = current_app.extensions.get("email_urls")
+    if adapter is None:  # bound once per app: binding costs more than building
+        adapter = current_app.extensions.setdefault("email_urls", current_app.url_map.bind("localhost"))
+    return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What a nudge suggests: a kind and the ladder step to try next."""
+
+    kind: Kind
+    step: int
+
+    @property
+    def step_text(self) -> str:
+        """The wording of that ladder step."""
+        return self.kind.ladder[self.step - 1]
+
+
+def suggestion_for(rule_kind: str | None, day: date, top_steps: dict[str, int]) -> Suggestion:
+    """The rule's kind (or, for "any", one that rotates by day) and the step after the highest done."""
+    kind = get_kind(rule_kind) if rule_kind else None
+    kind = kind or KINDS[day.toordinal() % len(KINDS)]
+    return Suggestion(kind, min(top_steps.get(kind.key, 0) + 1, 3))
+
+
+def _message(user: User, subject: str, template: str, now: datetime, headers: dict, **context) -> Outgoing:
+    """Render both parts of an email to the user."""
+    return build_message(
+        sender=current_app.config["MAIL_FROM"],
+        to=user.email,
+        subject=subject,
+        text=_render(f"emails/{template}.txt", context),
+        html=_render(f"emails/{template}.html", context),
+        now=now,
+        headers=headers,
+    )
+
+
+def _render(name: str, context: dict) -> str:
+    """Render without request context processors: emails are built by the scheduler too."""
+    return current_app.jinja_env.get_template(name).render(**context)
+
+
+def _unsubscribe_headers(url: str) -> dict:
+    """RFC 8058 one-click unsubscribe: mail apps POST to the URL without opening a page."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def nudge_message(
+    user: User, rule: ReminderRule, nudge_id: int, day: date, suggestion: Suggestion, now: datetime
+) -> Outgoing:
+    """The reminder: the suggestion, three one-tap links and a way to stop this reminder."""
+    uid, kind, step = user.id, suggestion.kind.key, suggestion.step
+
+    def action(purpose: str, endpoint: str, **extra: object) -> str:
+        """A one-tap link for this email, usable once."""
+        return link(
+            endpoint, token=tokens.make(purpose, uid, nudge_id, now, f"{purpose}:{nudge_id}", **extra)
+        )
+
+    # Each link works once per email; the ids are derived, not drawn, which keeps 10,000 a minute cheap.
+    token = tokens.make("unsubscribe", uid, rule.id, now, f"unsubscribe:{nudge_id}")
+    unsubscribe = link("email_links.unsubscribe", token=token)
+    links = {
+        "done": action("done", "email_links.done", k=kind, s=step, d=day.isoformat()),
+        "snooze": action("snooze", "email_links.snooze"),
+        "not_today": action("not_today", "email_links.not_today"),
+        "unsubscribe": unsubscribe,
+        "reminders": link("reminders.index"),
+    }
+    context = {"suggestion": suggestion, "any_kind": rule.kind is None, "links": links}
+    context["schedule"] = _describe_schedule(rule)
+    return _message(user, NUDGE_SUBJECT, "nudge", now, _unsubscribe_headers(unsubscribe), **context)
+
+
+def _describe_schedule(rule: ReminderRule) -> str:
+    """Like "Mon, Wed, Fri at 18:30" or "every day at 08:00"."""
+    names = day_names(rule.days)
+    when = "every day" if len(names) == 7 else ", ".join(name.capitalize() for name in names)
+    return f"{when} at {rule.local_time:%H:%M}"
+
+
+def digest_message(user: User, rule: ReminderRule, month: date, summary: object, now: datetime) -> Outgoing:
+    """Last month in numbers (active days, streaks, score), linking to the month page."""
+    unsubscribe = link("email_links.unsubscribe", token=tokens.make("unsubscribe", user.id, rule.id, now))
+    context = {
+        "month": month,
+        "summary": summary,
+        "links": {
+            "month": current_app.config["BASE_URL"].rstrip("/") + f"/month/{month:%Y-%m}",
+            "unsubscribe": unsubscribe,
+            "settings": link("settings.index"),
+        },
+    }
+    subject = f"{DIGEST_SUBJECT}: {month:%B %Y}"
+    return _message(user, subject, "digest", now, _unsubscribe_headers(unsubscribe), **context)
+
+
+def address_tag(email: str) -> str:
+    """A short digest of the address a verification link was sent to, not the address itself."""
+    return hashlib.sha256(email.encode()).hexdigest()[:12]
+
+
+def verification_message(user: User, now: datetime) -> Outgoing:
+    """The link that confirms the address, so reminders never go to someone else's inbox."""
+    token = tokens.make("verify", user.id, user.id, now, m=address_tag(user.email))
+    url = link("email_links.verify", token=token)
+    return _message(user, VERIFY_SUBJECT, "verify", now, {}, links={"verify": url})
+
+
+def send_verification(user: User, now: datetime) -> bool:
+    """Email a confirmation link now; False (and logged) when the mail server can't take it."""
+    try:
+        send(verification_message(user, now))
+    except MailError as exc:
+        current_app.logger.warning("Verification email to user %s failed: %s", user.id, exc)
+        return False
+    return True

@@ -1,0 +1,157 @@
+"""What the links in our emails open: I did it, snooze, not today, unsubscribe, and address checks.
+
+No login needed: the signed, single-use token in the link says whose it is and what it may do.
+Opening a link (GET) only shows one button; the action happens on its POST, because mail scanners
+and link previews open links on their own, and a log must never appear that the person didn't make.
+The one exception is RFC 8058's one-click unsubscribe, which mail apps POST without a page or
+session (so that endpoint alone is exempt from CSRF), and the address check, which opening proves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Blueprint, render_template, request, url_for
+
+from tracker import rules, tokens
+from tracker.forms import InvalidInput, parse_log
+from tracker.kinds import get_kind
+from tracker.logbook import get_log, update_log
+from tracker.models import User, database
+from tracker.tokens import Token, TokenError
+from tracker.views.common import now
+
+bp = Blueprint("email_links", __name__)
+
+UNUSABLE = {
+    "used": ("This link was already used", "Nothing changed. Each link in an email works once.", 410),
+    "expired": ("This link has expired", "Nothing changed. Links in our emails work for a few days.", 410),
+    "invalid": ("This link doesn't work", "It may have been cut short by a mail app. Nothing changed.", 404),
+}
+DETAIL_FIELDS = ("kind", "step", "before", "after", "response", "note")
+
+
+def friendly(view: Callable) -> Callable:
+    """Answer an unusable token with a calm page that says nothing changed."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except TokenError as exc:
+            title, message, status = UNUSABLE[exc.reason]
+            return render_template("pages/email_result.html", title=title, message=message), status
+
+    return wrapper
+
+
+def _spend_and(token: str, purpose: str, action: Callable[[Token], object]) -> tuple[Token, object]:
+    """Check the token, then spend it and act in one transaction (a failed action keeps it usable)."""
+    found = tokens.read(token, purpose, now())
+    with database.atomic():
+        tokens.spend(found, now())
+        return found, action(found)
+
+
+def _confirm(purpose: str, token: str, question: str, button: str, hint: str = ""):
+    """The one-button page a GET shows."""
+    action = url_for(f"email_links.{purpose}", token=token)
+    return render_template(
+        "pages/email_confirm.html", question=question, button=button, hint=hint, action=action
+    )
+
+
+def _result(title: str, message: str, status: int = 200):
+    """The calm page that says what happened."""
+    return render_template("pages/email_result.html", title=title, message=message), status
+
+
+@bp.route("/email/done/<token>", methods=["GET", "POST"])
+@friendly
+def done(token: str):
+    """'I did it': logs the suggested action for the reminder's day, then offers details."""
+    if request.method == "GET":
+        found = tokens.read(token, "done", now())
+        kind = get_kind(found.extra["k"])
+        return _confirm(
+            "done", token, f"Log “{kind.label}”?", "Yes, I did it", kind.ladder[found.extra["s"] - 1]
+        )
+    found, log = _spend_and(token, "done", lambda t: rules.log_done(t, now()))
+    details = tokens.make("details", found.user_id, str(log.id), now())
+    return render_template("pages/email_done.html", log=log, token=details, errors={}, form={})
+
+
+@bp.post("/email/details/<token>")
+@friendly
+def details(token: str):
+    """The optional details after 'I did it': what exactly, step, how it felt and went, a note."""
+    found = tokens.read(token, "details", now())
+    user = User.get_by_id(found.user_id)
+    log = get_log(user, found.subject)
+    if log is None:
+        raise TokenError("invalid")
+    form = {name: request.form.get(name, "") for name in DETAIL_FIELDS}
+    try:
+        values = parse_log(form, tz=user.timezone, now=now(), partial=True)
+    except InvalidInput as exc:
+        page = render_template("pages/email_done.html", log=log, token=token, errors=exc.errors, form=form)
+        return page, 422
+    _spend_and(token, "details", lambda t: update_log(log, user, values, now()))
+    return _result("Saved", "Your details are saved. Thank you for taking a moment for this.")
+
+
+@bp.route("/email/snooze/<token>", methods=["GET", "POST"])
+@friendly
+def snooze(token: str):
+    """'Snooze 1 hour': the same reminder again in an hour."""
+    if request.method == "GET":
+        tokens.read(token, "snooze", now())
+        return _confirm("snooze", token, "Remind you again in an hour?", "Snooze 1 hour")
+    _, due = _spend_and(token, "snooze", lambda t: rules.snooze(t, now()))
+    if due is None:
+        return _result("This reminder is gone", "It was deleted, so there is nothing to snooze.")
+    return _result("Snoozed", "We'll check in again in about an hour.")
+
+
+@bp.route("/email/not-today/<token>", methods=["GET", "POST"])
+@friendly
+def not_today(token: str):
+    """'Not today': no more nudges from this reminder today."""
+    if request.method == "GET":
+        tokens.read(token, "not_today", now())
+        return _confirm("not_today", token, "Skip today?", "Not today", "Rest days are part of it.")
+    _spend_and(token, "not_today", rules.not_today)
+    return _result("Not today, then", "That's fine. Rest days are part of it; nothing resets.")
+
+
+@bp.route("/email/unsubscribe/<token>", methods=["GET", "POST"])
+@friendly
+def unsubscribe(token: str):
+    """Stop the reminder an email came from; mail apps POST here for one-click unsubscribe."""
+    if request.method == "GET":
+        tokens.read(token, "unsubscribe", now())
+        return _confirm(
+            "unsubscribe", token, "Stop this reminder?", "Stop it", "You can turn it on again any time."
+        )
+    _, rule = _spend_and(token, "unsubscribe", rules.unsubscribe)
+    if rule is not None and rule.purpose == "digest":
+        return _result(
+            "Monthly summary stopped", "You won't get the monthly summary. Settings can turn it on again."
+        )
+    return _result(
+        "Reminder stopped", "This reminder is paused. You can turn it on again on the Reminders page."
+    )
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    """Confirm an address: opening the link from the inbox is the proof."""
+    try:
+        _spend_and(token, "verify", lambda t: rules.verify(t, now()))
+    except TokenError as exc:
+        user = User.get_or_none(User.id == exc.token.user_id) if exc.token else None
+        if user is None or user.email_verified_at is None:
+            title, message, status = UNUSABLE[exc.reason]
+            return _result(title, message + " You can ask for a new link on the Reminders page.", status)
+    return _result("Your email is confirmed", "Reminders can reach you now.")
