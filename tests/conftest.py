@@ -183,3 +183,14 @@ def today_in(user: User, clock: Clock) -> date:
     from tracker.logbook import local_date_of
 
     return local_date_of(clock.now, user.timezone)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many tests passed on each database engine and in the browser, so CI shows both runs."""
+    passed = [report.nodeid for report in terminalreporter.stats.get("passed", [])]
+    counts = {
+        "SQLite": sum("sqlite" in nodeid for nodeid in passed),
+        "PostgreSQL": sum("postgres" in nodeid for nodeid in passed),
+        "browser (Chromium)": sum(nodeid.startswith("tests/browser") for nodeid in passed),
+    }
+    terminalreporter.write_line("passed by part: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
