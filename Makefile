@@ -30,9 +30,11 @@ run: setup
 test: setup
 	$(BIN)/pytest -n auto --dist loadgroup -q
 
+# bandit at medium severity and up; a `# nosec` needs a reason beside it.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -r tracker -ll -q
 
 format: setup
 	$(BIN)/ruff format .

@@ -91,6 +91,7 @@ def app(database_url, tmp_path, clock):
             "SECRET_KEY": "test-secret",
             "MAIL_URL": f"file://{tmp_path / 'outbox'}",
             "CLOCK": clock,
+            "RATELIMIT_ENABLED": False,  # tests/app/test_limits.py switches them on
         }
     )
     yield app

@@ -34,8 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.user_loader(lambda key: User.get_or_none(User.session_key == key))
     app.before_request(_protect_from_csrf)
     _register_blueprints(app)
-    from tracker import cli, errors, templating
+    from tracker import cli, errors, limits, security_headers, templating
 
+    limits.init_app(app)  # wraps registered views, so after the blueprints
+    security_headers.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
@@ -80,6 +82,7 @@ def _protect_from_csrf() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from tracker.views import (
+        account,
         api,
         auth,
         email_links,
@@ -90,10 +93,28 @@ def _register_blueprints(app: Flask) -> None:
         pauses,
         people,
         pwa,
+        recovery,
         reminders,
         settings,
     )
 
-    blueprints = (pages, auth, log, people, history, settings, pauses, insights, pwa, reminders, email_links)
+    blueprints = (
+        pages,
+        auth,
+        recovery,
+        log,
+        people,
+        history,
+        settings,
+        pauses,
+        insights,
+        pwa,
+        reminders,
+        email_links,
+        account,
+    )
     for module in (*blueprints, api):
         app.register_blueprint(module.bp)
+    from tracker.views import practice  # issue 8: the ladder, check-in, recall and onboarding
+
+    practice.register(app)

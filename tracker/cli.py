@@ -1,4 +1,4 @@
-"""`flask --app wsgi tracker ...`: init-db, token, demo, dispatch, scheduler."""
+"""`flask --app wsgi tracker ...`: init-db, token, demo, export, backup, dispatch, scheduler."""
 
 from __future__ import annotations
 
@@ -105,6 +105,38 @@ def _log_row(user: User, people: dict, log, timezone: str) -> dict:
         "created_at": at,
         "updated_at": at,
     }
+
+
+@tracker_cli.command("export")
+@click.option("--email", required=True, help="The account to export.")
+def export(email: str) -> None:
+    """Print the account's data as JSON (the same schema as the download)."""
+    import json
+
+    from tracker.portability import export_data
+
+    try:
+        user = User.by_email(parse_email(email))
+    except InvalidInput:
+        user = None
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    click.echo(json.dumps(export_data(user, _now()), ensure_ascii=False, indent=2))
+
+
+@tracker_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup(path: str) -> None:
+    """Copy a SQLite database to PATH while the app runs (PostgreSQL: use pg_dump)."""
+    from tracker.backup import BackupUnsupported, backup_sqlite
+
+    try:
+        size = backup_sqlite(database.obj, path)
+    except BackupUnsupported as exc:
+        raise click.ClickException(str(exc)) from exc
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(f"Backup failed: {exc}") from exc
+    click.echo(f"Backed up the database to {path} ({size:,} bytes).")
 
 
 def init_app(app: Flask) -> None:

@@ -68,5 +68,7 @@ def load(app: Flask, overrides: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     https = str(app.config["BASE_URL"]).startswith("https://")
-    app.config.setdefault("SESSION_COOKIE_SECURE", https)
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", https)
+    # Flask defaults SESSION_COOKIE_SECURE to False, so a setdefault would never turn it on: https
+    # switches both cookies to Secure (a setting can add the flag over http, never drop it over https).
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        app.config[key] = bool(app.config.get(key)) or https

@@ -1,4 +1,4 @@
-"""The emails Secure Base sends: the reminder nudge, the monthly digest and the address check.
+"""The emails Secure Base sends: the reminder nudge, the monthly digest, the address check and reset.
 
 Each has a text and an HTML part rendered from `templates/emails/`. They are discreet by design
 (DOMAIN.md, "Care"): a neutral subject, no notes, no people, nothing personal in any link, only
@@ -22,6 +22,7 @@ from tracker.schedule import day_names
 NUDGE_SUBJECT = "Your Secure Base check-in"
 DIGEST_SUBJECT = "Your Secure Base month"
 VERIFY_SUBJECT = "Confirm your email for Secure Base"
+RESET_SUBJECT = "Reset your Secure Base password"
 
 
 def link(endpoint: str, **values: object) -> str:
@@ -143,5 +144,27 @@ def send_verification(user: User, now: datetime) -> bool:
         send(verification_message(user, now))
     except MailError as exc:
         current_app.logger.warning("Verification email to user %s failed: %s", user.id, exc)
+        return False
+    return True
+
+
+def password_tag(password_hash: str) -> str:
+    """A short digest of the current password hash: a reset link dies once the password changes."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:12]
+
+
+def reset_message(user: User, now: datetime) -> Outgoing:
+    """The link that sets a new password: works once, for an hour, and only for the current password."""
+    token = tokens.make("reset", user.id, user.id, now, h=password_tag(user.password_hash))
+    url = link("recovery.reset", token=token)
+    return _message(user, RESET_SUBJECT, "reset", now, {}, links={"reset": url})
+
+
+def send_reset(user: User, now: datetime) -> bool:
+    """Email a reset link now; False (and logged) when the mail server can't take it."""
+    try:
+        send(reset_message(user, now))
+    except MailError as exc:
+        current_app.logger.warning("Reset email to user %s failed: %s", user.id, exc)
         return False
     return True

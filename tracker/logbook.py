@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from peewee import IntegrityError, fn
 
 from tracker.forms import InvalidInput, LogInput
-from tracker.models import Log, Person, User, database, naive_utc
+from tracker.models import LadderStep, Log, Person, User, database, naive_utc
 
 FIELDS = ("kind", "step", "before", "after", "response", "note")
 
@@ -93,6 +93,8 @@ def create_log(user: User, values: LogInput, now: datetime) -> tuple[Log, bool]:
     if existing is not None:
         return _replayed(existing, user, values), False
     log = Log(id=log_id, user=user, created_at=naive_utc(now), updated_at=naive_utc(now))
+    if "step" not in values.given():
+        log.step = current_step(user, values.given().get("kind"))
     if "at" not in values.given():
         values.at = now
     try:
@@ -103,6 +105,12 @@ def create_log(user: User, values: LogInput, now: datetime) -> tuple[Log, bool]:
     except IntegrityError:  # the same id arrived twice at once
         return _replayed(Log.get_by_id(log_id), user, values), False
     return log, True
+
+
+def current_step(user: User, kind: str | None) -> int | None:
+    """The user's ladder step for a kind; None (read as step 1) until they have moved on the ladder."""
+    row = LadderStep.get_or_none(LadderStep.user == user, LadderStep.kind == kind) if kind else None
+    return row.step if row else None
 
 
 def _replayed(existing: Log, user: User, values: LogInput) -> Log:

@@ -53,7 +53,10 @@ def open_database(url: str):
     """A peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected)."""
     scheme = urlparse(url).scheme
     if scheme == "sqlite":
-        return connect(url, pragmas=SQLITE_PRAGMAS)
+        # BEGIN IMMEDIATE: a transaction takes the write lock when it starts, where busy_timeout waits
+        # for it. A deferred one that reads first can't upgrade after another writer committed, and
+        # SQLite answers "database is locked" at once (tests/app/test_concurrency.py).
+        return connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     if scheme in ("postgresql", "postgres"):
         return connect(url.replace("postgres://", "postgresql://", 1))
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme}://")
@@ -104,6 +107,8 @@ class Person(BaseModel):
     nickname = CharField(max_length=40)
     role = CharField(max_length=16, default="friend")
     archived = BooleanField(default=False)
+    # Private: "I don't feel safe with this person" (issue 8); never suggested for reaching toward.
+    not_safe = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -264,4 +269,99 @@ class UsedToken(BaseModel):
         table_name = "used_tokens"
 
 
-MODELS = (User, Person, Log, ApiToken, Pause, ReminderRule, Nudge, UsedToken)
+# --- The practice (issue 8): ladder steps, the monthly check-in, onboarding and focus kinds -------------
+
+
+class LadderStep(BaseModel):
+    """The user's current ladder step of one kind, and until when its "bigger step?" offer is snoozed."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="ladder_steps", on_delete="CASCADE")
+    kind = CharField(max_length=24)
+    step = SmallIntegerField(default=1)
+    snoozed_until = DateField(null=True)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "ladder_steps"
+        indexes = ((("user", "kind"), True),)
+
+    @classmethod
+    def for_user(cls, user: User) -> dict[str, LadderStep]:
+        """The user's ladder rows by kind."""
+        return {row.kind: row for row in cls.select().where(cls.user == user)}
+
+
+CHECKIN_ITEMS = ("c1", "c2", "c3", "d1", "d2", "d3", "a1", "a2", "a3")
+
+
+class CheckIn(BaseModel):
+    """One monthly check-in: the nine items of DOMAIN.md, 1 to 5; one per user and month (YYYY-MM)."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="checkins", on_delete="CASCADE")
+    month = CharField(max_length=7)
+    c1 = SmallIntegerField(null=True)
+    c2 = SmallIntegerField(null=True)
+    c3 = SmallIntegerField(null=True)
+    d1 = SmallIntegerField(null=True)
+    d2 = SmallIntegerField(null=True)
+    d3 = SmallIntegerField(null=True)
+    a1 = SmallIntegerField(null=True)
+    a2 = SmallIntegerField(null=True)
+    a3 = SmallIntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "checkins"
+        indexes = ((("user", "month"), True),)
+
+    @property
+    def answers(self) -> dict[str, int | None]:
+        """The nine answers by item key."""
+        return {key: getattr(self, key) for key in CHECKIN_ITEMS}
+
+    @classmethod
+    def for_user(cls, user: User):
+        """The user's check-ins, oldest month first."""
+        return cls.select().where(cls.user == user).order_by(cls.month)
+
+
+class PracticeProfile(BaseModel):
+    """The user's focus kinds (comma-separated keys, up to three) and how far onboarding got."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="practice_profiles", on_delete="CASCADE", unique=True)
+    focus_kinds = CharField(max_length=100, default="")
+    onboarding_step = SmallIntegerField(default=0)
+    onboarding_done_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "practice_profiles"
+
+    @property
+    def focus(self) -> list[str]:
+        """The focus kind keys, in the order chosen."""
+        return [key for key in self.focus_kinds.split(",") if key]
+
+    @classmethod
+    def of(cls, user: User) -> PracticeProfile | None:
+        """The user's profile, None before onboarding started."""
+        return cls.get_or_none(cls.user == user)
+
+
+MODELS = (
+    User,
+    Person,
+    Log,
+    ApiToken,
+    Pause,
+    ReminderRule,
+    Nudge,
+    UsedToken,
+    LadderStep,
+    CheckIn,
+    PracticeProfile,
+)

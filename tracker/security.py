@@ -27,6 +27,20 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return False
 
 
+def replace_password(user, password: str) -> None:
+    """Set a new password and end every session and API token of the account, in one transaction.
+
+    Whoever knew the old password (or held a token made with it) is locked out together.
+    """
+    from tracker.models import ApiToken, User, database
+
+    with database.atomic():
+        user.password_hash = hash_password(password)
+        user.session_key = User.session_key.default()
+        user.save()
+        ApiToken.delete().where(ApiToken.user == user.id).execute()
+
+
 def new_api_token() -> tuple[str, str]:
     """A fresh token to show once, and the hash to store."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

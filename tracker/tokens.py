@@ -1,4 +1,5 @@
-"""Signed, expiring, single-use tokens for email links (one-tap actions, unsubscribe, verification).
+"""Signed, expiring, single-use tokens for email links (one-tap actions, unsubscribe, verification,
+password reset).
 
 A token carries only ids and an expiry, signed with SECRET_KEY (itsdangerous), so a link reveals
 nothing about the person. Expiry is checked against the `now` the caller passes (the app's clock),
@@ -26,6 +27,7 @@ LIFETIMES: dict[str, timedelta] = {
     "unsubscribe": timedelta(days=90),
     "verify": timedelta(days=3),
     "details": timedelta(days=1),
+    "reset": timedelta(hours=1),
 }
 _SALT = "secure-base.email-link"
 

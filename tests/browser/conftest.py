@@ -104,6 +104,7 @@ def live_server(request, tmp_path_factory):
         "SECRET_KEY": "browser-test",
         "SCHEDULER": "0",
         "MAIL_URL": f"file://{tmp / 'outbox'}",
+        "RATELIMIT_ENABLED": "0",  # every test registers from 127.0.0.1; limits have their own tests
     }
     log = tmp / "server.log"
     with log.open("wb") as output:

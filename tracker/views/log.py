@@ -6,10 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from tracker.forms import InvalidInput, parse_log, parse_person
-from tracker.kinds import get_kind, ordered_by_use
+from tracker.kinds import get_kind
 from tracker.logbook import create_log, get_log, local_date_of, update_log
 from tracker.models import Log, Person
 from tracker.views.common import invalid_status, now, render, safe_next, wants_partial
+from tracker.views.practice import today_practice
 
 bp = Blueprint("log", __name__)
 
@@ -18,7 +19,7 @@ def _today_context(**extra) -> dict:
     """What the Today page shows: kinds in order of use, today's logs, the user's people."""
     today = local_date_of(now(), current_user.timezone)
     return {
-        "kinds": ordered_by_use(Log.kind_counts(current_user)),
+        **today_practice(current_user, today),
         "logs": list(Log.on_day(current_user, today)),
         "people": list(Person.for_user(current_user)),
         "today": today,

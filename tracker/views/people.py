@@ -6,10 +6,14 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
+from tracker import insights, practice
 from tracker.forms import InvalidInput, parse_person
+from tracker.insights import LogFact
 from tracker.kinds import ROLES
-from tracker.models import Person, database
-from tracker.views.common import invalid_status, render, wants_partial
+from tracker.logbook import local_date_of
+from tracker.models import Log, Person, database
+from tracker.views.common import invalid_status, now, render, wants_partial
+from tracker.views.practice import recent_facts
 
 bp = Blueprint("people", __name__)
 DUPLICATE = {"nickname": "You already have someone with that nickname."}
@@ -18,8 +22,13 @@ PERSON_ID = "<int(min=1, max=2147483647):person_id>"
 
 
 def _page(errors: dict | None = None, form: dict | None = None, status: int = 200):
-    """The people page (or its list for htmx) with optional form messages."""
+    """The people page (or its list for htmx) with optional form messages, sorted by where safety lives."""
     people = list(Person.for_user(current_user, include_archived=True))
+    today = local_date_of(now(), current_user.timezone)
+    facts = recent_facts(current_user, today, practice.PERSON_SAFETY_DAYS)
+    safety = {p.nickname: practice.person_safety(facts, p.nickname, today) for p in people}
+    rank = {name: i for i, name in enumerate(practice.sort_by_safety(list(safety), safety))}
+    people.sort(key=lambda p: rank[p.nickname])
     return render(
         "pages/people.html",
         "partials/_people.html",
@@ -27,6 +36,7 @@ def _page(errors: dict | None = None, form: dict | None = None, status: int = 20
         active=[p for p in people if not p.archived],
         archived=[p for p in people if p.archived],
         roles=ROLES,
+        safety={name: practice.safety_words(value) for name, value in safety.items()},
         errors=errors or {},
         form=form or {},
     )
@@ -88,3 +98,41 @@ def archive(person_id: int):
     person.save()
     flash(f"{'Archived' if person.archived else 'Restored'} {person.nickname}.", "info")
     return _page() if wants_partial() else redirect(url_for("people.index"), 303)
+
+
+@bp.get(f"/people/{PERSON_ID}")
+@login_required
+def show(person_id: int):
+    """One person as a safe haven: what you did together, how they responded, how you felt."""
+    person = _own_person(person_id)
+    today = local_date_of(now(), current_user.timezone)
+    rows = (
+        Log.select(Log.local_date, Log.kind, Log.before, Log.after, Log.response, Log.step)
+        .where(Log.user == current_user.id, Log.person == person.id, Log.local_date <= today)
+        .tuples()
+    )
+    facts = [
+        LogFact(day, kind, person.nickname, before, after, response, step)
+        for day, kind, before, after, response, step in rows
+    ]
+    return render(
+        "pages/person.html",
+        person=person,
+        logs=len(facts),
+        by_kind=insights.counts_by_kind(facts),
+        months=practice.responses_by_month(facts, person.nickname),
+        safety=practice.safety_words(practice.person_safety(facts, person.nickname, today)),
+        feelings=insights.feelings(facts),
+        dismissed=practice.mostly_dismissed(facts, person.nickname, today),
+    )
+
+
+@bp.post(f"/people/{PERSON_ID}/safety")
+@login_required
+def safety(person_id: int):
+    """The private "I don't feel safe with this person" flag: on or off."""
+    person = _own_person(person_id)
+    person.not_safe = request.form.get("not_safe") == "1"
+    person.save()
+    flash("Saved, privately. Your safety comes first." if person.not_safe else "Saved, privately.", "info")
+    return redirect(url_for("people.show", person_id=person.id), 303)

@@ -9,7 +9,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from tracker.forms import InvalidInput, parse_password, parse_settings
 from tracker.models import ApiToken, User, database, naive_utc
 from tracker.nudges import reschedule_user
-from tracker.security import hash_password, new_api_token, verify_password
+from tracker.security import new_api_token, replace_password, verify_password
 from tracker.views.common import invalid_status, now, render
 
 bp = Blueprint("settings", __name__)
@@ -61,13 +61,11 @@ def change_password():
     except InvalidInput as exc:
         return _page(invalid_status(), exc.errors)
     user = User.get_by_id(current_user.id)
-    user.password_hash = hash_password(password)
-    user.session_key = User.session_key.default()
-    user.save()
+    replace_password(user, password)  # new session key, and API tokens revoked
     # Sign this browser in again under the new key, remembered only if it was remembered before.
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) in request.cookies
     login_user(user, remember=remembered)
-    flash("Password changed. Other devices are signed out.", "success")
+    flash("Password changed. Other devices are signed out and API tokens revoked.", "success")
     return redirect(url_for("settings.index"), 303)
 
 

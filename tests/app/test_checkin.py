@@ -1,0 +1,100 @@
+"""The monthly check-in: the form, once per month and editable, results, the ±0.5 rule, the charts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import FIXED_NOW, make_user
+from tracker.models import CHECKIN_ITEMS, CheckIn
+
+ALL_THREE = dict.fromkeys(CHECKIN_ITEMS, "3")
+DISCLAIMER = "A reflection aid, not a psychological test or a diagnosis. Scores move with life events."
+
+
+def test_form_has_nine_fieldsets_with_legends_and_the_disclaimer(client, logged_in):
+    html = client.get("/checkin").get_data(as_text=True)
+    assert html.count("<fieldset") == 9 and html.count("<legend>") == 9
+    assert html.count('type="radio"') == 45
+    assert "I could ask for space, or give it" in html and DISCLAIMER in html
+
+
+def test_today_offers_the_checkin_until_it_is_done(client, logged_in):
+    assert "take the two-minute check-in" in client.get("/").get_data(as_text=True)
+    logged_in.post("/checkin", ALL_THREE)
+    assert "take the two-minute check-in" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_save_shows_three_scores_and_editing_keeps_one_per_month(client, logged_in, user, htmx):
+    response = logged_in.post("/checkin", ALL_THREE, htmx=htmx)
+    assert response.status_code == 303 and response.headers["Location"] == "/checkin?saved=1"
+    html = client.get("/checkin?saved=1").get_data(as_text=True)
+    assert (
+        "Comfort with closeness" in html and "Calm about connection" in html and "<strong>50</strong>" in html
+    )
+    assert html.count("checked") == 9
+    answers = {**ALL_THREE, "a1": "5", "a2": "5", "a3": "1"}  # anxious month: calm goes to 0
+    logged_in.post("/checkin", answers)
+    assert CheckIn.select().count() == 1
+    row = CheckIn.get()
+    assert (row.month, row.a1, row.a3) == ("2026-05", 5, 1)
+    assert "<strong>0</strong>" in client.get("/checkin").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"c1": ""}, {"c1": "6"}, {"c1": "0"}, {"c1": "٣"}, {"c1": "3.0"}, {"c1": "x" * 5000}, {"c1": "\x00"}],
+)
+def test_invalid_answers_rerender_with_messages(client, logged_in, bad):
+    response = logged_in.post("/checkin", {**ALL_THREE, **bad})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Choose an answer from 1 to 5." in html and 'aria-describedby="c1-error"' in html
+    assert html.count("checked") == 8  # the other answers are kept
+    assert logged_in.post("/checkin", {**ALL_THREE, **bad}, htmx=True).status_code == 200
+    assert CheckIn.select().count() == 0
+
+
+def test_change_is_called_out_only_at_half_a_point(client, logged_in, user, clock):
+    CheckIn.create(user=user, month="2026-04", **dict.fromkeys(CHECKIN_ITEMS, 3))
+    logged_in.post("/checkin", {**ALL_THREE, "c1": "4"})  # closeness mean +1/3: not called out
+    html = client.get("/checkin").get_data(as_text=True)
+    assert "since April" not in html and "About the same as April" in html
+    logged_in.post("/checkin", {**ALL_THREE, "c1": "4", "c2": "4", "a1": "4", "a2": "4"})
+    html = client.get("/checkin").get_data(as_text=True)
+    assert "— up since April" in html and "— down since April" in html
+
+
+def test_month_and_year_pages_chart_the_checkins(client, logged_in, user):
+    CheckIn.create(user=user, month="2026-03", **dict.fromkeys(CHECKIN_ITEMS, 3))
+    logged_in.post("/checkin", {**ALL_THREE, "c1": "5", "c2": "5"})
+    month = client.get("/month/2026-05").get_data(as_text=True)
+    assert "Your monthly check-ins" in month and "chart-checkin-closeness" in month and DISCLAIMER in month
+    assert "Comfort with closeness moved up" in month
+    partial = client.get("/month/2026-05", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Your monthly check-ins" in partial
+    assert "Your monthly check-ins" in client.get("/year/2026").get_data(as_text=True)
+    assert "Your monthly check-ins" not in client.get("/year/2025").get_data(as_text=True)
+    assert "Your monthly check-ins" not in client.get("/month/2025-01").get_data(as_text=True)
+
+
+def test_a_new_month_opens_a_new_checkin(client, logged_in, user, clock):
+    logged_in.post("/checkin", ALL_THREE)
+    clock.now = FIXED_NOW + timedelta(days=19)  # 1 June
+    assert "take the two-minute check-in" in client.get("/").get_data(as_text=True)
+    logged_in.post("/checkin", ALL_THREE)
+    assert [row.month for row in CheckIn.select().order_by(CheckIn.month)] == ["2026-05", "2026-06"]
+
+
+def test_checkins_are_private(client, logged_in, user):
+    other = make_user("bo@example.com")
+    CheckIn.create(user=other, month="2026-05", **dict.fromkeys(CHECKIN_ITEMS, 5))
+    html = client.get("/checkin").get_data(as_text=True)
+    assert "checked" not in html
+    assert "Your monthly check-ins" not in client.get("/month/2026-05").get_data(as_text=True)
+
+
+def test_checkin_needs_login(client):
+    assert client.get("/checkin").status_code == 302

@@ -1,0 +1,100 @@
+"""Recall a safe person: the guided exercise without JavaScript, its log, and the month's average change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import FIXED_NOW, make_log, make_person, make_user
+from tracker.models import Log
+
+
+def test_today_links_to_the_exercise(client, logged_in):
+    assert 'href="/recall"' in client.get("/").get_data(as_text=True)
+
+
+def test_start_lists_safe_people_only_and_the_past(client, logged_in, user):
+    make_person(user, "Sam")
+    make_person(user, "Rex", not_safe=True)
+    html = client.get("/recall").get_data(as_text=True)
+    assert "Sam" in html and "Rex" not in html and "Someone from my past" in html
+
+
+def test_the_whole_exercise_without_javascript(client, logged_in, user):
+    sam = make_person(user, "Sam")
+    page = client.get(f"/recall/guide?who={sam.id}&before=3")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Bring Sam to mind" in html
+    assert html.count("data-recall-prompt") == 3 and "Done" in html
+    assert 'src="/static/js/recall.js"' in html and "<script>" not in html  # no inline script
+    response = logged_in.post("/recall", {"who": str(sam.id), "before": "3", "after": "7"})
+    assert response.status_code == 303
+    log = Log.get()
+    assert (log.kind, log.step, log.person_id, log.before, log.after) == ("recall", 2, sam.id, 3, 7)
+    done = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Before: 3 · now: 7" in done and "a little more settled" in done
+
+
+def test_someone_from_the_past_logs_without_a_person(client, logged_in, user):
+    logged_in.post("/recall", {"who": "past", "before": "6", "after": "4"})
+    log = Log.get()
+    assert (log.person_id, log.before, log.after) == (None, 6, 4)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "who=past",
+        "before=3",
+        "who=past&before=11",
+        "who=past&before=-1",
+        "who=999&before=3",
+        "who=past&before=%D9%A3",
+        "who=%00&before=3",
+        "who=past&before=" + "9" * 500,
+    ],
+)
+def test_bad_guide_input_goes_back_to_the_start_with_messages(client, logged_in, query):
+    response = client.get(f"/recall/guide?{query}")
+    assert response.status_code == 422
+    assert "Begin" in response.get_data(as_text=True)
+
+
+def test_unsafe_or_other_users_people_cannot_be_used(client, logged_in, user):
+    rex = make_person(user, "Rex", not_safe=True)
+    kim = make_person(make_user("bo@example.com"), "Kim")
+    for who in (rex.id, kim.id):
+        assert client.get(f"/recall/guide?who={who}&before=3").status_code == 422
+        assert logged_in.post("/recall", {"who": str(who), "before": "3", "after": "5"}).status_code == 303
+    assert Log.select().count() == 0
+
+
+def test_missing_after_rerenders_the_guide(client, logged_in):
+    response = logged_in.post("/recall", {"who": "past", "before": "3", "after": ""})
+    assert response.status_code == 422
+    assert "how settled you feel now" in response.get_data(as_text=True)
+    assert Log.select().count() == 0
+
+
+def test_done_page_is_private_and_only_for_recalls(client, logged_in, user):
+    other = make_log(make_user("bo@example.com"), "recall", before=1, after=2)
+    assert client.get(f"/recall/done/{other.id}").status_code == 404
+    mine = make_log(user, "space")
+    assert client.get(f"/recall/done/{mine.id}").status_code == 404
+    assert client.get("/recall/done/not-a-uuid").status_code == 404
+
+
+def test_month_page_shows_the_average_change(client, logged_in, user):
+    make_log(user, "recall", before=2, after=6)
+    make_log(user, "recall", before=4, after=6, at=FIXED_NOW - timedelta(hours=1))
+    make_log(user, "recall", before=4)  # no after: not paired
+    make_log(user, "recall", before=0, after=10, at=FIXED_NOW - timedelta(days=40))  # another month
+    html = client.get("/month/2026-05").get_data(as_text=True)
+    assert "Recalling a safe person" in html and "2 times" in html and "3.0 points more settled" in html
+    assert "Recalling a safe person" not in client.get("/month/2026-02").get_data(as_text=True)
+
+
+def test_recall_needs_login(client):
+    assert client.get("/recall").status_code == 302

@@ -1,0 +1,147 @@
+"""Load: 50 concurrent clients for 30 seconds against the app served by gunicorn (loopback only), each
+writing logs through the API with its own token and reading its list now and then. Zero errors, and
+every write that was answered 201 is stored. `make bench` runs it (SQLite, and PostgreSQL when
+TEST_DATABASE_URL is set); LOAD_SECONDS shortens or lengthens the run.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from tests.app.test_mail import free_port
+from tracker import create_app
+from tracker.models import ApiToken, Log, User, database
+from tracker.security import new_api_token
+
+CLIENTS = 50
+SECONDS = float(os.environ.get("LOAD_SECONDS", "30"))
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    """A database of the run's own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'load.db'}"
+        return
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("PostgreSQL load test needs TEST_DATABASE_URL")
+    name = f"secure_base_load_{os.getpid()}"
+    admin = psycopg2.connect(base)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    yield base.rsplit("/", 1)[0] + f"/{name}"
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def tokens(database_url) -> list[str]:
+    """One account and API token per client."""
+    create_app({"DATABASE_URL": database_url, "SECRET_KEY": "load"})
+    secrets = []
+    with database.atomic():
+        for n in range(CLIENTS):
+            user = User.create(email=f"load{n}@example.com", password_hash="-")
+            secret, digest = new_api_token()
+            ApiToken.create(user=user, name="load", token_hash=digest)
+            secrets.append(secret)
+    database.close()
+    return secrets
+
+
+@pytest.fixture
+def server(database_url, tokens, tmp_path):
+    """gunicorn on a loopback port: 4 workers of 4 threads, rate limits off (this is the load)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "load",
+        "RATELIMIT_ENABLED": "0",
+        "SCHEDULER": "0",
+        "MAIL_URL": f"file://{tmp_path / 'outbox'}",
+    }
+    command = [sys.executable, "-m", "gunicorn", "--workers", "4", "--threads", "4"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+        finally:
+            connection.close()
+    yield port
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_fifty_clients_for_thirty_seconds_lose_nothing(server, tokens, database_url):
+    stored: dict[str, int] = {}
+    errors: list[str] = []
+    start = threading.Barrier(CLIENTS)
+
+    def client(secret: str) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", server, timeout=30)
+        headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+        written = 0
+        start.wait()
+        end = time.monotonic() + SECONDS
+        while time.monotonic() < end:
+            try:
+                if written % 10 == 9:
+                    connection.request("GET", "/api/v1/logs", headers=headers)
+                    response = connection.getresponse()
+                    response.read()
+                    if response.status != 200:
+                        errors.append(f"GET {response.status}")
+                body = {"id": str(uuid.uuid4()), "kind": "closeness", "note": "load"}
+                connection.request("POST", "/api/v1/logs", body=json.dumps(body), headers=headers)
+                response = connection.getresponse()
+                text = response.read()
+                if response.status == 201:
+                    written += 1
+                else:
+                    errors.append(f"POST {response.status} {text[:200]!r}")
+            except (OSError, http.client.HTTPException) as exc:
+                errors.append(repr(exc))
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", server, timeout=30)
+        stored[secret] = written
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(secret,)) for secret in tokens]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=SECONDS + 120)
+    elapsed = time.monotonic() - began
+    assert errors == []
+    create_app({"DATABASE_URL": database_url, "SECRET_KEY": "load", "MIGRATE_ON_START": False})
+    total = Log.select().count()
+    database.close()
+    assert total == sum(stored.values())
+    print(
+        f"\n{total} writes by {CLIENTS} clients in {elapsed:.1f} s: {total / elapsed:.0f} a second, no errors"
+    )

@@ -1,0 +1,117 @@
+"""The practice on a phone: a new account's welcome shapes Today, the recall exercise (with its gentle
+timer, and without JavaScript as a plain page), and the monthly check-in shown on the month page."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_a11y import AXE, check_pages
+
+_emails = (f"practice{n}@example.com" for n in itertools.count())
+ITEMS = ("c1", "c2", "c3", "d1", "d2", "d3", "a1", "a2", "a3")
+
+
+def register(page: Page, base: str) -> None:
+    page.goto(f"{base}/register")
+    page.get_by_label("Email").fill(next(_emails))
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+
+
+def welcome(page: Page) -> None:
+    """Go through the welcome: focus on repair and widen, add Sam, feel safe, four days a week."""
+    page.get_by_role("link", name="Start").click()
+    for number in (1, 2, 3, 4, 5, 6, 7):
+        # Wait for each screen before acting, so a click never lands on the screen being replaced.
+        expect(page.get_by_text(f"Welcome · {number} of 7")).to_be_visible()
+        if number == 4:
+            page.get_by_label("Repair after conflict").check()
+            page.get_by_label("Widen your circle").check()
+        elif number == 5:
+            page.get_by_label("Nickname 1").fill("Sam")
+        elif number == 6:
+            expect(page.get_by_text("Do you feel safe with Sam?")).to_be_visible()
+        if number < 7:
+            page.get_by_role("button", name="Next").click()
+    page.get_by_label("Days a week").select_option("4")
+    page.get_by_role("button", name="Finish").click()
+    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+    keys = page.locator('input[name="kind"]').evaluate_all("els => els.map(e => e.value)")
+    assert keys[:2] == ["repair", "widen"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def recall(page: Page, with_js: bool) -> None:
+    page.get_by_role("link", name="Hard moment? Recall a safe person").click()
+    page.get_by_label("Sam").check()
+    page.get_by_label("How settled do you feel right now?").select_option("3")
+    page.get_by_role("button", name="Begin").click()
+    expect(page.get_by_role("heading", name="Bring Sam to mind")).to_be_visible()
+    timer = page.locator("[data-recall-timer]")
+    if with_js:
+        page.get_by_role("button", name="1 minute").click()
+        expect(page.locator("[data-recall-clock]")).to_contain_text("Begin with the first prompt")
+        expect(page.locator(".recall-current")).to_have_count(1)
+    else:
+        expect(timer).to_be_hidden()
+    page.get_by_label("how settled do you feel now?").select_option("6")
+    page.get_by_role("button", name="Done").click()
+    expect(page.get_by_text("Before: 3 · now: 6.")).to_be_visible()
+
+
+def checkin(page: Page, base: str, value: str) -> None:
+    page.goto(f"{base}/checkin")
+    for key in ITEMS:
+        page.locator(f'input[name="{key}"][value="{value}"]').check()
+    page.get_by_role("button", name=re.compile("Save")).click()
+    expect(page.get_by_text("Comfort with closeness")).to_be_visible()
+
+
+def test_welcome_recall_and_checkin_with_javascript(page: Page, live_server, shoot):
+    register(page, live_server)
+    welcome(page)
+    shoot("practice-today")
+    recall(page, with_js=True)
+    checkin(page, live_server, "4")
+    checkin(page, live_server, "2")  # changed the same month
+    page.goto(f"{live_server}/month")
+    expect(page.get_by_role("heading", name="Your monthly check-ins")).to_be_visible()
+    expect(page.get_by_text("Recalling a safe person")).to_be_visible()
+
+
+def test_welcome_recall_and_checkin_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    register(page, live_server)
+    welcome(page)
+    recall(page, with_js=False)
+    checkin(page, live_server, "3")
+    page.goto(f"{live_server}/year")
+    expect(page.get_by_role("heading", name="Your monthly check-ins")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+def test_practice_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
+    register(page, live_server)
+    welcome(page)
+    checkin(page, live_server, "4")
+    sam = page.request.get(f"{live_server}/people").text()
+    person = re.search(r'href="(/people/\d+)"', sam).group(1)
+    pages = {
+        "ladder": "/ladder",
+        "person": person,
+        "checkin": "/checkin",
+        "recall": "/recall",
+        "recall-guide": "/recall/guide?who=past&before=4",
+        "welcome-focus": "/welcome/4",
+        "welcome-safety": "/welcome/6",
+        "year": "/year",
+    }
+    found = check_pages(page, live_server, pages, shoot)
+    assert found == [], "\n".join(found)

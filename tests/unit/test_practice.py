@@ -1,0 +1,270 @@
+"""The practice rules of issue 8, as tables: the ladder, mostly dismissed, check-in scoring, unsafe people."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tracker import practice
+from tracker.insights import LogFact
+
+TODAY = date(2026, 5, 13)
+KEYS = [item.key for item in practice.ITEMS]
+
+
+def logs_of(kind="closeness", step=1, responses=("welcomed",) * 3, person="Sam", days_ago=0):
+    return [
+        LogFact(TODAY - timedelta(days=days_ago), kind, person=person, response=r, step=step)
+        for r in responses
+    ]
+
+
+@pytest.mark.parametrize(
+    ("logs", "current", "ready"),
+    [
+        (logs_of(), 1, True),
+        (logs_of(responses=("welcomed", "welcomed")), 1, False),  # only two
+        (logs_of(responses=("welcomed", "welcomed", "dismissed")), 1, True),
+        (logs_of(responses=("welcomed", "dismissed", "dismissed")), 1, False),
+        (logs_of(responses=("welcomed", "neutral", "neutral", "welcomed")), 1, False),  # half is not mostly
+        (logs_of(responses=(None, None, None)), 1, True),  # solo practice: nothing dismissed
+        (logs_of(responses=(None, None, "dismissed")), 1, False),
+        (logs_of(step=None), 1, True),  # no step counts as step 1
+        (logs_of(step=1), 2, False),  # done below the current step
+        (logs_of(step=2), 2, True),
+        (logs_of(step=3), 3, False),  # no step beyond the top
+        (logs_of(days_ago=27), 1, True),  # the 28-day window includes its first day
+        (logs_of(days_ago=28), 1, False),
+        (logs_of(days_ago=-1), 1, False),  # a future-dated log does not count
+        (logs_of(kind="space"), 1, False),  # another kind
+    ],
+)
+def test_ladder_rule(logs, current, ready):
+    assert practice.ready_for_next_step(logs, "closeness", current, TODAY) is ready
+
+
+def test_ladder_offers_give_the_next_step_and_respect_snoozes():
+    logs = logs_of() + logs_of(kind="space", step=2)
+    offers = practice.ladder_offers(logs, {"space": 2}, {}, TODAY)
+    assert [(o.kind, o.current, o.next, o.text) for o in offers] == [
+        ("closeness", 1, 2, "Share something and invite a reply"),
+        ("space", 2, 3, "Agree on regular solo time"),
+    ]
+    snoozed = practice.ladder_offers(logs, {"space": 2}, {"closeness": TODAY + timedelta(days=1)}, TODAY)
+    assert [o.kind for o in snoozed] == ["space"]
+    expired = practice.ladder_offers(logs, {"space": 2}, {"closeness": TODAY}, TODAY)
+    assert [o.kind for o in expired] == ["closeness", "space"]
+
+
+def test_unknown_kind_is_never_ready():
+    assert practice.ready_for_next_step(logs_of(kind="nope"), "nope", 1, TODAY) is False
+
+
+@pytest.mark.parametrize(
+    ("responses", "days_ago", "flagged"),
+    [
+        (("dismissed",) * 4, 0, False),  # fewer than 5
+        (("dismissed",) * 5, 0, True),
+        (("dismissed",) * 3 + ("welcomed",) * 2, 0, False),  # exactly 60% is not over
+        (("dismissed",) * 4 + ("welcomed",), 0, True),  # 80%
+        (("dismissed",) * 7 + ("neutral",) * 3, 0, True),  # 70%
+        (("dismissed",) * 5 + (None,) * 5, 0, True),  # logs without a response are not counted
+        (("dismissed",) * 5, 59, True),
+        (("dismissed",) * 5, 60, False),  # outside the 60 days
+    ],
+)
+def test_mostly_dismissed(responses, days_ago, flagged):
+    logs = logs_of(responses=responses, days_ago=days_ago)
+    assert practice.mostly_dismissed(logs, "Sam", TODAY) is flagged
+    assert practice.mostly_dismissed(logs, "Kim", TODAY) is False
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        # all 1: non-reversed items score 1, reversed ones 5
+        (
+            {k: 1 for k in KEYS},
+            {"closeness": 33, "depending": 33, "anxiety": 67},
+        ),
+        (
+            {k: 5 for k in KEYS},
+            {"closeness": 67, "depending": 67, "anxiety": 33},
+        ),
+        # the most secure answers: 5 on the plain items, 1 on the reversed ones; anxiety items low
+        (
+            {"c1": 5, "c2": 5, "c3": 1, "d1": 5, "d2": 5, "d3": 1, "a1": 1, "a2": 1, "a3": 5},
+            {"closeness": 100, "depending": 100, "anxiety": 100},
+        ),
+        (
+            {"c1": 1, "c2": 1, "c3": 5, "d1": 1, "d2": 1, "d3": 5, "a1": 5, "a2": 5, "a3": 1},
+            {"closeness": 0, "depending": 0, "anxiety": 0},
+        ),
+        (
+            {k: 3 for k in KEYS},
+            {"closeness": 50, "depending": 50, "anxiety": 50},
+        ),
+        ({"c1": 4}, {"closeness": 75, "depending": None, "anxiety": None}),
+    ],
+)
+def test_checkin_scores(answers, expected):
+    assert practice.shown_scores(answers) == expected
+
+
+def test_reversed_items_are_six_minus_x():
+    reversed_keys = {item.key for item in practice.ITEMS if item.reversed}
+    assert reversed_keys == {"c3", "d3", "a3"}
+    item = next(i for i in practice.ITEMS if i.key == "c3")
+    assert [practice.item_score(item, x) for x in range(1, 6)] == [5, 4, 3, 2, 1]
+
+
+def test_subscale_means():
+    means = practice.subscale_means({"c1": 4, "c2": 5, "c3": 2, "a1": 2, "a2": 3, "a3": 4})
+    assert means == {"closeness": pytest.approx(13 / 3), "depending": None, "anxiety": pytest.approx(7 / 3)}
+
+
+BASE = {"c1": 3, "c2": 3, "c3": 3, "d1": 3, "d2": 3, "d3": 3, "a1": 3, "a2": 3, "a3": 3}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({}, {}),
+        ({"c1": 4}, {}),  # mean moves by 1/3
+        ({"c1": 4, "c2": 4}, {"closeness": "up"}),  # 2/3
+        ({"c3": 4, "c2": 2}, {"closeness": "down"}),  # reversed item down counts as down
+        ({"d1": 5, "d2": 5, "d3": 1}, {"depending": "up"}),
+        ({"a1": 4, "a2": 4}, {"anxiety": "down"}),  # more worry: calm goes down
+        ({"a3": 5, "a1": 2}, {"anxiety": "up"}),
+    ],
+)
+def test_changes_only_at_half_a_point(change, expected):
+    assert practice.changes(BASE, {**BASE, **change}) == expected
+
+
+def test_change_of_exactly_half_is_called_out():
+    # two-item means (one unanswered) move in halves
+    before = {"c1": 3, "c2": 3}
+    assert practice.changes(before, {"c1": 4, "c2": 3}) == {"closeness": "up"}
+    assert practice.changes(None, BASE) == {}
+
+
+@pytest.mark.parametrize(
+    ("people", "unsafe", "expected"),
+    [
+        (["Sam", "Kim"], [], ["Sam", "Kim"]),
+        (["Sam", "Kim"], ["Sam"], ["Kim"]),
+        (["Sam"], ["Sam"], []),
+    ],
+)
+def test_unsafe_people_are_never_suggested(people, unsafe, expected):
+    assert practice.suggestable(people, unsafe) == expected
+
+
+def test_logs_with_an_unsafe_person_never_lead_to_a_bigger_step():
+    logs = logs_of(person="Sam")
+    assert practice.ready_for_next_step(logs, "closeness", 1, TODAY, unsafe=frozenset({"Sam"})) is False
+    assert practice.ladder_offers(logs, {}, {}, TODAY, unsafe=frozenset({"Sam"})) == []
+    mixed = logs_of(person="Sam") + logs_of(person="Kim")
+    assert practice.ready_for_next_step(mixed, "closeness", 1, TODAY, unsafe=frozenset({"Sam"})) is True
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (None, None),
+        (1.0, "mostly felt safe"),
+        (0.75, "mostly felt safe"),
+        (0.5, "often felt safe"),
+        (0.25, "sometimes felt safe"),
+        (0.1, "felt hard lately"),
+    ],
+)
+def test_safety_words(value, words):
+    assert practice.safety_words(value) == words
+
+
+def test_people_sorted_by_where_safety_lives():
+    order = practice.sort_by_safety(["ann", "Bo", "cy", "Di"], {"ann": 0.2, "Bo": 0.9, "cy": None})
+    assert order == ["Bo", "ann", "cy", "Di"]
+
+
+def test_responses_by_month_and_person_safety():
+    logs = [
+        LogFact(date(2026, 4, 2), "closeness", "Sam", response="welcomed"),
+        LogFact(date(2026, 5, 2), "closeness", "Sam", response="dismissed", after=10),
+        LogFact(date(2026, 5, 3), "closeness", "Sam"),
+        LogFact(date(2026, 5, 3), "closeness", "Kim", response="neutral"),
+    ]
+    assert practice.responses_by_month(logs, "Sam") == [
+        practice.MonthResponses("2026-04", 1, 0, 0),
+        practice.MonthResponses("2026-05", 0, 0, 1),
+    ]
+    assert practice.person_safety(logs, "Sam", TODAY) == pytest.approx(0.75)  # (1 + 0.5) / 2
+    assert practice.person_safety(logs, "Ann", TODAY) is None
+
+
+def test_focus_kinds_lead_then_the_rest_by_use():
+    order = [
+        k.key
+        for k in practice.order_with_focus(
+            ["repair", "nope", "space", "repair", "widen", "confide"], {"recall": 5}
+        )
+    ]
+    assert order[:4] == ["repair", "space", "widen", "recall"]
+    assert len(order) == len(set(order)) == 10
+    assert practice.order_with_focus([], {})[0].key == "closeness"
+
+
+@pytest.mark.parametrize(
+    ("last", "expected"), [(None, None), (TODAY - timedelta(days=6), None), (TODAY - timedelta(days=7), 7)]
+)
+def test_welcome_back_after_a_week(last, expected):
+    assert practice.welcome_back(last, TODAY) == expected
+
+
+def test_every_kind_has_a_reflection_prompt():
+    from tracker.kinds import KINDS
+
+    assert all(practice.reflection_prompt(k.key) != practice.DEFAULT_REFLECTION for k in KINDS)
+    assert practice.reflection_prompt("unknown") == practice.DEFAULT_REFLECTION
+
+
+def test_months_ending_crosses_years():
+    assert practice.months_ending(2026, 2, 3) == ["2025-12", "2026-01", "2026-02"]
+
+
+def test_checkin_series_and_previous():
+    low = dict.fromkeys(KEYS, 3)
+    checkins = {"2026-01": low, "2026-03": {**low, "c1": 5, "c2": 5}}
+    series = practice.checkin_series(checkins, ["2026-01", "2026-02", "2026-03"])
+    assert series["closeness"] == [50, None, 83]
+    assert series["anxiety"] == [50, None, 50]
+    assert practice.previous_checkin(checkins, "2026-03") == "2026-01"
+    assert practice.previous_checkin(checkins, "2026-01") is None
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        ([], (0, None)),
+        ([(3, None), (None, 5)], (0, None)),
+        ([(3, 6), (5, 5), (2, 8)], (3, 3.0)),
+        ([(6, 4)], (1, -2.0)),
+    ],
+)
+def test_recall_change(pairs, expected):
+    change = practice.recall_change(pairs)
+    assert (change.paired, change.mean_change) == expected
+
+
+def test_month_steps_and_recall_change_cover_one_month():
+    logs = [
+        LogFact(date(2026, 5, 1), "recall", before=2, after=6, step=2),
+        LogFact(date(2026, 5, 31), "recall", before=5, after=5),
+        LogFact(date(2026, 4, 30), "recall", before=0, after=10, step=3),
+        LogFact(date(2025, 5, 3), "closeness", step=3),
+    ]
+    assert practice.month_steps(logs, 2026, 5) == {"recall": 2}
+    assert practice.month_recall_change(logs, 2026, 5) == practice.RecallChange(2, 2.0)

@@ -1,0 +1,433 @@
+"""Your data: export everything (JSON, and the logs as CSV), import an export, delete the account.
+
+The JSON has a `"version"` field (schema in README.md, "Your data"). Import is idempotent: a log whose
+id is already stored, a person whose nickname (any case) exists, a pause with the same dates and a
+reminder with the same schedule are skipped, so importing twice changes nothing. The whole file is
+validated before anything is written, and written in one transaction: a malformed file changes
+nothing and the error says where the problem is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from peewee import fn
+
+from tracker import rules
+from tracker.forms import InvalidInput, parse_log, valid_timezone
+from tracker.kinds import ROLES
+from tracker.logbook import local_date_of
+from tracker.models import (
+    CHECKIN_ITEMS,
+    CheckIn,
+    Log,
+    Pause,
+    Person,
+    ReminderRule,
+    User,
+    database,
+    naive_utc,
+)
+from tracker.nudges import reschedule_user
+from tracker.schedule import day_names
+
+VERSION = 1
+CSV_FIELDS = ("id", "local_date", "at", "kind", "step", "person", "before", "after", "response", "note")
+MAX_ERRORS = 5
+REASON_MAX = 200
+
+
+def _instant(value: datetime | None) -> str | None:
+    """A stored naive-UTC instant as ISO-8601 with its offset."""
+    return value.isoformat() + "+00:00" if value else None
+
+
+def export_data(user: User, now: datetime) -> dict:
+    """Everything the account holds, as plain JSON values."""
+    people = Person.select().where(Person.user == user).order_by(Person.id)
+    logs = Log.for_user(user).order_by(Log.at, Log.created_at)
+    pauses = Pause.select().where(Pause.user == user).order_by(Pause.start_date, Pause.id)
+    reminders = ReminderRule.select().where(ReminderRule.user == user).order_by(ReminderRule.id)
+    return {
+        "version": VERSION,
+        "app": "Secure Base",
+        "exported_at": _instant(naive_utc(now)),
+        "profile": {
+            "email": user.email,
+            "timezone": user.timezone,
+            "weekly_target": user.weekly_target,
+            "created_at": _instant(user.created_at),
+            "email_verified": user.email_verified_at is not None,
+            "reminders_paused": user.reminders_paused,
+            "digest_opt_in": user.digest_opt_in,
+        },
+        "people": [
+            {
+                "nickname": p.nickname,
+                "role": p.role,
+                "archived": p.archived,
+                "created_at": _instant(p.created_at),
+            }
+            for p in people
+        ],
+        "logs": [_log_json(log) for log in logs],
+        "pauses": [
+            {"start_date": p.start_date.isoformat(), "end_date": p.end_date.isoformat(), "reason": p.reason}
+            for p in pauses
+        ],
+        "reminders": [
+            {
+                "purpose": r.purpose,
+                "days": day_names(r.days),
+                "time": f"{r.local_time:%H:%M}",
+                "kind": r.kind,
+                "enabled": r.enabled,
+            }
+            for r in reminders
+        ],
+        "checkins": [{"month": c.month, **c.answers} for c in CheckIn.for_user(user)],
+    }
+
+
+def _log_json(log: Log) -> dict:
+    """One log as exported."""
+    return {
+        "id": str(log.id),
+        "kind": log.kind,
+        "step": log.step,
+        "person": log.person.nickname if log.person_id else None,
+        "at": _instant(log.at),
+        "local_date": log.local_date.isoformat(),
+        "before": log.before,
+        "after": log.after,
+        "response": log.response,
+        "note": log.note,
+        "created_at": _instant(log.created_at),
+        "updated_at": _instant(log.updated_at),
+    }
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet won't run as a formula (=, +, -, @ lead a formula)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_csv(user: User) -> str:
+    """The logs as CSV, one row per log, oldest first."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for log in Log.for_user(user).order_by(Log.at, Log.created_at):
+        row = _log_json(log)
+        writer.writerow([_cell(row[name]) for name in CSV_FIELDS])
+    return out.getvalue()
+
+
+# --- Import ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """A validated file: what it holds, ready to write."""
+
+    profile: dict = field(default_factory=dict)
+    people: list[dict] = field(default_factory=list)
+    logs: list[dict] = field(default_factory=list)
+    pauses: list[tuple[date, date, str | None]] = field(default_factory=list)
+    reminders: list[dict] = field(default_factory=list)
+    digest: bool | None = None
+    checkins: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Imported:
+    """How many of each were added (the rest were there already)."""
+
+    people: int = 0
+    logs: int = 0
+    pauses: int = 0
+    reminders: int = 0
+    checkins: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.people + self.logs + self.pauses + self.reminders + self.checkins
+
+
+class ImportProblem(InvalidInput):
+    """The file can't be imported: `messages` says where and why (nothing was changed)."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__({"file": "; ".join(messages)})
+        self.messages = messages
+
+
+def _list(data: Mapping, name: str, problems: list[str]) -> list:
+    """A top-level list (missing means empty)."""
+    value = data.get(name, [])
+    if not isinstance(value, list):
+        problems.append(f"“{name}” must be a list.")
+        return []
+    return value
+
+
+def _text_or_none(value: object, limit: int) -> str | None:
+    """Optional text without control characters, up to `limit` characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > limit or any(ord(c) < 32 for c in value):
+        raise ValueError
+    return value
+
+
+def _optional_instant(value: object) -> datetime | None:
+    """A stored instant (naive UTC) from an exported one; None when absent or unreadable."""
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
+    except ValueError:
+        return None
+    return naive_utc(parsed) if parsed and parsed.tzinfo else None
+
+
+def _parse_people(items: list, plan: Plan, problems: list[str]) -> None:
+    for n, item in enumerate(items):
+        where = f"people[{n}]"
+        try:
+            if not isinstance(item, dict):
+                raise ValueError
+            nickname = _text_or_none(item.get("nickname"), 40)
+            if not nickname or item.get("role", "friend") not in ROLES:
+                raise ValueError
+            if not isinstance(item.get("archived", False), bool):
+                raise ValueError
+        except (ValueError, TypeError):
+            problems.append(
+                f"{where}: needs a nickname (up to 40 characters) and a role from {', '.join(ROLES)}."
+            )
+            continue
+        plan.people.append(
+            {
+                "nickname": nickname,
+                "role": item.get("role", "friend"),
+                "archived": item.get("archived", False),
+                "created_at": _optional_instant(item.get("created_at")),
+            }
+        )
+
+
+def _parse_logs(items: list, plan: Plan, tz: str, now: datetime, problems: list[str]) -> None:
+    seen: set[uuid.UUID] = set()
+    for n, item in enumerate(items):
+        where = f"logs[{n}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be an object.")
+            continue
+        if not item.get("id") or not item.get("at"):
+            problems.append(f"{where}: needs an id and an at.")
+            continue
+        fields = {
+            k: item[k]
+            for k in ("id", "kind", "step", "at", "person", "before", "after", "response", "note")
+            if k in item
+        }
+        try:
+            values = parse_log(fields, tz=tz, now=now)
+        except InvalidInput as exc:
+            problems.append(f"{where}.{exc.field}: {exc.errors[exc.field]}")
+            continue
+        if values.id in seen:
+            problems.append(f"{where}.id: appears twice in the file.")
+            continue
+        seen.add(values.id)
+        try:
+            local = date.fromisoformat(item["local_date"]) if item.get("local_date") else None
+        except (TypeError, ValueError):
+            problems.append(f"{where}.local_date: must be a date like 2026-05-13.")
+            continue
+        plan.logs.append({"values": values, "local_date": local})
+
+
+def _parse_pauses(items: list, plan: Plan, problems: list[str]) -> None:
+    for n, item in enumerate(items):
+        try:
+            start = date.fromisoformat(item["start_date"])
+            end = date.fromisoformat(item["end_date"])
+            reason = _text_or_none(item.get("reason"), REASON_MAX)
+            if end < start or (end - start).days > 366:
+                raise ValueError
+        except (TypeError, ValueError, KeyError):
+            problems.append(
+                f"pauses[{n}]: needs start_date and end_date (at most a year apart) and a short reason."
+            )
+            continue
+        plan.pauses.append((start, end, reason))
+
+
+def _parse_reminders(items: list, plan: Plan, problems: list[str]) -> None:
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(f"reminders[{n}]: must be an object.")
+            continue
+        if item.get("purpose") == "digest":
+            plan.digest = item.get("enabled") is True
+            continue
+        try:
+            values = rules.parse_rule({k: item[k] for k in ("days", "time", "kind", "enabled") if k in item})
+        except InvalidInput as exc:
+            problems.append(f"reminders[{n}].{exc.field}: {exc.errors[exc.field]}")
+            continue
+        plan.reminders.append(values)
+
+
+def _parse_checkins(items: list, plan: Plan, problems: list[str]) -> None:
+    for n, item in enumerate(items):
+        try:
+            month = item["month"]
+            if not isinstance(month, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month, re.ASCII):
+                raise ValueError
+            answers = {key: item.get(key) for key in CHECKIN_ITEMS}
+            if not all(v is None or (type(v) is int and 1 <= v <= 5) for v in answers.values()):
+                raise ValueError
+        except (TypeError, ValueError, KeyError):
+            problems.append(f"checkins[{n}]: needs a month like 2026-05 and answers from 1 to 5.")
+            continue
+        plan.checkins.append({"month": month, **answers})
+
+
+def parse_export(raw: bytes | str, user: User, now: datetime) -> Plan:
+    """Validate an export file completely; ImportProblem lists the first few problems."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise ImportProblem(["This isn't a Secure Base export: the file is not valid JSON."]) from None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise ImportProblem([f"This isn't a Secure Base export of version {VERSION} (the “version” field)."])
+    problems: list[str] = []
+    plan = Plan()
+    profile = data.get("profile", {})
+    if not isinstance(profile, dict):
+        problems.append("“profile” must be an object.")
+    else:
+        if "timezone" in profile:
+            if valid_timezone(profile["timezone"]):
+                plan.profile["timezone"] = profile["timezone"]
+            else:
+                problems.append("profile.timezone: not a time zone we know.")
+        target = profile.get("weekly_target")
+        if target is not None:
+            if isinstance(target, int) and not isinstance(target, bool) and 1 <= target <= 7:
+                plan.profile["weekly_target"] = target
+            else:
+                problems.append("profile.weekly_target: must be a whole number from 1 to 7.")
+    tz = plan.profile.get("timezone", user.timezone)
+    _parse_people(_list(data, "people", problems), plan, problems)
+    _parse_logs(_list(data, "logs", problems), plan, tz, now, problems)
+    _parse_pauses(_list(data, "pauses", problems), plan, problems)
+    _parse_reminders(_list(data, "reminders", problems), plan, problems)
+    _parse_checkins(_list(data, "checkins", problems), plan, problems)
+    if problems:
+        more = len(problems) - MAX_ERRORS
+        raise ImportProblem(problems[:MAX_ERRORS] + ([f"…and {more} more."] if more > 0 else []))
+    return plan
+
+
+def apply_import(user: User, plan: Plan, now: datetime) -> Imported:
+    """Write a validated plan in one transaction, skipping what is already there."""
+    done = Imported()
+    with database.atomic():
+        if plan.profile:
+            moved = plan.profile.get("timezone", user.timezone) != user.timezone
+            User.update(**plan.profile).where(User.id == user.id).execute()
+            user = User.get_by_id(user.id)
+            if moved:  # reminders fire at local times: move them along
+                reschedule_user(user, now)
+        people: dict[str, Person] = {}
+
+        def person_for(
+            nickname: str, role: str = "friend", archived: bool = False, created_at=None
+        ) -> Person:
+            """The person with this nickname in any case (compared by the database, like its unique
+            index: SQLite's LOWER() folds ASCII only), created when new."""
+            if nickname not in people:
+                query = Person.select().where(
+                    Person.user == user, fn.LOWER(Person.nickname) == fn.LOWER(nickname)
+                )
+                person = query.first()
+                if person is None:
+                    person = Person.create(
+                        user=user,
+                        nickname=nickname,
+                        role=role,
+                        archived=archived,
+                        created_at=created_at or naive_utc(now),
+                    )
+                    done.people += 1
+                people[nickname] = person
+            return people[nickname]
+
+        for item in plan.people:
+            person_for(item["nickname"], item["role"], item["archived"], item["created_at"])
+        ids = [entry["values"].id for entry in plan.logs]
+        existing = set()
+        for start in range(0, len(ids), 500):
+            existing |= {row.id for row in Log.select(Log.id).where(Log.id.in_(ids[start : start + 500]))}
+        for entry in plan.logs:
+            values = entry["values"]
+            if values.id in existing:
+                continue
+            given = values.given()
+            person = person_for(values.person) if given.get("person") else None
+            Log.create(
+                id=values.id,
+                user=user,
+                kind=values.kind,
+                step=given.get("step"),
+                person=person,
+                at=naive_utc(values.at),
+                local_date=entry["local_date"] or local_date_of(values.at, user.timezone),
+                before=given.get("before"),
+                after=given.get("after"),
+                response=given.get("response"),
+                note=given.get("note"),
+                created_at=naive_utc(now),
+                updated_at=naive_utc(now),
+            )
+            done.logs += 1
+        stored = {(p.start_date, p.end_date) for p in Pause.select().where(Pause.user == user)}
+        for start, end, reason in plan.pauses:
+            if (start, end) not in stored:
+                Pause.create(
+                    user=user, start_date=start, end_date=end, reason=reason, created_at=naive_utc(now)
+                )
+                stored.add((start, end))
+                done.pauses += 1
+        schedules = {(r.days, r.local_time, r.kind) for r in ReminderRule.for_user(user)}
+        for values in plan.reminders:
+            key = (values["days"], values["local_time"], values.get("kind"))
+            if key not in schedules:
+                rules.create_rule(user, values, now)
+                schedules.add(key)
+                done.reminders += 1
+        months = {c.month for c in CheckIn.for_user(user)}
+        for answers in plan.checkins:
+            if answers["month"] not in months:
+                CheckIn.create(user=user, created_at=naive_utc(now), updated_at=naive_utc(now), **answers)
+                months.add(answers["month"])
+                done.checkins += 1
+        if plan.digest and not user.digest_opt_in:
+            rules.set_digest(user, True, now)
+    return done
+
+
+def delete_account(user: User) -> None:
+    """Remove the account and, through the database's ON DELETE CASCADE, every row that is theirs."""
+    with database.atomic():
+        User.delete().where(User.id == user.id).execute()

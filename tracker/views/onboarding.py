@@ -1,0 +1,155 @@
+"""Onboarding: a short, skippable, resumable welcome that shapes Today.
+
+Never blocking: Today offers it with a banner to a new account (no logs yet) or one that stopped
+halfway; every other page works as before. Steps 1–3 explain the idea in plain words, then the user
+chooses up to three focus kinds, adds one or two people, answers the private safety question, and sets
+the weekly target (with a link to a first reminder).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from peewee import IntegrityError
+
+from tracker import practice
+from tracker.forms import InvalidInput, parse_person
+from tracker.kinds import KINDS, get_kind
+from tracker.logbook import person_by_nickname
+from tracker.models import Log, Person, PracticeProfile, User, database, naive_utc
+from tracker.views.common import invalid_status, now, render
+
+bp = Blueprint("onboarding", __name__)
+STEPS = 7
+FOCUS, PEOPLE, SAFETY, TARGET = 4, 5, 6, 7
+
+
+def profile_of(user: User) -> PracticeProfile:
+    """The user's practice profile, created on first use."""
+    try:
+        with database.atomic():
+            return PracticeProfile.get_or_create(user=user.id, defaults={"created_at": naive_utc(now())})[0]
+    except IntegrityError:  # created at the same moment by another request
+        return PracticeProfile.get(PracticeProfile.user == user.id)
+
+
+def welcome_offer(user: User) -> str | None:
+    """Today's banner: "start" for a new account, "resume" for an unfinished welcome, else None."""
+    profile = PracticeProfile.of(user)
+    if profile is None:
+        return None if Log.select().where(Log.user == user.id).exists() else "start"
+    return None if profile.onboarding_done_at else "resume"
+
+
+def _advance(profile: PracticeProfile, step: int):
+    """Remember progress (resumable) and go to the next screen, or finish."""
+    profile.onboarding_step = max(profile.onboarding_step, step)
+    if step >= STEPS:
+        profile.onboarding_done_at = naive_utc(now())
+        profile.save()
+        flash("You're set. Start with one small step, whenever it feels right.", "success")
+        return redirect(url_for("log.today"), 303)
+    profile.save()
+    return redirect(url_for("onboarding.step", number=step + 1), 303)
+
+
+def _page(number: int, errors: dict | None = None, status: int = 200, **extra):
+    profile = PracticeProfile.of(current_user)  # looking does not start the welcome; saving does
+    return render(
+        "pages/welcome.html",
+        status=status,
+        number=number,
+        steps=STEPS,
+        kinds=KINDS,
+        focus=profile.focus if profile else [],
+        people=list(Person.for_user(current_user)),
+        errors=errors or {},
+        form=request.form,
+        **extra,
+    )
+
+
+@bp.get("/welcome")
+@login_required
+def index():
+    """Resume the welcome where the user left it."""
+    profile = PracticeProfile.of(current_user)
+    done = profile.onboarding_step if profile else 0
+    return redirect(url_for("onboarding.step", number=min(STEPS, done + 1)))
+
+
+@bp.get("/welcome/<int:number>")
+@login_required
+def step(number: int):
+    """One screen of the welcome."""
+    if not 1 <= number <= STEPS:
+        abort(404)
+    return _page(number)
+
+
+@bp.post("/welcome/<int:number>")
+@login_required
+def save(number: int):
+    """Save one screen and move on."""
+    if not 1 <= number <= STEPS:
+        abort(404)
+    profile = profile_of(current_user)
+    if number == FOCUS:
+        keys = [key for key in request.form.getlist("focus") if get_kind(key)]
+        if len(set(keys)) > practice.MAX_FOCUS:
+            return _page(number, {"focus": "Choose up to three, to keep it light."}, invalid_status())
+        profile.focus_kinds = ",".join(dict.fromkeys(keys))
+    elif number == PEOPLE:
+        errors = _add_people()
+        if errors:
+            return _page(number, errors, invalid_status())
+    elif number == SAFETY:
+        unsafe = _save_safety()
+        if unsafe and request.form.get("seen_help") != "1":
+            profile.onboarding_step = max(profile.onboarding_step, number - 1)
+            profile.save()
+            return _page(number, care=True)
+    elif number == TARGET:
+        value = request.form.get("weekly_target", "")
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 7):
+            return _page(number, {"weekly_target": "The weekly target is 1 to 7 days."}, invalid_status())
+        User.update(weekly_target=int(value)).where(User.id == current_user.id).execute()
+    return _advance(profile, number)
+
+
+def _add_people() -> dict:
+    """Add the one or two people named on the form (blank rows skipped); errors by field."""
+    errors = {}
+    for row in ("1", "2"):
+        nickname = request.form.get(f"nickname{row}", "")
+        if not nickname.strip():
+            continue
+        try:
+            values = parse_person({"nickname": nickname, "role": request.form.get(f"role{row}") or "friend"})
+        except InvalidInput as exc:
+            errors.update({f"{key}{row}": message for key, message in exc.errors.items()})
+            continue
+        person_by_nickname(current_user, values["nickname"], values["role"])
+    return errors
+
+
+def _save_safety() -> bool:
+    """Store the private answers ("no" marks the person as not safe); whether any was "no"."""
+    unsafe = False
+    for person in Person.for_user(current_user):
+        answer = request.form.get(f"safe-{person.id}")
+        if answer in ("yes", "no"):
+            person.not_safe = answer == "no"
+            person.save()
+        unsafe = unsafe or person.not_safe
+    return unsafe or request.form.get("safe-all") == "no"
+
+
+@bp.post("/welcome/skip")
+@login_required
+def skip():
+    """Skip the welcome (it can be reopened from Settings later by visiting /welcome)."""
+    profile = profile_of(current_user)
+    profile.onboarding_done_at = naive_utc(now())
+    profile.save()
+    return redirect(url_for("log.today"), 303)

@@ -1,0 +1,156 @@
+"""The practice on Today: the progressive ladder ("Ready for a bigger step?") and the ladder page.
+
+The rules live in the pure `tracker.practice`; this module loads plain values and stores choices.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from peewee import JOIN, IntegrityError, fn
+
+from tracker import practice
+from tracker.insights import LogFact
+from tracker.kinds import KINDS, Kind, get_kind
+from tracker.logbook import local_date_of
+from tracker.models import LadderStep, Log, Person, PracticeProfile, User, database, naive_utc
+from tracker.views import checkin, onboarding, recall
+from tracker.views.checkin import checkin_due
+from tracker.views.common import now, render, safe_next, wants_partial
+from tracker.views.onboarding import welcome_offer
+
+bp = Blueprint("practice", __name__)
+bp.add_app_template_global(practice.reflection_prompt)
+# The month page already holds the user's logs (insights.History): these add no query.
+bp.add_app_template_global(practice.month_steps)
+bp.add_app_template_global(practice.month_recall_change)
+KIND = "<string(maxlength=24):kind>"
+
+
+def recent_facts(user: User, today: date, days: int) -> list[LogFact]:
+    """The user's logs of the `days` days ending today, as plain facts (one query)."""
+    rows = (
+        Log.select(Log.local_date, Log.kind, Person.nickname, Log.before, Log.after, Log.response, Log.step)
+        .join(Person, JOIN.LEFT_OUTER)
+        .where(Log.user == user.id, Log.local_date > today - timedelta(days=days), Log.local_date <= today)
+        .tuples()
+    )
+    return [LogFact(*row) for row in rows]
+
+
+def unsafe_names(user: User) -> frozenset[str]:
+    """Nicknames of the people the user marked as not safe: never suggested for reaching toward."""
+    rows = Person.select(Person.nickname).where(Person.user == user.id, Person.not_safe == True)  # noqa: E712
+    return frozenset(row.nickname for row in rows)
+
+
+def ladder_offer(user: User, today: date) -> practice.LadderOffer | None:
+    """The one "Ready for a bigger step?" offer Today shows, if any."""
+    rows = LadderStep.for_user(user)
+    offers = practice.ladder_offers(
+        recent_facts(user, today, practice.LADDER_WINDOW_DAYS),
+        {kind: row.step for kind, row in rows.items()},
+        {kind: row.snoozed_until for kind, row in rows.items() if row.snoozed_until},
+        today,
+        unsafe_names(user),
+    )
+    return offers[0] if offers else None
+
+
+def current_steps(user: User) -> dict[str, int]:
+    """The user's current step per kind (1 until they move)."""
+    rows = LadderStep.for_user(user)
+    return {kind.key: rows[kind.key].step if kind.key in rows else 1 for kind in KINDS}
+
+
+def today_practice(user: User, today: date) -> dict:
+    """What Today adds from the practice: kinds (focus first), steps, the ladder offer, a welcome back."""
+    profile = PracticeProfile.of(user)
+    last = Log.select(fn.MAX(Log.local_date)).where(Log.user == user.id, Log.local_date < today).scalar()
+    return {
+        "kinds": practice.order_with_focus(profile.focus if profile else [], Log.kind_counts(user)),
+        "steps": current_steps(user),
+        "offer": ladder_offer(user, today),
+        "away": practice.welcome_back(last, today),
+        "checkin_due": checkin_due(user),
+        "welcome": welcome_offer(user),
+    }
+
+
+def _own_kind(key: str) -> Kind:
+    kind = get_kind(key)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+def _save_step(kind: Kind, step: int | None = None, snooze: bool = False) -> LadderStep:
+    """Set the user's step of a kind and/or snooze its offer, creating the row on first use."""
+    today = local_date_of(now(), current_user.timezone)
+    values = {"updated_at": naive_utc(now())}
+    if step is not None:
+        values["step"] = max(1, min(practice.TOP_STEP, step))
+    values["snoozed_until"] = today + timedelta(days=practice.SNOOZE_DAYS) if snooze else None
+    try:
+        with database.atomic():
+            LadderStep.create(user=current_user.id, kind=kind.key, **values)
+    except IntegrityError:  # the row exists (or was created at the same moment): update it
+        LadderStep.update(**values).where(
+            LadderStep.user == current_user.id, LadderStep.kind == kind.key
+        ).execute()
+    return LadderStep.get(LadderStep.user == current_user.id, LadderStep.kind == kind.key)
+
+
+def _done(message: str):
+    """After a ladder choice: the message in place (htmx), else back to where the user was."""
+    if wants_partial():
+        return render("pages/ladder.html", "partials/_ladder_done.html", message=message)
+    flash(message, "success")
+    return redirect(safe_next(url_for("log.today")), 303)
+
+
+@bp.post(f"/ladder/{KIND}/accept")
+@login_required
+def accept(kind: str):
+    """Take the next step of a kind."""
+    k = _own_kind(kind)
+    # The offer names the step it offers, so a double tap doesn't climb two steps.
+    offered = request.form.get("to", "")
+    target = int(offered) if offered in ("2", "3") else current_steps(current_user)[k.key] + 1
+    row = _save_step(k, target)
+    return _done(f"Your step for “{k.label}” is now: {k.ladder[row.step - 1]}.")
+
+
+@bp.post(f"/ladder/{KIND}/later")
+@login_required
+def later(kind: str):
+    """Not now: the offer rests for two weeks."""
+    k = _own_kind(kind)
+    _save_step(k, snooze=True)
+    return _done(f"No rush. We'll ask again in {practice.SNOOZE_DAYS} days; staying where you are is fine.")
+
+
+@bp.post(f"/ladder/{KIND}/down")
+@login_required
+def down(kind: str):
+    """Step back down to a smaller step (and rest the offer for a while)."""
+    k = _own_kind(kind)
+    row = _save_step(k, current_steps(current_user)[k.key] - 1, snooze=True)
+    return _done(f"Smaller steps count just as much. “{k.label}” is now: {k.ladder[row.step - 1]}.")
+
+
+@bp.get("/ladder")
+@login_required
+def index():
+    """Every kind with its three steps and the user's current one."""
+    return render("pages/ladder.html", steps=current_steps(current_user), kinds=KINDS)
+
+
+def register(app) -> None:
+    """Register the practice blueprints (one call from the app factory)."""
+    app.register_blueprint(bp)
+    app.register_blueprint(checkin.bp)
+    app.register_blueprint(recall.bp)
+    app.register_blueprint(onboarding.bp)

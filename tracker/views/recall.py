@@ -1,0 +1,110 @@
+"""Recall a safe person: a guided exercise for hard moments that logs a `recall` with before and after.
+
+Works without JavaScript (a plain page with the three prompts and a "done" button); static/js/recall.js
+adds a gentle timer. The exercise is the recall ladder's second step, so its log records step 2.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from tracker import practice
+from tracker.forms import InvalidInput, parse_log
+from tracker.logbook import create_log, get_log
+from tracker.models import Person
+from tracker.views.common import now, render
+
+bp = Blueprint("recall", __name__)
+PAST = "past"
+RECALL_STEP = 2
+PROMPTS = (
+    "Bring to mind a time this person was there for you: where you were, what they said or did.",
+    "Notice how they looked at you, the sound of their voice, what it felt like to be cared for.",
+    "Let that feeling settle in your body. What would they say to you about today?",
+)
+
+
+def _choices() -> list[Person]:
+    """People the exercise may suggest: never one the user marked as not safe."""
+    people = list(Person.for_user(current_user))
+    allowed = set(
+        practice.suggestable([p.nickname for p in people], [p.nickname for p in people if p.not_safe])
+    )
+    return [p for p in people if p.nickname in allowed]
+
+
+def _rating(value: str | None) -> int | None:
+    """A 0–10 rating from ASCII digits, else None."""
+    return int(value) if value and value.isascii() and value.isdigit() and int(value) <= 10 else None
+
+
+def _who(value: str | None) -> Person | str | None:
+    """The chosen person (one of the user's safe people), PAST, or None when the choice is not valid."""
+    if value == PAST:
+        return PAST
+    return next((p for p in _choices() if str(p.id) == value), None)
+
+
+@bp.get("/recall")
+@login_required
+def start():
+    """Step 1: pick a person (or someone from the past) and say how settled you feel."""
+    return render("pages/recall_start.html", people=_choices(), errors={}, form={})
+
+
+@bp.get("/recall/guide")
+@login_required
+def guide():
+    """Step 2: the guided recall with its three prompts, then rate again."""
+    who, before = _who(request.args.get("who")), _rating(request.args.get("before"))
+    errors = {}
+    if who is None:
+        errors["who"] = "Choose someone, or “someone from my past”."
+    if before is None:
+        errors["before"] = "Choose how settled you feel, from 0 to 10."
+    if errors:
+        return render(
+            "pages/recall_start.html", status=422, people=_choices(), errors=errors, form=request.args
+        )
+    return render_template("pages/recall_guide.html", who=who, before=before, prompts=PROMPTS, past=PAST)
+
+
+@bp.post("/recall")
+@login_required
+def finish():
+    """Step 3: log the recall with before and after, then show the change."""
+    who, before, after = (
+        _who(request.form.get("who")),
+        _rating(request.form.get("before")),
+        _rating(request.form.get("after")),
+    )
+    if who is None or before is None:
+        return redirect(url_for("recall.start"), 303)
+    if after is None:
+        return render_template(
+            "pages/recall_guide.html",
+            who=who,
+            before=before,
+            prompts=PROMPTS,
+            past=PAST,
+            error="Choose how settled you feel now, from 0 to 10.",
+        ), 422
+    form = {"kind": "recall", "step": str(RECALL_STEP), "before": str(before), "after": str(after)}
+    if who != PAST:
+        form["person_id"] = str(who.id)
+    try:
+        log, _ = create_log(current_user, parse_log(form, tz=current_user.timezone, now=now()), now())
+    except InvalidInput:  # pragma: no cover - the values were checked above
+        abort(400)
+    return redirect(url_for("recall.done", log_id=log.id), 303)
+
+
+@bp.get("/recall/done/<log_id>")
+@login_required
+def done(log_id: str):
+    """The change the exercise made, gently."""
+    log = get_log(current_user, log_id)
+    if log is None or log.kind != "recall":
+        abort(404)
+    return render("pages/recall_done.html", log=log)
