@@ -162,7 +162,7 @@ def make_person(user: User, nickname: str = "Sam", role: str = "partner", **fiel
 
 def make_log(user: User, kind: str = "closeness", at: datetime = FIXED_NOW, **fields) -> Log:
     """A log stored directly, with its local date in the user's zone."""
-    from tracker.logbook import local_date_of
+    from tracker.insights import local_date_of
 
     fields.setdefault("local_date", local_date_of(at, user.timezone))
     return Log.create(id=uuid.uuid4(), user=user, kind=kind, at=naive_utc(at), **fields)
@@ -181,7 +181,7 @@ def logged_in(client, auth, user) -> Auth:
 
 
 def today_in(user: User, clock: Clock) -> date:
-    from tracker.logbook import local_date_of
+    from tracker.insights import local_date_of
 
     return local_date_of(clock.now, user.timezone)
 

@@ -11,7 +11,7 @@ from peewee import IntegrityError
 
 from tracker.demo import generate_history
 from tracker.forms import InvalidInput, parse_email, parse_password, valid_timezone
-from tracker.logbook import local_date_of
+from tracker.insights import local_date_of
 from tracker.models import ApiToken, Log, Person, User, database, naive_utc
 from tracker.security import hash_password, new_api_token
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from peewee import IntegrityError, fn
 
 from tracker.forms import InvalidInput, LogInput
+from tracker.insights import local_date_of
 from tracker.models import LadderStep, Log, Person, User, database, naive_utc
 
 FIELDS = ("kind", "step", "before", "after", "response", "note")
@@ -20,11 +20,6 @@ FIELDS = ("kind", "step", "before", "after", "response", "note")
 
 class Conflict(Exception):
     """The client id is already used by a log with other content."""
-
-
-def local_date_of(at: datetime, timezone: str):
-    """The user's calendar date of an aware instant."""
-    return at.astimezone(ZoneInfo(timezone)).date()
 
 
 def person_by_nickname(user: User, nickname: str, role: str | None = None) -> Person:

@@ -22,8 +22,8 @@ from peewee import fn
 
 from tracker import rules
 from tracker.forms import InvalidInput, parse_log, valid_timezone
+from tracker.insights import local_date_of
 from tracker.kinds import ROLES
-from tracker.logbook import local_date_of
 from tracker.models import (
     CHECKIN_ITEMS,
     CheckIn,

@@ -10,8 +10,8 @@ from peewee import fn
 from tests.app.test_migrations import drop_all_tables
 from tests.conftest import PASSWORD, Auth
 from tracker import create_app
+from tracker.insights import local_date_of
 from tracker.kinds import KINDS, RESPONSES
-from tracker.logbook import local_date_of
 from tracker.migrations import current_version, discover, migrate
 from tracker.models import ApiToken, Log, Person, User, database, init_database, naive_utc
 from tracker.security import hash_token

@@ -14,7 +14,7 @@ from peewee import IntegrityError
 
 from tracker import practice
 from tracker.charts import line_chart
-from tracker.logbook import local_date_of
+from tracker.insights import local_date_of
 from tracker.models import CHECKIN_ITEMS, CheckIn, User, database, naive_utc
 from tracker.views.common import invalid_status, now, render
 

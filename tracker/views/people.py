@@ -8,9 +8,8 @@ from peewee import IntegrityError
 
 from tracker import insights, practice
 from tracker.forms import InvalidInput, parse_person
-from tracker.insights import LogFact
+from tracker.insights import LogFact, local_date_of
 from tracker.kinds import ROLES
-from tracker.logbook import local_date_of
 from tracker.models import Log, Person, database
 from tracker.views.common import invalid_status, now, render, wants_partial
 from tracker.views.practice import recent_facts

@@ -12,9 +12,8 @@ from flask_login import current_user, login_required
 from peewee import JOIN, IntegrityError, fn
 
 from tracker import practice
-from tracker.insights import LogFact
+from tracker.insights import LogFact, local_date_of
 from tracker.kinds import KINDS, Kind, get_kind
-from tracker.logbook import local_date_of
 from tracker.models import LadderStep, Log, Person, PracticeProfile, User, database, naive_utc
 from tracker.views import checkin, onboarding, recall
 from tracker.views.checkin import checkin_due
