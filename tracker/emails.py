@@ -138,14 +138,19 @@ def verification_message(user: User, now: datetime) -> Outgoing:
     return _message(user, VERIFY_SUBJECT, "verify", now, {}, links={"verify": url})
 
 
-def send_verification(user: User, now: datetime) -> bool:
-    """Email a confirmation link now; False (and logged) when the mail server can't take it."""
+def _send_now(message: Outgoing, what: str, user: User) -> bool:
+    """Send a transactional email; False (and logged, without content) when the server can't take it."""
     try:
-        send(verification_message(user, now))
+        send(message)
     except MailError as exc:
-        current_app.logger.warning("Verification email to user %s failed: %s", user.id, exc)
+        current_app.logger.warning("%s email to user %s failed: %s", what, user.id, exc)
         return False
     return True
+
+
+def send_verification(user: User, now: datetime) -> bool:
+    """Email a confirmation link now."""
+    return _send_now(verification_message(user, now), "Verification", user)
 
 
 def password_tag(password_hash: str) -> str:
@@ -161,10 +166,5 @@ def reset_message(user: User, now: datetime) -> Outgoing:
 
 
 def send_reset(user: User, now: datetime) -> bool:
-    """Email a reset link now; False (and logged) when the mail server can't take it."""
-    try:
-        send(reset_message(user, now))
-    except MailError as exc:
-        current_app.logger.warning("Reset email to user %s failed: %s", user.id, exc)
-        return False
-    return True
+    """Email a reset link now."""
+    return _send_now(reset_message(user, now), "Reset", user)
