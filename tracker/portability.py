@@ -14,11 +14,11 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from peewee import fn
+from peewee import ValuesList, chunked, fn
 
 from tracker import rules
 from tracker.forms import InvalidInput, parse_log, valid_timezone
@@ -26,6 +26,7 @@ from tracker.insights import local_date_of
 from tracker.kinds import ROLES
 from tracker.models import (
     CHECKIN_ITEMS,
+    BaseModel,
     CheckIn,
     Log,
     Pause,
@@ -42,6 +43,8 @@ VERSION = 1
 CSV_FIELDS = ("id", "local_date", "at", "kind", "step", "person", "before", "after", "response", "note")
 MAX_ERRORS = 5
 REASON_MAX = 200
+# Rows per bulk INSERT: a log has 13 columns, and 13 × 70 stays under SQLite's old limit of 999 parameters.
+BATCH = 70
 
 
 def _instant(value: datetime | None) -> str | None:
@@ -339,9 +342,84 @@ def parse_export(raw: bytes | str, user: User, now: datetime) -> Plan:
     return plan
 
 
+def _insert(model: type[BaseModel], rows: list[dict]) -> None:
+    """Insert rows in bulk, a batch per statement."""
+    for batch in chunked(rows, BATCH):
+        model.insert_many(batch).execute()
+
+
+def _nickname_keys(nicknames: list[str]) -> dict[str, str]:
+    """Each nickname's LOWER() as the database computes it, the key of the people's unique index.
+
+    Python's lower() would disagree with SQLite, whose LOWER() folds ASCII only, so the database lowers
+    them all in one query over a VALUES list.
+    """
+    keys: dict[str, str] = {}
+    for batch in chunked(list(dict.fromkeys(nicknames)), 500):
+        names = ValuesList([(name,) for name in batch]).alias("names")
+        keys.update(names.select(names.c.column1, fn.LOWER(names.c.column1)).bind(database).tuples())
+    return keys
+
+
+def _people_by_key(user: User, keys: Iterable[str]) -> dict[str, Person]:
+    """The user's people whose lowered nickname is one of the keys, by that key."""
+    key = fn.LOWER(Person.nickname)
+    found: dict[str, Person] = {}
+    for batch in chunked(list(keys), 500):
+        query = Person.select(Person, key.alias("key")).where(Person.user == user, key.in_(batch))
+        found.update((person.key, person) for person in query)
+    return found
+
+
+def _import_people(user: User, plan: Plan, now: datetime) -> tuple[dict[str, Person], int]:
+    """The people of the file and those its logs name, by nickname as the file spells it, and how many
+    were new. A nickname already here in any case is that person; the new ones are added in bulk."""
+    details = {item["nickname"]: item for item in reversed(plan.people)}  # the first entry wins
+    named = [entry["values"].person for entry in plan.logs if entry["values"].given().get("person")]
+    nicknames = [item["nickname"] for item in plan.people] + named
+    keys = _nickname_keys(nicknames)
+    found = _people_by_key(user, set(keys.values()))
+    new: dict[str, dict] = {}
+    for nickname in nicknames:
+        if keys[nickname] not in found and keys[nickname] not in new:
+            item = details.get(nickname, {})
+            new[keys[nickname]] = {
+                "user": user.id,
+                "nickname": nickname,
+                "role": item.get("role", "friend"),
+                "archived": item.get("archived", False),
+                "created_at": item.get("created_at") or naive_utc(now),
+            }
+    if new:
+        _insert(Person, list(new.values()))
+        found |= _people_by_key(user, new)
+    return {nickname: found[keys[nickname]] for nickname in nicknames}, len(new)
+
+
+def _log_row(user: User, entry: dict, people: dict[str, Person], now: datetime) -> dict:
+    """One imported log as a row to insert."""
+    values = entry["values"]
+    given = values.given()
+    return {
+        "id": values.id,
+        "user": user.id,
+        "kind": values.kind,
+        "step": given.get("step"),
+        "person": people[values.person].id if given.get("person") else None,
+        "at": naive_utc(values.at),
+        "local_date": entry["local_date"] or local_date_of(values.at, user.timezone),
+        "before": given.get("before"),
+        "after": given.get("after"),
+        "response": given.get("response"),
+        "note": given.get("note"),
+        "created_at": naive_utc(now),
+        "updated_at": naive_utc(now),
+    }
+
+
 def apply_import(user: User, plan: Plan, now: datetime) -> Imported:
     """Write a validated plan in one transaction, skipping what is already there."""
-    done = Imported()
+    done, stamp = Imported(), naive_utc(now)
     with database.atomic():
         if plan.profile:
             moved = plan.profile.get("timezone", user.timezone) != user.timezone
@@ -349,66 +427,29 @@ def apply_import(user: User, plan: Plan, now: datetime) -> Imported:
             user = User.get_by_id(user.id)
             if moved:  # reminders fire at local times: move them along
                 reschedule_user(user, now)
-        people: dict[str, Person] = {}
-
-        def person_for(
-            nickname: str, role: str = "friend", archived: bool = False, created_at=None
-        ) -> Person:
-            """The person with this nickname in any case (compared by the database, like its unique
-            index: SQLite's LOWER() folds ASCII only), created when new."""
-            if nickname not in people:
-                query = Person.select().where(
-                    Person.user == user, fn.LOWER(Person.nickname) == fn.LOWER(nickname)
-                )
-                person = query.first()
-                if person is None:
-                    person = Person.create(
-                        user=user,
-                        nickname=nickname,
-                        role=role,
-                        archived=archived,
-                        created_at=created_at or naive_utc(now),
-                    )
-                    done.people += 1
-                people[nickname] = person
-            return people[nickname]
-
-        for item in plan.people:
-            person_for(item["nickname"], item["role"], item["archived"], item["created_at"])
+        people, done.people = _import_people(user, plan, now)
         ids = [entry["values"].id for entry in plan.logs]
         existing = set()
-        for start in range(0, len(ids), 500):
-            existing |= {row.id for row in Log.select(Log.id).where(Log.id.in_(ids[start : start + 500]))}
-        for entry in plan.logs:
-            values = entry["values"]
-            if values.id in existing:
-                continue
-            given = values.given()
-            person = person_for(values.person) if given.get("person") else None
-            Log.create(
-                id=values.id,
-                user=user,
-                kind=values.kind,
-                step=given.get("step"),
-                person=person,
-                at=naive_utc(values.at),
-                local_date=entry["local_date"] or local_date_of(values.at, user.timezone),
-                before=given.get("before"),
-                after=given.get("after"),
-                response=given.get("response"),
-                note=given.get("note"),
-                created_at=naive_utc(now),
-                updated_at=naive_utc(now),
-            )
-            done.logs += 1
+        for batch in chunked(ids, 500):
+            existing |= {row.id for row in Log.select(Log.id).where(Log.id.in_(batch))}
+        logs = [
+            _log_row(user, entry, people, now) for entry in plan.logs if entry["values"].id not in existing
+        ]
+        _insert(Log, logs)
+        done.logs = len(logs)
         stored = {(p.start_date, p.end_date) for p in Pause.select().where(Pause.user == user)}
+        pauses = {}
         for start, end, reason in plan.pauses:
             if (start, end) not in stored:
-                Pause.create(
-                    user=user, start_date=start, end_date=end, reason=reason, created_at=naive_utc(now)
-                )
-                stored.add((start, end))
-                done.pauses += 1
+                pauses.setdefault((start, end), reason)
+        _insert(
+            Pause,
+            [
+                {"user": user.id, "start_date": start, "end_date": end, "reason": reason, "created_at": stamp}
+                for (start, end), reason in pauses.items()
+            ],
+        )
+        done.pauses = len(pauses)
         schedules = {(r.days, r.local_time, r.kind) for r in ReminderRule.for_user(user)}
         for values in plan.reminders:
             key = (values["days"], values["local_time"], values.get("kind"))
@@ -417,11 +458,15 @@ def apply_import(user: User, plan: Plan, now: datetime) -> Imported:
                 schedules.add(key)
                 done.reminders += 1
         months = {c.month for c in CheckIn.for_user(user)}
+        checkins = {}
         for answers in plan.checkins:
             if answers["month"] not in months:
-                CheckIn.create(user=user, created_at=naive_utc(now), updated_at=naive_utc(now), **answers)
-                months.add(answers["month"])
-                done.checkins += 1
+                checkins.setdefault(answers["month"], answers)
+        _insert(
+            CheckIn,
+            [{"user": user.id, "created_at": stamp, "updated_at": stamp, **a} for a in checkins.values()],
+        )
+        done.checkins = len(checkins)
         if plan.digest and not user.digest_opt_in:
             rules.set_digest(user, True, now)
     return done

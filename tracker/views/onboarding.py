@@ -135,14 +135,17 @@ def _add_people() -> dict:
 
 def _save_safety() -> bool:
     """Store the private answers ("no" marks the person as not safe); whether any was "no"."""
-    unsafe = False
-    for person in Person.for_user(current_user):
+    people = list(Person.for_user(current_user))
+    marked = {}
+    for person in people:
         answer = request.form.get(f"safe-{person.id}")
-        if answer in ("yes", "no"):
-            person.not_safe = answer == "no"
-            person.save()
-        unsafe = unsafe or person.not_safe
-    return unsafe or request.form.get("safe-all") == "no"
+        marked[person.id] = answer == "no" if answer in ("yes", "no") else person.not_safe
+    # At most two UPDATEs (people now marked, people now cleared), not one per person.
+    for not_safe in (True, False):
+        changed = [p.id for p in people if marked[p.id] == not_safe and p.not_safe != not_safe]
+        if changed:
+            Person.update(not_safe=not_safe).where(Person.id.in_(changed)).execute()
+    return any(marked.values()) or request.form.get("safe-all") == "no"
 
 
 @bp.post("/welcome/skip")
