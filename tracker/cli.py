@@ -23,8 +23,9 @@ def init_db() -> None:
     """Create or migrate the schema (safe to run again)."""
     from tracker.migrations import current_version, migrate
 
-    applied = migrate(database)
-    click.echo(f"Database at schema version {current_version(database)}; applied {applied or 'nothing new'}.")
+    db = database.obj  # the engine itself: steps and the migration lock differ per engine
+    applied = migrate(db)
+    click.echo(f"Database at schema version {current_version(db)}; applied {applied or 'nothing new'}.")
 
 
 @tracker_cli.command("token")

@@ -21,6 +21,7 @@ from tracker.models import (
     Nudge,
     Pause,
     Person,
+    ReminderRule,
     UsedToken,
     User,
     database,
@@ -196,6 +197,15 @@ def test_a_good_file_with_one_bad_log_imports_nothing(client, logged_in, user):
     }
     assert upload(logged_in, json.dumps(file)).status_code == 422
     assert Person.select().count() == 0 and Log.select().count() == 0
+
+
+def test_a_file_past_the_reminder_limit_imports_nothing_and_says_why(client, logged_in, user):
+    reminders = [{"days": ["mon"], "time": f"{hour:02d}:00"} for hour in range(21)]
+    good = {"id": str(uuid.uuid4()), "kind": "closeness", "at": "2026-05-01T10:00:00Z"}
+    response = upload(logged_in, json.dumps({"version": 1, "logs": [good], "reminders": reminders}))
+    assert response.status_code == 422
+    assert "up to 20 reminders" in response.get_data(as_text=True)
+    assert Log.select().count() == 0 and ReminderRule.select().count() == 0
 
 
 def test_import_needs_a_file(client, logged_in):

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_login import current_user, login_required, logout_user
 
 from tracker import portability
+from tracker.forms import InvalidInput
 from tracker.models import User
 from tracker.security import verify_password
 from tracker.views.common import invalid_status, now
@@ -52,7 +53,11 @@ def import_data():
     except portability.ImportProblem as exc:
         message = "Nothing was imported. " + " ".join(exc.messages)
         return settings_page(invalid_status(), {"import": message})
-    done = portability.apply_import(User.get_by_id(current_user.id), plan, now())
+    try:
+        done = portability.apply_import(User.get_by_id(current_user.id), plan, now())
+    except InvalidInput as exc:  # e.g. past the reminder limit with the ones already here; rolled back
+        message = "Nothing was imported. " + " ".join(exc.errors.values())
+        return settings_page(invalid_status(), {"import": message})
     if done.total:
         counts = f"{done.logs} logs, {done.people} people, {done.pauses} pauses, {done.reminders} reminders"
         counts += f", {done.checkins} check-ins" if done.checkins else ""
