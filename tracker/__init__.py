@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import Flask, request
 from flask_login import current_user
 
-from tracker import config
+from tracker import compression, config, static_files
 from tracker.extensions import csrf, htmx, login_manager
 from tracker.models import User, database, init_database
 
@@ -27,6 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     config.load(app, test_config)
     app.config.setdefault("CLOCK", utc_now)
+    compression.init_app(app)  # first: after-request hooks run last-registered first
+    static_files.init_app(app)
     _init_database(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -1,14 +1,12 @@
-// Secure Base service worker. Served by the app at /sw.js (scope /), which puts a line ahead of this
-// source: `const SHELL = {version, assets, offline, queueScript, staticPrefix}` for this deploy.
+// Secure Base service worker. Served by the app at /sw.js (scope /), which puts ahead of this source
+// a line `const SHELL = {version, assets, offline, staticPrefix}` for this deploy, then the offline
+// queue (static/js/offline.js, shared with the pages), whose SecureBaseQueue Background Sync uses.
 //
 // Rules: pages come from the network, with the offline page as the fallback; static files come from
 // the cache first; htmx requests, the API and anything else always go to the network and are never
 // cached. No page of an account is ever cached, so nothing can be shown to another account later.
 /* global SHELL, SecureBaseQueue */
 "use strict";
-
-// The offline queue (IndexedDB + replay), shared with the pages, for Background Sync.
-importScripts(SHELL.queueScript);
 
 const CACHE_PREFIX = "secure-base-";
 const CACHE = CACHE_PREFIX + SHELL.version;
@@ -46,9 +44,10 @@ self.addEventListener("sync", (event) => {
 
 async function precache() {
   const cache = await caches.open(CACHE);
-  // `reload` skips the HTTP cache so a deploy never precaches a stale copy; the offline page is
-  // fetched without cookies, so it is the same anonymous page for every account.
-  const requests = SHELL.assets.map((url) => new Request(url, { cache: "reload" }));
+  // The assets have content-hashed names, so a copy in the HTTP cache (the page that registered this
+  // worker just loaded them) is the right one: no second download. The offline page skips the HTTP
+  // cache and goes without cookies, so it is the same anonymous page for every account.
+  const requests = SHELL.assets.map((url) => new Request(url));
   requests.push(new Request(SHELL.offline, { cache: "reload", credentials: "omit" }));
   await cache.addAll(requests);
 }
@@ -76,7 +75,9 @@ async function cacheFirst(request) {
   const cached = await caches.match(request);
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok) {
+  // Keep only content-hashed files (the server marks them immutable): a plain or outdated name is
+  // answered with whatever is current, which must not stay in the cache under that name.
+  if (response.ok && /\bimmutable\b/.test(response.headers.get("Cache-Control") || "")) {
     const cache = await caches.open(CACHE);
     await cache.put(request, response.clone());
   }
