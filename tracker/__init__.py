@@ -36,13 +36,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.user_loader(lambda key: User.get_or_none(User.session_key == key))
     app.before_request(_protect_from_csrf)
     _register_blueprints(app)
-    from tracker import cli, errors, limits, security_headers, templating
+    from tracker import cli, errors, limits, page_cache, security_headers, templating
 
     limits.init_app(app)  # wraps registered views, so after the blueprints
     security_headers.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    page_cache.init_app(app)
     from tracker import scheduler
 
     scheduler.init_app(app)

@@ -20,6 +20,7 @@ ENV_KEYS = (
     "SCHEDULER",
     "RATELIMIT_STORAGE_URL",
     "RATELIMIT_ENABLED",
+    "PAGE_CACHE_BYTES",
 )
 
 
@@ -34,6 +35,7 @@ def _defaults(instance: Path) -> dict:
         "RATELIMIT_STORAGE_URL": "memory://",
         "RATELIMIT_ENABLED": "1",
         "LOGS_PER_PAGE": 20,
+        "PAGE_CACHE_BYTES": 32 * 1024 * 1024,  # rendered pages per process; 0 turns the cache off
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 90,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

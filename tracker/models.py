@@ -14,6 +14,7 @@ from flask_login import UserMixin
 from peewee import (
     JOIN,
     AutoField,
+    BigIntegerField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -28,6 +29,7 @@ from peewee import (
     fn,
 )
 from playhouse.db_url import connect
+from playhouse.pool import PooledDatabase
 
 database = DatabaseProxy()
 
@@ -49,23 +51,38 @@ def naive_utc(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(tzinfo=None)
 
 
+# Connections are pooled: a request takes one and gives it back, instead of opening a PostgreSQL
+# connection (or a SQLite file and its pragmas) each time, which cost more than a cached page itself.
+POOL = {"max_connections": 20, "stale_timeout": 300, "timeout": 10}
+
+
 def open_database(url: str):
-    """A peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected)."""
+    """A pooled peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected)."""
     scheme = urlparse(url).scheme
     if scheme == "sqlite":
         # BEGIN IMMEDIATE: a transaction takes the write lock when it starts, where busy_timeout waits
         # for it. A deferred one that reads first can't upgrade after another writer committed, and
-        # SQLite answers "database is locked" at once (tests/app/test_concurrency.py).
-        return connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        # SQLite answers "database is locked" at once (tests/app/test_concurrency.py). A pooled
+        # connection moves between threads, one at a time: hence check_same_thread off.
+        return connect(
+            "sqlite+pool" + url[len("sqlite") :],
+            pragmas=SQLITE_PRAGMAS,
+            lock_type="IMMEDIATE",
+            check_same_thread=False,
+            **POOL,
+        )
     if scheme in ("postgresql", "postgres"):
-        return connect(url.replace("postgres://", "postgresql://", 1))
+        return connect("postgresql+pool" + url[len(scheme) :], **POOL)
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme}://")
 
 
 def init_database(url: str):
-    """Point every model at the database behind `url` and return it."""
+    """Point every model at the database behind `url` and return it (closing the previous one's pool)."""
+    previous = database.obj
     db = open_database(url)
     database.initialize(db)
+    if isinstance(previous, PooledDatabase):
+        previous.close_all()
     return db
 
 
@@ -87,6 +104,9 @@ class User(UserMixin, BaseModel):
     email_verified_at = DateTimeField(null=True)
     reminders_paused = BooleanField(default=False)
     digest_opt_in = BooleanField(default=False)
+    # Bumped by database triggers (migration m0006) whenever the user's logs, people, pauses or practice
+    # change: the page cache's key, so a cached page can never outlive the data it shows.
+    revision = BigIntegerField(default=0)
 
     class Meta:
         table_name = "users"

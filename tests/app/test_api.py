@@ -126,6 +126,18 @@ def test_bearer_token_works_without_csrf_and_records_last_use(client, user, cloc
     assert ApiToken.get().last_used_at == naive_utc(clock.now)
 
 
+def test_last_use_is_written_at_most_hourly(client, user, clock):
+    headers = bearer(user)
+    client.get(LOGS, headers=headers)
+    first = ApiToken.get().last_used_at
+    clock.now += timedelta(minutes=59)
+    client.get(LOGS, headers=headers)
+    assert ApiToken.get().last_used_at == first
+    clock.now += timedelta(minutes=1)
+    client.get(LOGS, headers=headers)
+    assert ApiToken.get().last_used_at == naive_utc(clock.now)
+
+
 def test_bearer_token_acts_for_its_owner_only(client, user):
     other = make_user("ben@example.com")
     make_log(other, note="secret of Ben")

@@ -18,8 +18,9 @@ from peewee import JOIN
 from tracker import insights
 from tracker.charts import LineChart, bar_lengths, line_chart, stacked
 from tracker.insights import History, LogFact, MonthSummary, Profile, build_history, grid_status
-from tracker.models import Log, Person, User
+from tracker.models import Log, Person, User, database
 from tracker.models import Pause as PauseRow
+from tracker.page_cache import cached_page, session_user, token_user
 from tracker.views.api import bp as api_bp
 from tracker.views.api import error as api_error
 from tracker.views.common import now, render, wants_partial
@@ -67,16 +68,21 @@ def user_today(user: User) -> date:
 
 def load_history(user: User, today: date) -> History:
     """The user's history as of today from two queries: logs (with the person's name) and pauses."""
-    rows = (
+    query = (
         Log.select(Log.local_date, Log.kind, Person.nickname, Log.before, Log.after, Log.response, Log.step)
         .join(Person, JOIN.LEFT_OUTER)
         .where(Log.user == user.id, Log.local_date <= today)
-        .tuples()
     )
-    logs = [LogFact(*row) for row in rows]
+    # Raw rows: for thousands of logs, peewee's per-value conversion would cost more than the query.
+    # Only the date needs one (SQLite returns it as text, PostgreSQL as a date).
+    logs = [LogFact(_as_date(row[0]), *row[1:]) for row in database.execute(query)]
     pauses = PauseRow.select(PauseRow.start_date, PauseRow.end_date).where(PauseRow.user == user.id).tuples()
     profile = Profile(insights.local_date_of(user.created_at, user.timezone), user.weekly_target)
     return build_history(logs, profile, today, [insights.Pause(*pause) for pause in pauses])
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def month_key(day: date) -> str:
@@ -138,6 +144,7 @@ def _day_context(history: History, day: date, in_month: bool) -> dict:
 @bp.get("/month", defaults={"ym": None})
 @bp.get("/month/<ym>")
 @login_required
+@cached_page(session_user)
 def month(ym: str | None):
     """The monthly review; htmx swaps just its content when moving between months."""
     today = user_today(current_user)
@@ -153,6 +160,7 @@ def month(ym: str | None):
 
 @bp.get("/day/<day_iso>")
 @login_required
+@cached_page(session_user)
 def day(day_iso: str):
     """One day's logs: a page of its own, or (htmx) a panel opened in place under the calendar."""
     day = parse_day(day_iso)
@@ -167,6 +175,7 @@ def day(day_iso: str):
 @bp.get("/year", defaults={"year_str": None})
 @bp.get("/year/<year_str>")
 @login_required
+@cached_page(session_user)
 def year(year_str: str | None):
     """Twelve small month heatmaps and the score over the year."""
     today = user_today(current_user)
@@ -185,6 +194,7 @@ def year(year_str: str | None):
 
 
 @api_bp.get("/summary")
+@cached_page(token_user)
 def summary():
     """The month's review as JSON (default: the current month in the user's zone)."""
     today = user_today(g.user)
