@@ -10,13 +10,18 @@
   });
 
   // Fill the time zone fields from the browser (registration, settings "use this device's zone").
+  // Intl is asked only where there is a field: its first use loads the zone data, a long task on a
+  // slow phone that pages without a field (most of them) should not pay for.
   function fillTimeZones(root) {
+    const inputs = root.querySelectorAll("input[data-browser-timezone]");
+    const hints = root.querySelectorAll("[data-browser-timezone-hint]");
+    if (!inputs.length && !hints.length) return;
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!zone) return;
-    root.querySelectorAll("input[data-browser-timezone]").forEach((input) => {
+    inputs.forEach((input) => {
       if (!input.value || input.value === "UTC") input.value = zone;
     });
-    root.querySelectorAll("[data-browser-timezone-hint]").forEach((el) => {
+    hints.forEach((el) => {
       el.textContent = zone;
     });
   }

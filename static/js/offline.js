@@ -376,6 +376,12 @@
     if (document.visibilityState === "visible" && navigator.onLine) sync();
   });
 
-  registerWorker();
-  pageShown();
+  // Once the page has loaded: the worker's install (it fetches the app shell to cache) and the queue's
+  // IndexedDB reads then leave a slow phone's CPU and network to the page while it first renders.
+  function afterLoad() {
+    registerWorker();
+    pageShown();
+  }
+  if (document.readyState === "complete") afterLoad();
+  else window.addEventListener("load", afterLoad, { once: true });
 })(self);
