@@ -40,8 +40,12 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks (never part of `make test`): every figure beside its reference, written to bench-results.md.
+# They use this machine's PostgreSQL unless TEST_DATABASE_URL names another.
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 bench: setup
-	$(BIN)/pytest tests/benchmarks -q -p no:xdist
+	scripts/ensure-services.sh
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/pytest tests/benchmarks -q -p no:xdist
 
 demo: setup
 	$(BIN)/flask --app wsgi tracker demo

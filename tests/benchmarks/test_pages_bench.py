@@ -1,0 +1,350 @@
+"""Server speed of the pages for a user with three years of logs (issue 7): Today, History, Month, Year
+and `/api/v1/summary`, each as a ratio to a trivial endpoint of the same app, served by the same gunicorn
+in the same run. Budget: every page at least 40% of the trivial endpoint's throughput.
+
+`make bench` runs it on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set; PAGES_BENCH_SECONDS
+changes the 4 s of load per run (longer runs are steadier). The data (tests/benchmarks/seed.py) and the
+app's clock are fixed, so runs before and after a change measure the same pages with the same content.
+
+gunicorn runs 2 gthread workers of 4 threads, the class the README should recommend for production. A
+sync worker closes the connection after every response, so every request pays for a new one, and a slow
+client holds the whole worker (gunicorn's docs want a buffering proxy in front of sync workers). gthread
+keeps connections alive (browsers and the PWA reuse them), a slow client holds one thread, and threads
+overlap the waits on the database; pages hold the GIL while they compute, so threads add no CPU. Measured
+on this project's 2 (busy) cores on 2026-11-30: the trivial endpoint answered 2.5-5 times as many
+requests a second under gthread as under sync, the cached Month page about 1.7 times (SQLite); pages
+computed afresh are bound by CPU under either.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from tests.app.test_mail import free_port
+from tests.benchmarks import loopback, page_profile, report, seed
+from tests.benchmarks.loopback import TRIVIAL
+from tracker import create_app, insights
+from tracker.models import (
+    ApiToken,
+    CheckIn,
+    LadderStep,
+    Log,
+    Pause,
+    Person,
+    PracticeProfile,
+    ReminderRule,
+    User,
+    database,
+    naive_utc,
+)
+from tracker.schedule import days_mask, next_due, parse_time
+from tracker.security import hash_password, new_api_token
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 27, 19, 0, tzinfo=UTC)  # a Friday evening in Berlin, late in the month
+TZ, EMAIL, PASSWORD = "Europe/Berlin", "bench@example.com", "bench password"
+PAGES = {
+    "Today": "/",
+    "History": "/history",
+    "Month": "/month",
+    "Year": "/year",
+    "Summary API": "/api/v1/summary",
+}
+WORKERS, THREADS = 2, 4
+# Sequential requests per endpoint for server time (after warm-up): fewer for pages computed afresh,
+# which take up to a few hundred times longer.
+ROUNDS = {False: (60, 5), True: (20, 2)}
+CLIENTS = 4  # load processes
+SECONDS = float(os.environ.get("PAGES_BENCH_SECONDS", "4"))  # of load per endpoint, in SLICES
+SLICES = 4
+WARMUP_SECONDS = 0.5
+PROFILED = {False: 10, True: 3}  # requests per page under cProfile
+BROWSER = {"Accept-Encoding": "gzip, deflate, br"}  # so responses are compressed as browsers get them
+BUDGET = 0.40
+COLUMNS = ("median ms", "p95 ms", "requests/s")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def database_url(request, tmp_path_factory):
+    """A database of the benchmark's own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.db'}"
+        return
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("PostgreSQL page benchmark needs TEST_DATABASE_URL")
+    name = f"secure_base_pages_{os.getpid()}"
+    admin = psycopg2.connect(base)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    yield base.rsplit("/", 1)[0] + f"/{name}"
+    database.close()
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def store_user() -> tuple[str, int]:
+    """The benchmark's user: three years of history ending NOW, in the shape of seed.py.
+
+    Returns an API token of the user and how many logs were stored.
+    """
+    today = insights.local_date_of(NOW, TZ)
+    first = today.replace(year=today.year - 3) + timedelta(days=1)
+    joined = datetime.combine(first, datetime.min.time())
+    with database.atomic():
+        user = User.create(
+            email=EMAIL,
+            password_hash=hash_password(PASSWORD),
+            timezone=TZ,
+            created_at=joined,
+            email_verified_at=joined,
+        )
+        people = {
+            p.nickname: Person.create(
+                user=user, nickname=p.nickname, role=p.role, archived=p.archived, not_safe=p.not_safe
+            ).id
+            for p in seed.CAST
+        }
+        logs = list(seed.log_rows(user.id, people, first, today, TZ, until=NOW))
+        for start in range(0, len(logs), 500):
+            Log.insert_many(logs[start : start + 500]).execute()
+        breaks = seed.breaks_between(first, today)
+        Pause.insert_many(
+            [{"user": user.id, "start_date": s, "end_date": e, "reason": r} for s, e, r in breaks.pauses]
+        ).execute()
+        CheckIn.insert_many(list(seed.checkin_rows(user.id, first, today))).execute()
+        for days, at, kind in seed.REMINDERS:
+            mask, local = days_mask(days), parse_time(at)
+            due = naive_utc(next_due(mask, local, TZ, NOW))
+            ReminderRule.create(user=user, days=mask, local_time=local, kind=kind, next_due_at=due)
+        LadderStep.insert_many(
+            [{"user": user.id, "kind": k, "step": s} for k, s in seed.LADDER.items()]
+        ).execute()
+        PracticeProfile.create(
+            user=user, focus_kinds=",".join(seed.FOCUS), onboarding_step=7, onboarding_done_at=joined
+        )
+        secret, digest = new_api_token()
+        ApiToken.create(user=user, name="bench", token_hash=digest)
+    return secret, len(logs)
+
+
+@pytest.fixture(scope="module")
+def seeded(database_url, tmp_path_factory) -> tuple[str, int]:
+    """The user and their history in the benchmark's database (API token, number of logs)."""
+    outbox = tmp_path_factory.mktemp("outbox")
+    create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "MAIL_URL": f"file://{outbox}"})
+    stored = store_user()
+    database.close()
+    return stored
+
+
+@pytest.fixture(scope="module")
+def server(database_url, seeded, tmp_path_factory):
+    """gunicorn serving tests/benchmarks/bench_wsgi.py on a loopback port; yields the port."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench",
+        "RATELIMIT_ENABLED": "0",
+        "SCHEDULER": "0",
+        "MAIL_URL": f"file://{tmp_path_factory.mktemp('outbox')}",
+        "BENCH_NOW": NOW.isoformat(),
+    }
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--worker-class", "gthread"]
+    command += ["--threads", str(THREADS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    process = subprocess.Popen([*command, "tests.benchmarks.bench_wsgi:app"], cwd=ROOT, env=env)
+    try:
+        _wait_until_serving(port, process)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_serving(port: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", TRIVIAL)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+        finally:
+            connection.close()
+    raise RuntimeError(f"gunicorn did not serve on port {port} (exit code {process.poll()})")
+
+
+def targets(port: int, api_token: str) -> dict[str, tuple[str, dict]]:
+    """Every endpoint with the headers a browser (or, for the API, a script) sends it."""
+    cookie = {"Cookie": loopback.login(port, EMAIL, PASSWORD), **BROWSER}
+    api = {"Authorization": f"Bearer {api_token}", **BROWSER}
+    named = {"Trivial": (TRIVIAL, cookie)}
+    for name, path in PAGES.items():
+        named[name] = (path, api if path.startswith("/api/") else cookie)
+    return named
+
+
+def engine_of(url: str) -> str:
+    return "PostgreSQL" if url.startswith("postgres") else "SQLite"
+
+
+def _times(value: float, reference: float) -> str:
+    return f"{value:.2f} ({value / reference:.1f}×)"
+
+
+def _rate(value: float, reference: float) -> str:
+    return f"{value:.0f} ({value / reference:.0%})"
+
+
+# An endpoint's name, and whether it was asked afresh: a URL never asked before, so the page is computed
+# every time (as after each new log), where "again" asks the same URL every time (what a cache may answer).
+Run = tuple[str, bool]
+
+
+def server_times(port: int, endpoints: dict[str, tuple[str, dict]]) -> dict[Run, list[float]]:
+    """Server times of every endpoint, again and afresh; the trivial endpoint takes turns with the
+    pages in both, as the reference of each."""
+    times: dict[Run, list[float]] = {}
+    for fresh, (rounds, warmup) in ROUNDS.items():
+        asked = {name: (*target, fresh) for name, target in endpoints.items()}
+        for name, samples in loopback.server_times(port, asked, rounds, warmup).items():
+            times[name, fresh] = samples
+    return times
+
+
+def throughput(port: int, endpoints: dict[str, tuple[str, dict]]) -> tuple[dict[Run, float], list[str]]:
+    """Requests a second of every endpoint, again and afresh (the trivial one again only), and the errors.
+
+    Measured in short slices, every endpoint taking a turn in each round (the first round warms up), so
+    a burst of load from elsewhere on the machine weighs on all of them alike.
+    """
+    runs = [(name, fresh) for fresh in (False, True) for name in endpoints if name != "Trivial" or not fresh]
+    done, elapsed, errors = dict.fromkeys(runs, 0), dict.fromkeys(runs, 0.0), []
+    with loopback.LoadClients(CLIENTS) as clients:
+        for round_number in range(SLICES + 1):
+            for name, fresh in runs:
+                seconds = SECONDS / SLICES if round_number else WARMUP_SECONDS
+                answered, took, run_errors = clients.run(port, (*endpoints[name], fresh), seconds)
+                errors += run_errors
+                if round_number:
+                    done[name, fresh] += answered
+                    elapsed[name, fresh] += took
+    return {run: done[run] / elapsed[run] for run in runs}, errors
+
+
+def speed_table(
+    engine: str, logs: int, times: dict[Run, list[float]], rates: dict[Run, float]
+) -> report.Table:
+    """The measurements as ratios to the trivial endpoint, with the verdict on the budget."""
+    table = report.Table(
+        f"Pages with three years of logs ({engine})",
+        f"One user with {logs:,} logs over three years (tests/benchmarks/seed.py), served by gunicorn "
+        f"({WORKERS} gthread workers × {THREADS} threads) on loopback, asked as a browser asks (session "
+        "cookie, gzip/br accepted; the API with a bearer token). Server time: the app's own (Server-Timing) "
+        f"of {ROUNDS[False][0]} requests one at a time ({ROUNDS[True][0]} afresh), endpoints taking turns. "
+        f"Throughput: {CLIENTS} client processes, sharing the machine's cores, for {SECONDS:g} s per "
+        f"endpoint in {SLICES} slices, endpoints taking turns, counting 200 answers. *Again*: the same "
+        "URL every time, which a cache may answer; "
+        "*afresh*: a URL never asked before (an unused query parameter), so the page is computed every "
+        f"time. In brackets: the ratio to `{TRIVIAL}`, a route of the same app on the same server, "
+        "measured alongside.",
+        ["endpoint", *COLUMNS, *(f"{column}, afresh" for column in COLUMNS)],
+    )
+    reference = rates["Trivial", False]
+    for name in ["Trivial", *PAGES]:
+        cells = []
+        for fresh in (False, True):
+            samples, trivial = times[name, fresh], times["Trivial", fresh]
+            cells.append(_times(report.median(samples), report.median(trivial)))
+            cells.append(_times(report.percentile(samples, 0.95), report.percentile(trivial, 0.95)))
+            cells.append(_rate(rates[name, fresh], reference) if (name, fresh) in rates else "–")
+        table.add(name, *cells)
+    slow = {name: rates[name, False] / reference for name in PAGES if rates[name, False] < BUDGET * reference}
+    if slow:
+        misses = ", ".join(f"{name} {share:.0%}" for name, share in slow.items())
+        table.verdict = (
+            f"Budget NOT met: {misses} of the trivial endpoint's throughput (budget {BUDGET:.0%})."
+        )
+    else:
+        table.verdict = (
+            f"Budget met: every page served at least {BUDGET:.0%} of the trivial endpoint's throughput."
+        )
+    afresh = ", ".join(f"{name} {rates[name, True] / reference:.0%}" for name in PAGES)
+    table.verdict += f" Afresh (reported, not held to the budget): {afresh}."
+    return table
+
+
+def test_every_page_serves_at_least_40_percent_of_a_trivial_endpoint(server, seeded, database_url):
+    api_token, logs = seeded
+    endpoints = targets(server, api_token)
+    times = server_times(server, endpoints)
+    rates, errors = throughput(server, endpoints)
+    report.record(speed_table(engine_of(database_url), logs, times, rates))
+    assert errors == []
+    shares = {name: rates[name, False] / rates["Trivial", False] for name in PAGES}
+    assert all(share >= BUDGET for share in shares.values()), shares
+
+
+def test_where_each_page_spends_its_time(seeded, database_url, tmp_path):
+    api_token, _ = seeded
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench",
+            "RATELIMIT_ENABLED": False,
+            "MAIL_URL": f"file://{tmp_path}",
+            "CLOCK": lambda: NOW,
+        }
+    )
+    client = app.test_client()
+    token = loopback.CSRF.search(client.get("/login").get_data(as_text=True))[1]
+    form = {"email": EMAIL, "password": PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=form).status_code == 303
+    table = report.Table(
+        f"Where the page time goes ({engine_of(database_url)}, cProfile)",
+        f"In-process (Flask test client, same data and clock, gzip/br accepted) under cProfile: "
+        f"{PROFILED[True]} requests per page afresh (unique URLs), {PROFILED[False]} again (the same URL). "
+        "Shares of the profiled time are cumulative (connecting is part of the database time, and a "
+        'query run from a template counts under both; "–": no such code). cProfile\'s cost per Python '
+        "call inflates code of many small calls (row processing, insights) against C code (the driver).",
+        ["page", "ms/request (profiled)", *page_profile.PARTS, "most own time"],
+    )
+    statuses = []
+
+    def requests(path: str, headers: dict, fresh: bool, tag: str) -> None:
+        for n in range(PROFILED[fresh]):
+            url = loopback.unique(path, f"{tag}{n}") if fresh else path
+            statuses.append(client.get(url, headers=headers).status_code)
+
+    for name, path in PAGES.items():
+        headers = {"Authorization": f"Bearer {api_token}"} if path.startswith("/api/") else {}
+        headers |= BROWSER
+        for fresh in (True, False):
+            requests(path, headers, fresh, "warm")  # templates compiled; the same URL cached, if it is
+            stats = page_profile.profile(lambda: requests(path, headers, fresh, "profiled"))  # noqa: B023
+            parts = page_profile.shares(stats)
+            table.add(
+                f"{name}, {'afresh' if fresh else 'again'}",
+                f"{1000 * stats.total_tt / PROFILED[fresh]:.1f}",
+                *("–" if value is None else f"{value:.0%}" for value in parts.values()),
+                page_profile.hotspots(stats),
+            )
+            assert 0 < parts["database"] < 1
+    database.close()
+    report.record(table)
+    assert set(statuses) == {200}
