@@ -160,10 +160,9 @@ class Log(BaseModel):
 
     class Meta:
         table_name = "logs"
-        indexes = (
-            (("user", "local_date"), False),
-            (("user", "at"), False),
-        )
+        # The schema comes from tracker/migrations, never from these: (user, local_date) is covered by
+        # log_user_id_local_date_facts (m0007), which carries the columns insights read.
+        indexes = ((("user", "at"), False),)
 
     @classmethod
     def for_user(cls, user: User):
