@@ -6,14 +6,12 @@ embedded default; the PostgreSQL dispatch pass runs among 100,000 users in test_
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
-import psycopg2
 import pytest
 
 from tests.app.test_mail import free_port
@@ -46,36 +44,17 @@ controller.stop()
 """
 
 
-@pytest.fixture(params=["sqlite"])
-def bench_app(request, tmp_path):
-    """An app on a database of its own, seeded with USERS users and a rule each, all due at DUE."""
-    if request.param == "sqlite":
-        url, cleanup = f"sqlite:///{tmp_path / 'bench.db'}", None
-    else:
-        base = os.environ.get("TEST_DATABASE_URL")
-        if not base:
-            pytest.skip("PostgreSQL benchmark needs TEST_DATABASE_URL")
-        name = f"secure_base_bench_{os.getpid()}"
-        admin = psycopg2.connect(base)
-        admin.autocommit = True
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cur.execute(f'CREATE DATABASE "{name}"')
-        url = base.rsplit("/", 1)[0] + f"/{name}"
-
-        def cleanup():
-            with admin.cursor() as cur:
-                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.close()
-
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench"})
+@pytest.fixture
+def bench_app(tmp_path):
+    """An app on a SQLite database of its own, seeded with USERS users and a rule each, all due at DUE."""
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.db'}", "SECRET_KEY": "bench"}
+    )
     with app.app_context():
         seed(USERS)
     database.close()
     yield app
     database.close()
-    if cleanup:
-        cleanup()
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -31,8 +30,8 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.app.test_mail import free_port
 from tests.benchmarks import report
+from tests.benchmarks.servers import app_env, gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 LIGHTHOUSE = Path(__file__).resolve().parent / "lighthouse"
@@ -71,43 +70,11 @@ def lighthouse() -> Path:
 def server(tmp_path_factory) -> Iterator[str]:
     """gunicorn on a loopback port over a database of its own, holding the demo account's year."""
     tmp = tmp_path_factory.mktemp("lighthouse")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'lighthouse.db'}",
-        "SECRET_KEY": "lighthouse",
-        "MAIL_URL": f"file://{tmp / 'outbox'}",
-        "SCHEDULER": "0",
-        "RATELIMIT_ENABLED": "0",
-    }
+    env = app_env(f"sqlite:///{tmp / 'lighthouse.db'}", tmp / "outbox")
     flask = [sys.executable, "-m", "flask", "--app", "wsgi", "tracker"]
     subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
-    port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4"]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    try:
-        _wait_until_up(port, process)
+    with gunicorn(env, "--workers", "2", "--threads", "4") as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def _wait_until_up(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-        finally:
-            connection.close()
-    raise RuntimeError("gunicorn did not answer /healthz in 30 s")
 
 
 @pytest.fixture(scope="module")

@@ -9,25 +9,20 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
-import psycopg2
 import pytest
 
-from tests.app.test_mail import free_port
 from tests.benchmarks import report
+from tests.benchmarks.servers import app_env, gunicorn, own_postgres
 from tracker import create_app
 from tracker.models import ApiToken, Log, User, database
 from tracker.security import new_api_token
 
 CLIENTS = 50
 SECONDS = float(os.environ.get("LOAD_SECONDS", "15"))
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -36,19 +31,8 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'load.db'}"
         return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("PostgreSQL load test needs TEST_DATABASE_URL")
-    name = f"secure_base_load_{os.getpid()}"
-    admin = psycopg2.connect(base)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    yield base.rsplit("/", 1)[0] + f"/{name}"
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with own_postgres("load") as url:
+        yield url
 
 
 @pytest.fixture
@@ -69,32 +53,9 @@ def tokens(database_url) -> list[str]:
 @pytest.fixture
 def server(database_url, tokens, tmp_path):
     """gunicorn on a loopback port: 4 workers of 4 threads, rate limits off (this is the load)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "load",
-        "RATELIMIT_ENABLED": "0",
-        "SCHEDULER": "0",
-        "MAIL_URL": f"file://{tmp_path / 'outbox'}",
-    }
-    command = [sys.executable, "-m", "gunicorn", "--workers", "4", "--threads", "4"]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-        finally:
-            connection.close()
-    yield port
-    process.terminate()
-    process.wait(timeout=30)
+    env = app_env(database_url, tmp_path / "outbox")
+    with gunicorn(env, "--workers", "4", "--threads", "4") as port:
+        yield port
 
 
 def test_fifty_clients_for_thirty_seconds_lose_nothing(server, tokens, database_url):

@@ -18,20 +18,14 @@ computed afresh are bound by CPU under either.
 
 from __future__ import annotations
 
-import http.client
 import os
-import subprocess
-import sys
-import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import psycopg2
 import pytest
 
-from tests.app.test_mail import free_port
 from tests.benchmarks import loopback, page_profile, report, seed
 from tests.benchmarks.loopback import TRIVIAL
+from tests.benchmarks.servers import app_env, gunicorn, own_postgres
 from tracker import create_app, insights
 from tracker.models import (
     ApiToken,
@@ -49,7 +43,6 @@ from tracker.models import (
 from tracker.schedule import days_mask, next_due, parse_time
 from tracker.security import hash_password, new_api_token
 
-ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 27, 19, 0, tzinfo=UTC)  # a Friday evening in Berlin, late in the month
 TZ, EMAIL, PASSWORD = "Europe/Berlin", "bench@example.com", "bench password"
 PAGES = {
@@ -79,20 +72,8 @@ def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.db'}"
         return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("PostgreSQL page benchmark needs TEST_DATABASE_URL")
-    name = f"secure_base_pages_{os.getpid()}"
-    admin = psycopg2.connect(base)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    yield base.rsplit("/", 1)[0] + f"/{name}"
-    database.close()
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with own_postgres("pages") as url:
+        yield url
 
 
 def store_user() -> tuple[str, int]:
@@ -153,40 +134,10 @@ def seeded(database_url, tmp_path_factory) -> tuple[str, int]:
 @pytest.fixture(scope="module")
 def server(database_url, seeded, tmp_path_factory):
     """gunicorn serving tests/benchmarks/bench_wsgi.py on a loopback port; yields the port."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "bench",
-        "RATELIMIT_ENABLED": "0",
-        "SCHEDULER": "0",
-        "MAIL_URL": f"file://{tmp_path_factory.mktemp('outbox')}",
-        "BENCH_NOW": NOW.isoformat(),
-    }
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--worker-class", "gthread"]
-    command += ["--threads", str(THREADS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    process = subprocess.Popen([*command, "tests.benchmarks.bench_wsgi:app"], cwd=ROOT, env=env)
-    try:
-        _wait_until_serving(port, process)
+    env = app_env(database_url, tmp_path_factory.mktemp("outbox"), BENCH_NOW=NOW.isoformat())
+    options = ("--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS))
+    with gunicorn(env, *options, app="tests.benchmarks.bench_wsgi:app", probe=TRIVIAL) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def _wait_until_serving(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and process.poll() is None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", TRIVIAL)
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-        finally:
-            connection.close()
-    raise RuntimeError(f"gunicorn did not serve on port {port} (exit code {process.poll()})")
 
 
 def targets(port: int, api_token: str) -> dict[str, tuple[str, dict]]:
