@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
-    login_manager.user_loader(lambda key: User.get_or_none(User.session_key == key))
+    login_manager.user_loader(User.by_session_key)
     app.before_request(_protect_from_csrf)
     _register_blueprints(app)
     from tracker import cli, errors, limits, page_cache, security_headers, templating

@@ -28,8 +28,10 @@ from peewee import (
     UUIDField,
     fn,
 )
-from playhouse.db_url import connect
+from playhouse.db_url import connect, parse
 from playhouse.pool import PooledDatabase
+
+from tracker.pooling import POOL, PooledPostgres
 
 database = DatabaseProxy()
 
@@ -51,13 +53,9 @@ def naive_utc(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(tzinfo=None)
 
 
-# Connections are pooled: a request takes one and gives it back, instead of opening a PostgreSQL
-# connection (or a SQLite file and its pragmas) each time, which cost more than a cached page itself.
-POOL = {"max_connections": 20, "stale_timeout": 300, "timeout": 10}
-
-
 def open_database(url: str):
-    """A pooled peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected)."""
+    """A pooled peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected; see
+    tracker/pooling.py)."""
     scheme = urlparse(url).scheme
     if scheme == "sqlite":
         # BEGIN IMMEDIATE: a transaction takes the write lock when it starts, where busy_timeout waits
@@ -72,7 +70,8 @@ def open_database(url: str):
             **POOL,
         )
     if scheme in ("postgresql", "postgres"):
-        return connect("postgresql+pool" + url[len(scheme) :], **POOL)
+        params = parse(url)
+        return PooledPostgres(params.pop("database"), **params, **POOL)
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme}://")
 
 
@@ -89,6 +88,14 @@ def init_database(url: str):
 class BaseModel(Model):
     class Meta:
         database = database
+
+
+# Fixed statements for the lookups every request makes; {param} is the engine's placeholder (? or %s).
+USER_BY_SESSION_KEY = "SELECT * FROM users WHERE session_key = {param} LIMIT 1"
+USER_FOR_BEARER = (
+    "SELECT u.*, t.id AS token_id, t.last_used_at AS token_last_used_at FROM api_tokens t "
+    "JOIN users u ON u.id = t.user_id WHERE t.token_hash = {param} LIMIT 1"
+)
 
 
 class User(UserMixin, BaseModel):
@@ -114,6 +121,21 @@ class User(UserMixin, BaseModel):
     def get_id(self) -> str:
         """The session identity: changes with the password, so old sessions stop working."""
         return self.session_key
+
+    @classmethod
+    def by_session_key(cls, key: str) -> User | None:
+        """Flask-Login's lookup on every request, as one fixed statement: putting it together with the
+        query builder cost three times what running it does, more than a cached page itself."""
+        return next(iter(cls.raw(USER_BY_SESSION_KEY.format(param=database.param), key)), None)
+
+    @classmethod
+    def by_token_hash(cls, digest: str) -> User | None:
+        """The user of an API token, one fixed statement too; `token_id` and `token_last_used_at` name
+        the token."""
+        user = next(iter(cls.raw(USER_FOR_BEARER.format(param=database.param), digest)), None)
+        if user is not None:  # not a field of users: SQLite hands it over as text
+            user.token_last_used_at = ApiToken.last_used_at.python_value(user.token_last_used_at)
+        return user
 
     @classmethod
     def by_email(cls, email: str) -> User | None:

@@ -40,16 +40,15 @@ def authenticate():
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
-        found = None
+        user = None
         if scheme == "Bearer" and 0 < len(token) <= 200:
-            query = ApiToken.select(ApiToken, User).join(User)
-            found = query.where(ApiToken.token_hash == hash_token(token.strip())).get_or_none()
-        if found is None:
+            user = User.by_token_hash(hash_token(token.strip()))
+        if user is None:
             return error("Invalid or revoked token.", 401)
         stamp = naive_utc(now())
-        if found.last_used_at is None or stamp - found.last_used_at >= LAST_USED_EVERY:
-            ApiToken.update(last_used_at=stamp).where(ApiToken.id == found.id).execute()
-        g.user = found.user
+        if user.token_last_used_at is None or stamp - user.token_last_used_at >= LAST_USED_EVERY:
+            ApiToken.update(last_used_at=stamp).where(ApiToken.id == user.token_id).execute()
+        g.user = user
     elif current_user.is_authenticated:
         g.user = current_user._get_current_object()
     else:
