@@ -616,7 +616,7 @@ def _dispatch(url: str, outbox: Path) -> Dispatched:
 PLANNED = (
     ("month page: logs with their person", r'^SELECT "t1"\."local_date".* FROM "logs" .*JOIN "people"'),
     ("month page: pauses", r'^SELECT "t1"\."start_date", "t1"\."end_date" FROM "pauses" .*= %s'),
-    ("API: token lookup", r'^SELECT .* FROM "api_tokens" .*"token_hash" = %s'),
+    ("API: token lookup", r"^SELECT .* FROM \"?api_tokens\"? .*token_hash\"? = %s"),
     ("dispatch: due rules and retries", r"^\(SELECT 'r', .*UNION ALL"),
     ("dispatch: claim the due rules (with users)", r'^SELECT .* FROM "reminder_rules" .*JOIN "users"'),
     ("dispatch: already logged that day?", r'^SELECT "t1"\."user_id", "t1"\."local_date", "t1"\."kind"'),
