@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import compression, config, static_files
 from tracker.extensions import csrf, htmx, login_manager
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder="../static",
     )
     config.load(app, test_config)
+    _trust_proxies(app)
     app.config.setdefault("CLOCK", utc_now)
     compression.init_app(app)  # first: after-request hooks run last-registered first
     static_files.init_app(app)
@@ -48,6 +50,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     scheduler.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host from the
+    X-Forwarded-* headers they set (the rate limits key on that address); with 0, ignore those headers,
+    which any client can send."""
+    count = app.config["TRUSTED_PROXIES"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _init_database(app: Flask) -> None:
@@ -78,7 +89,7 @@ def _protect_from_csrf() -> None:
     ):
         return
     # RFC 8058 one-click unsubscribe: mail apps POST without a session; the signed token is the proof.
-    if request.endpoint == "email_links.unsubscribe":
+    if request.endpoint == "email_links.confirm_unsubscribe":
         return
     csrf.protect()
 

@@ -21,6 +21,7 @@ ENV_KEYS = (
     "RATELIMIT_STORAGE_URL",
     "RATELIMIT_ENABLED",
     "PAGE_CACHE_BYTES",
+    "TRUSTED_PROXIES",
 )
 
 
@@ -34,6 +35,7 @@ def _defaults(instance: Path) -> dict:
         "SCHEDULER": "0",
         "RATELIMIT_STORAGE_URL": "memory://",
         "RATELIMIT_ENABLED": "1",
+        "TRUSTED_PROXIES": 0,  # reverse proxies in front that set X-Forwarded-For/-Proto/-Host
         "LOGS_PER_PAGE": 20,
         "PAGE_CACHE_BYTES": 32 * 1024 * 1024,  # rendered pages per process; 0 turns the cache off
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 90,
@@ -69,8 +71,32 @@ def load(app: Flask, overrides: dict | None) -> None:
         app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
+    app.config["TRUSTED_PROXIES"] = _proxy_count(app.config["TRUSTED_PROXIES"])
     https = str(app.config["BASE_URL"]).startswith("https://")
     # Flask defaults SESSION_COOKIE_SECURE to False, so a setdefault would never turn it on: https
     # switches both cookies to Secure (a setting can add the flag over http, never drop it over https).
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         app.config[key] = bool(app.config.get(key)) or https
+    if https:
+        _host_only_cookies(app)
+
+
+def _proxy_count(value: object) -> int:
+    """TRUSTED_PROXIES as a count of proxies; anything else stops the start with a clear message."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > 10:
+        raise ValueError(f"TRUSTED_PROXIES must be a number of proxies from 0 to 10, not {value!r}")
+    return int(text)
+
+
+def _host_only_cookies(app: Flask) -> None:
+    """`__Host-` names over https: browsers then accept the cookies only Secure, for Path=/ and without a
+    Domain, so neither a sibling subdomain nor plain http can plant or overwrite them. Names set on
+    purpose are kept."""
+    if app.config.get("SESSION_COOKIE_NAME", "session") == "session":
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+    app.config.setdefault("REMEMBER_COOKIE_NAME", "__Host-remember_token")
+    for cookie in ("SESSION", "REMEMBER"):
+        if str(app.config[f"{cookie}_COOKIE_NAME"]).startswith("__Host-"):
+            app.config[f"{cookie}_COOKIE_PATH"] = "/"
+            app.config[f"{cookie}_COOKIE_DOMAIN"] = None

@@ -2,6 +2,20 @@
 per account; API writes per token. Storage from RATELIMIT_STORAGE_URL (memory:// in one process,
 redis:// when several serve); RATELIMIT_ENABLED=0 switches them off.
 
+The address is the client's: behind TRUSTED_PROXIES reverse proxies, ProxyFix (create_app) takes it
+from X-Forwarded-For; with 0 that header is ignored, so a client can't name a fresh address per try.
+The limits name the POST endpoints, the only ones that sign in, sign up or send mail.
+
+Sign-in counts wrong passwords only, in three buckets, so a guesser is slowed without locking the owner
+out:
+- 10 per 15 minutes per (account, address): the owner's own mistakes, or one guesser at one account;
+  a guesser elsewhere never fills the owner's bucket.
+- 50 a day per account, from anywhere: a botnet gets 50 guesses a day at an account (under 20,000 a
+  year, against passwords of at least 10 characters); the owner can always get in through a reset link,
+  which signs in without this form.
+- 20 a minute and 100 an hour per address: one address trying many accounts (credential stuffing).
+Sign-up and reset requests send mail, so they count every try, per address and per typed account.
+
 Each app gets a limiter of its own (so counts never leak between apps, as in tests), and the limits
 are attached to the registered views here, in one table, rather than scattered over the blueprints.
 A breach raises 429, which errors.py answers with the friendly page (JSON under /api/) and the
@@ -38,9 +52,14 @@ def by_typed_email() -> str:
     return "email:" + _digest(email.strip().lower() if isinstance(email, str) else "")
 
 
+def by_typed_email_and_ip() -> str:
+    """The account a form names, from this address."""
+    return by_typed_email() + "|" + by_ip()
+
+
 def by_user() -> str:
-    """The signed-in account."""
-    return f"user:{current_user.get_id() if current_user.is_authenticated else by_ip()}"
+    """The signed-in account (all its sessions together)."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else by_ip()
 
 
 def by_api_client() -> str:
@@ -59,16 +78,17 @@ def _failed(response: Response) -> bool:
 # endpoint -> (limit, key, methods, deduct_when)
 Rule = tuple[str, Callable[[], str], list[str], Callable[[Response], bool] | None]
 LIMITS: dict[str, list[Rule]] = {
-    "auth.login": [
+    "auth.sign_in_with_password": [
         ("20/minute;100/hour", by_ip, ["POST"], _failed),
-        ("10/15 minutes", by_typed_email, ["POST"], _failed),
+        ("10/15 minutes", by_typed_email_and_ip, ["POST"], _failed),
+        ("50/day", by_typed_email, ["POST"], _failed),
     ],
-    "auth.register": [("10/hour", by_ip, ["POST"], None), ("3/hour", by_typed_email, ["POST"], None)],
-    "recovery.request_reset": [
+    "auth.create_account": [("10/hour", by_ip, ["POST"], None), ("3/hour", by_typed_email, ["POST"], None)],
+    "recovery.send_reset_link": [
         ("10/hour", by_ip, ["POST"], None),
         ("3/hour", by_typed_email, ["POST"], None),
     ],
-    "recovery.reset": [("30/hour", by_ip, ["POST"], None)],
+    "recovery.set_password": [("30/hour", by_ip, ["POST"], None)],
     "reminders.resend_verification": [
         ("10/hour", by_ip, ["POST"], None),
         ("3/hour", by_user, ["POST"], None),

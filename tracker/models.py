@@ -6,8 +6,9 @@ because streaks and calendars are about the user's days, not UTC days.
 
 from __future__ import annotations
 
+import secrets
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlparse
 
 from flask_login import UserMixin
@@ -91,7 +92,10 @@ class BaseModel(Model):
 
 
 # Fixed statements for the lookups every request makes; {param} is the engine's placeholder (? or %s).
-USER_BY_SESSION_KEY = "SELECT * FROM users WHERE session_key = {param} LIMIT 1"
+USER_BY_SESSION_KEY = (
+    "SELECT u.*, s.key AS session_id FROM user_sessions s "
+    "JOIN users u ON u.id = s.user_id WHERE s.key = {param} LIMIT 1"
+)
 USER_FOR_BEARER = (
     "SELECT u.*, t.id AS token_id, t.last_used_at AS token_last_used_at FROM api_tokens t "
     "JOIN users u ON u.id = t.user_id WHERE t.token_hash = {param} LIMIT 1"
@@ -104,7 +108,8 @@ class User(UserMixin, BaseModel):
     password_hash = CharField(max_length=255)
     timezone = CharField(max_length=64, default="UTC")
     weekly_target = SmallIntegerField(default=4)
-    # Flask-Login's id: rotating it signs out every session of the account.
+    # Changes with the password (security.replace_password). Sessions are rows of user_sessions since
+    # m0009; this stays a per-password value that cached pages and old schemas still see.
     session_key = CharField(max_length=64, unique=True, default=lambda: uuid.uuid4().hex)
     created_at = DateTimeField(default=utcnow)
     # Reminders go only to a verified address; the pause and the digest are the user's own switches.
@@ -119,13 +124,25 @@ class User(UserMixin, BaseModel):
         table_name = "users"
 
     def get_id(self) -> str:
-        """The session identity: changes with the password, so old sessions stop working."""
-        return self.session_key
+        """Flask-Login's id: the key of this sign-in's row in user_sessions (UserSession.start sets it),
+        so signing out, or a new password, ends it on the server."""
+        key = self.__dict__.get("session_id")
+        if not key:
+            raise LookupError("sign in through UserSession.start, which gives the user a session")
+        return key
+
+    # Equal when the same row (Peewee's rule), not by Flask-Login's get_id: a user read without a session
+    # has no session id.
+    __eq__ = BaseModel.__eq__
+    __ne__ = BaseModel.__ne__
+    __hash__ = BaseModel.__hash__
 
     @classmethod
     def by_session_key(cls, key: str) -> User | None:
         """Flask-Login's lookup on every request, as one fixed statement: putting it together with the
         query builder cost three times what running it does, more than a cached page itself."""
+        if not isinstance(key, str) or len(key) > 64:
+            return None
         return next(iter(cls.raw(USER_BY_SESSION_KEY.format(param=database.param), key)), None)
 
     @classmethod
@@ -141,6 +158,41 @@ class User(UserMixin, BaseModel):
     def by_email(cls, email: str) -> User | None:
         """The account for an email, compared case-insensitively."""
         return cls.get_or_none(cls.email == email.strip().lower())
+
+
+class UserSession(BaseModel):
+    """One sign-in of one browser: deleting the row signs that browser out, whatever cookies it kept."""
+
+    key = CharField(max_length=64, primary_key=True)
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    remember = BooleanField(default=False)
+
+    class Meta:
+        table_name = "user_sessions"
+
+    @classmethod
+    def start(cls, user: User, remember: bool, now: datetime, lifetime: timedelta) -> str:
+        """A new session for `user` (who then answers get_id with it); the account's sessions older
+        than `lifetime` (the remember cookie's) go, so the table stays the size of the live ones."""
+        key = secrets.token_urlsafe(32)
+        at = naive_utc(now)
+        with database.atomic():
+            cls.delete().where(cls.user == user.id, cls.created_at < at - lifetime).execute()
+            cls.create(key=key, user=user.id, created_at=at, remember=remember)
+        user.session_id = key
+        return key
+
+    @classmethod
+    def end(cls, key: str | None) -> None:
+        """Sign one browser out on the server."""
+        if key:
+            cls.delete().where(cls.key == key).execute()
+
+    @classmethod
+    def end_all(cls, user_id: int) -> None:
+        """Sign every browser of the account out (a new password)."""
+        cls.delete().where(cls.user == user_id).execute()
 
 
 class Person(BaseModel):
@@ -395,6 +447,7 @@ class PracticeProfile(BaseModel):
 
 MODELS = (
     User,
+    UserSession,
     Person,
     Log,
     ApiToken,

@@ -32,12 +32,13 @@ def replace_password(user, password: str) -> None:
 
     Whoever knew the old password (or held a token made with it) is locked out together.
     """
-    from tracker.models import ApiToken, User, database
+    from tracker.models import ApiToken, User, UserSession, database
 
     with database.atomic():
         user.password_hash = hash_password(password)
         user.session_key = User.session_key.default()
         user.save()
+        UserSession.end_all(user.id)
         ApiToken.delete().where(ApiToken.user == user.id).execute()
 
 

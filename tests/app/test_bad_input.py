@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from argon2 import PasswordHasher
 
 from tests.conftest import FIXED_NOW, PASSWORD, make_log, make_person, make_user
 from tracker import portability, rules, security
-from tracker.models import ApiToken, Pause, database
+from tracker.models import ApiToken, Pause, UserSession, database
 from tracker.security import new_api_token
 
 TEMPLATES = Path(__file__).parents[2] / "templates"
@@ -175,7 +176,7 @@ def walker_user():
 def signed_in(client, user) -> str:
     """Sign the client in as the user without a password round (Argon2 is slow); the CSRF token."""
     with client.session_transaction() as session:
-        session["_user_id"] = user.session_key
+        session["_user_id"] = UserSession.start(user, False, FIXED_NOW, timedelta(days=90))
         session["_fresh"] = True
     html = client.get("/about").get_data(as_text=True)
     return re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from tests.app.test_nudges import WED_1231_BERLIN, make_rule, nudge_of, outbox, verified  # noqa: F401
+from tests.conftest import csrf_token
 from tracker import nudges, rules, tokens
 from tracker.emails import verification_message
 from tracker.models import Log, ReminderRule, UsedToken, User
@@ -171,10 +172,14 @@ def test_the_verification_link_confirms_the_address_once(client, ctx, clock):
         r"http://127\.0\.0\.1:5000(/verify/\S+)", message.get_body(("plain",)).get_content()
     ).group(1)
     assert "new@example.com" not in path
-    response = client.get(path)
+    page = client.get(path)  # opening it (or a mail scanner opening it) asks first
+    assert page.status_code == 200 and "Confirm my email" in page.get_data(as_text=True)
+    assert User.get_by_id(user.id).email_verified_at is None
+    response = form_post(client, path)
     assert response.status_code == 200 and "confirmed" in response.get_data(as_text=True)
     assert User.get_by_id(user.id).email_verified_at == clock.now.replace(tzinfo=None)
     assert "confirmed" in client.get(path).get_data(as_text=True)  # opened twice: still fine
+    assert "confirmed" in client.post(path, data={"csrf_token": csrf_token(client)}).get_data(as_text=True)
 
 
 def test_a_verification_link_for_an_old_address_does_nothing(client, ctx, clock):
@@ -182,5 +187,6 @@ def test_a_verification_link_for_an_old_address_does_nothing(client, ctx, clock)
     message = verification_message(user, clock.now).parsed()
     path = re.search(r"(/verify/\S+)", message.get_body(("plain",)).get_content()).group(1)
     User.update(email="changed@example.com").where(User.id == user.id).execute()
-    assert client.get(path).status_code == 404
+    assert client.get(path).status_code == 200  # the page asks; the press finds the address changed
+    assert client.post(path, data={"csrf_token": csrf_token(client)}).status_code == 404
     assert User.get_by_id(user.id).email_verified_at is None

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 
 from tests.conftest import PASSWORD, csrf_token, make_user
 from tracker import create_app, security
-from tracker.limits import enabled
+from tracker.limits import LIMITS, enabled
 from tracker.models import ApiToken, database
 from tracker.security import new_api_token
 
@@ -60,13 +60,9 @@ def post(client, path: str, data: dict, ip: str = "10.0.0.1"):
 
 
 def test_wrong_passwords_for_one_account_are_limited_from_any_address(client, user):
-    for n in range(10):
-        assert (
-            post(
-                client, "/login", {"email": "ana@example.com", "password": "wrong"}, f"10.0.1.{n}"
-            ).status_code
-            == 401
-        )
+    for n in range(50):  # a botnet: every try from an address of its own
+        wrong = post(client, "/login", {"email": "ana@example.com", "password": "wrong"}, f"10.1.{n}.1")
+        assert wrong.status_code == 401
     blocked = post(client, "/login", {"email": " ANA@example.com", "password": PASSWORD}, "10.0.2.1")
     assert blocked.status_code == 429
     assert int(blocked.headers["Retry-After"]) > 0
@@ -77,6 +73,89 @@ def test_wrong_passwords_for_one_account_are_limited_from_any_address(client, us
         post(client, "/login", {"email": "bo@example.com", "password": PASSWORD}, "10.0.2.1").status_code
         == 303
     )
+
+
+def test_a_guesser_at_one_address_does_not_lock_the_owner_out(app, user):
+    guesser = app.test_client()
+    for _ in range(10):
+        post(guesser, "/login", {"email": "ana@example.com", "password": "wrong"}, "10.0.0.66")
+    assert (
+        post(guesser, "/login", {"email": "ana@example.com", "password": PASSWORD}, "10.0.0.66").status_code
+        == 429
+    )
+    owner = app.test_client()
+    assert (
+        post(owner, "/login", {"email": "ana@example.com", "password": PASSWORD}, "10.0.0.7").status_code
+        == 303
+    )
+
+
+def proxied_app(database_url, clock, proxies: int):
+    """An app with limits on, behind `proxies` trusted reverse proxies."""
+    config = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "t", "CLOCK": clock}
+    return create_app({**config, "RATELIMIT_ENABLED": "1", "TRUSTED_PROXIES": proxies})
+
+
+def via_proxy(client, path: str, data: dict, client_ip: str):
+    """A request as the proxy on 127.0.0.1 passes it on, naming the client in X-Forwarded-For."""
+    data = {**data, "csrf_token": csrf_token(client)}
+    headers = {"X-Forwarded-For": client_ip}
+    return client.post(path, data=data, headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+
+
+def test_behind_a_trusted_proxy_a_guesser_does_not_lock_out_another_address(database_url, clock, user):
+    app = proxied_app(database_url, clock, 1)
+    guesser, owner = app.test_client(), app.test_client()
+    for _ in range(10):
+        via_proxy(guesser, "/login", {"email": "ana@example.com", "password": "wrong"}, "203.0.113.9")
+    again = via_proxy(guesser, "/login", {"email": "ana@example.com", "password": PASSWORD}, "203.0.113.9")
+    assert again.status_code == 429
+    mine = via_proxy(owner, "/login", {"email": "ana@example.com", "password": PASSWORD}, "198.51.100.4")
+    assert mine.status_code == 303
+
+
+def test_behind_a_trusted_proxy_sign_ups_are_limited_per_real_client(database_url, clock):
+    app = proxied_app(database_url, clock, 1)
+    client = app.test_client()
+    for n in range(10):
+        via_proxy(client, "/register", {"email": f"u{n}@example.com", "password": "x"}, "203.0.113.9")
+    late = {"email": "late@example.com", "password": "x"}
+    assert via_proxy(client, "/register", late, "203.0.113.9").status_code == 429
+    assert via_proxy(client, "/register", late, "198.51.100.4").status_code == 422
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(database_url, clock, user):
+    app = proxied_app(database_url, clock, 0)
+    client = app.test_client()
+    for n in range(10):  # a client naming a new address on every try gets nowhere
+        via_proxy(client, "/login", {"email": "ana@example.com", "password": "wrong"}, f"203.0.113.{n}")
+    spoofed = via_proxy(client, "/login", {"email": "ana@example.com", "password": PASSWORD}, "198.51.100.4")
+    assert spoofed.status_code == 429
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "11", "1.5"])
+def test_a_bad_trusted_proxies_setting_stops_the_start(database_url, value):
+    with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
+        create_app(
+            {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "t", "TRUSTED_PROXIES": value}
+        )
+
+
+def test_every_limited_endpoint_exists_and_accepts_post(app):
+    """A renamed view would silently lose its limit: every name in the table must be a POST view."""
+    for endpoint in LIMITS:
+        rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint]
+        assert rules, endpoint
+        assert all(rule.methods & {"POST", "PATCH", "PUT", "DELETE"} for rule in rules), endpoint
+        assert not any("GET" in rule.methods for rule in rules), endpoint
+
+
+def test_head_on_the_sign_in_page_is_not_limited_and_signs_no_one_in(client, user):
+    data = {"email": "ana@example.com", "password": PASSWORD}
+    for _ in range(30):
+        head = client.open("/login", method="HEAD", data=data)
+        assert head.status_code == 200
+    assert client.get("/settings").status_code == 302
 
 
 def test_successful_logins_do_not_count(app, user):

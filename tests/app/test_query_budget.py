@@ -37,6 +37,7 @@ from tracker.models import (
     PracticeProfile,
     ReminderRule,
     User,
+    UserSession,
     naive_utc,
 )
 from tracker.security import new_api_token
@@ -124,7 +125,7 @@ def signed_in(app, user: User) -> FlaskClient:
     """A client signed in as the user without a password round (Argon2 is slow on purpose)."""
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.session_key
+        session["_user_id"] = UserSession.start(user, False, FIXED_NOW, timedelta(days=90))
         session["_fresh"] = True
     return client
 

@@ -224,8 +224,9 @@ def test_delete_needs_the_password(client, logged_in, user):
 def test_delete_removes_every_row_of_the_user_and_only_theirs(client, logged_in, user):
     bo = make_user("bo@example.com")
     fill(bo)
-    only_bo = counts()  # Bo's rows, and Ana's account row alone
+    only_bo = counts()  # Bo's rows, and Ana's account row and session alone
     only_bo["users"] -= 1
+    only_bo["user_sessions"] -= 1
     fill(user)
     assert all(counts()[name] >= only_bo[name] for name in only_bo)
     response = logged_in.post("/account/delete", {"password": PASSWORD})

@@ -1,20 +1,63 @@
-"""Accounts: register, log in (remember me), log out."""
+"""Accounts: register, log in (remember me), log out; and the one way any view signs a browser in.
+
+Each page is a GET that shows a form and a POST that acts (DESIGN.md, "Safe methods are safe"): a HEAD
+or a link scanner never signs anyone in or creates an account, and every sign-in passes CSRF and the
+rate limits, which name the POST endpoints.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from peewee import IntegrityError
 
 from tracker.emails import send_verification
 from tracker.forms import InvalidInput, parse_email, parse_password, valid_timezone
-from tracker.models import User, database, naive_utc
+from tracker.models import User, UserSession, database, naive_utc
 from tracker.security import hash_password, verify_password
 from tracker.views.common import now, safe_next
 
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "That email and password don't match an account."
+
+
+@bp.after_request
+def _no_store(response):
+    """Account pages carry typed addresses and fresh CSRF tokens: never keep them in a cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _longest_session() -> timedelta:
+    """How long a remember-me cookie lasts: older sessions of an account are pruned at its next sign-in."""
+    value = current_app.config.get("REMEMBER_COOKIE_DURATION") or 365 * 24 * 3600
+    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """Start a server-side session for `user` in a fresh cookie session.
+
+    Nothing of the session before survives (no fixation, and Flask-WTF's CSRF secret rotates with it);
+    the remember-me cookie is set only when asked for, and an older one is cleared.
+    """
+    session.clear()
+    UserSession.start(user, remember, now(), _longest_session())
+    login_user(user, remember=remember, force=True)
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
+    if not remember and remember_cookie in request.cookies:
+        session["_remember"] = "clear"  # Flask-Login then drops the remember cookie left from before
+
+
+def sign_out() -> None:
+    """End this browser's session on the server, then forget it here (and the remember cookie)."""
+    if current_user.is_authenticated:
+        UserSession.end(current_user.get_id())
+    logout_user()
+    session.pop("csrf_token", None)
 
 
 def _account(email: object) -> User | None:
@@ -26,13 +69,19 @@ def _account(email: object) -> User | None:
         return None
 
 
-@bp.route("/register", methods=["GET", "POST"])
+@bp.get("/register")
 def register():
-    """Create an account and sign in; the time zone comes from the browser."""
+    """The sign-up form."""
     if current_user.is_authenticated:
         return redirect(url_for("log.today"))
-    if request.method == "GET":
-        return render_template("pages/register.html", errors={}, form={})
+    return render_template("pages/register.html", errors={}, form={})
+
+
+@bp.post("/register")
+def create_account():
+    """Create an account and sign in; the time zone comes from the browser."""
+    if current_user.is_authenticated:
+        return redirect(url_for("log.today"), 303)
     form = request.form
     timezone = form.get("timezone") if valid_timezone(form.get("timezone")) else "UTC"
     errors = {}
@@ -52,31 +101,38 @@ def register():
         errors = {"email": "That email can't be used for a new account. Log in instead?"}
     if errors:
         return render_template("pages/register.html", errors=errors, form=form), 422
-    login_user(user, remember=True)
+    sign_in(user, remember=False)  # a shared computer must not stay signed in unless asked (log in)
     send_verification(user, now())  # reminders go only to a confirmed address
     flash("Welcome to Secure Base. Tap what you practised today.", "success")
     return redirect(url_for("log.today"), 303)
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.get("/login")
 def login():
-    """Sign in; the answer never tells whether the email has an account."""
+    """The sign-in form."""
     if current_user.is_authenticated:
         return redirect(url_for("log.today"))
-    if request.method == "GET":
-        return render_template("pages/login.html", error=None, form={})
+    return render_template("pages/login.html", error=None, form={})
+
+
+@bp.post("/login")
+def sign_in_with_password():
+    """Sign in; the answer never tells whether the email has an account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("log.today"), 303)
     user = _account(request.form.get("email"))
     password = request.form.get("password", "")
     if not verify_password(user.password_hash if user else None, password[:1024]):
         return render_template("pages/login.html", error=LOGIN_FAILED, form=request.form), 401
-    login_user(user, remember=request.form.get("remember") == "on")
-    return redirect(safe_next(url_for("log.today")), 303)
+    target = safe_next(url_for("log.today"))
+    sign_in(user, remember=request.form.get("remember") == "on")
+    return redirect(target, 303)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out of this browser."""
-    logout_user()
+    """Sign out of this browser: its session ends on the server, so a copied cookie opens nothing."""
+    sign_out()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"), 303)

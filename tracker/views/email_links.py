@@ -1,10 +1,10 @@
 """What the links in our emails open: I did it, snooze, not today, unsubscribe, and address checks.
 
 No login needed: the signed, single-use token in the link says whose it is and what it may do.
-Opening a link (GET) only shows one button; the action happens on its POST, because mail scanners
-and link previews open links on their own, and a log must never appear that the person didn't make.
-The one exception is RFC 8058's one-click unsubscribe, which mail apps POST without a page or
-session (so that endpoint alone is exempt from CSRF), and the address check, which opening proves.
+Opening a link (GET, or a scanner's HEAD) only shows one button; the action happens on its POST, a
+view of its own, because mail scanners and link previews open links on their own, and a log must never
+appear that the person didn't make. RFC 8058's one-click unsubscribe is that POST, sent by mail apps
+without a page or session: so `email_links.confirm_unsubscribe` alone is exempt from CSRF.
 """
 
 from __future__ import annotations
@@ -54,9 +54,16 @@ def _spend_and(token: str, purpose: str, action: Callable[[Token], object]) -> t
         return found, action(found)
 
 
-def _confirm(purpose: str, token: str, question: str, button: str, hint: str = ""):
-    """The one-button page a GET shows."""
-    action = url_for(f"email_links.{purpose}", token=token)
+@bp.after_request
+def _no_store(response):
+    """A link's pages carry its token (and a CSRF token): never keep them in a cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _confirm(endpoint: str, token: str, question: str, button: str, hint: str = ""):
+    """The one-button page a GET shows; the button POSTs to the same address."""
+    action = url_for(f"email_links.{endpoint}", token=token)
     return render_template(
         "pages/email_confirm.html", question=question, button=button, hint=hint, action=action
     )
@@ -67,16 +74,19 @@ def _result(title: str, message: str, status: int = 200):
     return render_template("pages/email_result.html", title=title, message=message), status
 
 
-@bp.route("/email/done/<token>", methods=["GET", "POST"])
+@bp.get("/email/done/<token>")
 @friendly
 def done(token: str):
+    """'I did it': asks before logging."""
+    found = tokens.read(token, "done", now())
+    kind = get_kind(found.extra["k"])
+    return _confirm("done", token, f"Log “{kind.label}”?", "Yes, I did it", kind.ladder[found.extra["s"] - 1])
+
+
+@bp.post("/email/done/<token>")
+@friendly
+def confirm_done(token: str):
     """'I did it': logs the suggested action for the reminder's day, then offers details."""
-    if request.method == "GET":
-        found = tokens.read(token, "done", now())
-        kind = get_kind(found.extra["k"])
-        return _confirm(
-            "done", token, f"Log “{kind.label}”?", "Yes, I did it", kind.ladder[found.extra["s"] - 1]
-        )
     found, log = _spend_and(token, "done", lambda t: rules.log_done(t, now()))
     details = tokens.make("details", found.user_id, str(log.id), now())
     return render_template("pages/email_done.html", log=log, token=details, errors={}, form={})
@@ -101,39 +111,54 @@ def details(token: str):
     return _result("Saved", "Your details are saved. Thank you for taking a moment for this.")
 
 
-@bp.route("/email/snooze/<token>", methods=["GET", "POST"])
+@bp.get("/email/snooze/<token>")
 @friendly
 def snooze(token: str):
+    """'Snooze 1 hour': asks first."""
+    tokens.read(token, "snooze", now())
+    return _confirm("snooze", token, "Remind you again in an hour?", "Snooze 1 hour")
+
+
+@bp.post("/email/snooze/<token>")
+@friendly
+def confirm_snooze(token: str):
     """'Snooze 1 hour': the same reminder again in an hour."""
-    if request.method == "GET":
-        tokens.read(token, "snooze", now())
-        return _confirm("snooze", token, "Remind you again in an hour?", "Snooze 1 hour")
     _, due = _spend_and(token, "snooze", lambda t: rules.snooze(t, now()))
     if due is None:
         return _result("This reminder is gone", "It was deleted, so there is nothing to snooze.")
     return _result("Snoozed", "We'll check in again in about an hour.")
 
 
-@bp.route("/email/not-today/<token>", methods=["GET", "POST"])
+@bp.get("/email/not-today/<token>")
 @friendly
 def not_today(token: str):
+    """'Not today': asks first."""
+    tokens.read(token, "not_today", now())
+    return _confirm("not_today", token, "Skip today?", "Not today", "Rest days are part of it.")
+
+
+@bp.post("/email/not-today/<token>")
+@friendly
+def confirm_not_today(token: str):
     """'Not today': no more nudges from this reminder today."""
-    if request.method == "GET":
-        tokens.read(token, "not_today", now())
-        return _confirm("not_today", token, "Skip today?", "Not today", "Rest days are part of it.")
     _spend_and(token, "not_today", rules.not_today)
     return _result("Not today, then", "That's fine. Rest days are part of it; nothing resets.")
 
 
-@bp.route("/email/unsubscribe/<token>", methods=["GET", "POST"])
+@bp.get("/email/unsubscribe/<token>")
 @friendly
 def unsubscribe(token: str):
+    """'Stop this reminder': asks first (the link in the email's body)."""
+    tokens.read(token, "unsubscribe", now())
+    return _confirm(
+        "unsubscribe", token, "Stop this reminder?", "Stop it", "You can turn it on again any time."
+    )
+
+
+@bp.post("/email/unsubscribe/<token>")
+@friendly
+def confirm_unsubscribe(token: str):
     """Stop the reminder an email came from; mail apps POST here for one-click unsubscribe."""
-    if request.method == "GET":
-        tokens.read(token, "unsubscribe", now())
-        return _confirm(
-            "unsubscribe", token, "Stop this reminder?", "Stop it", "You can turn it on again any time."
-        )
     _, rule = _spend_and(token, "unsubscribe", rules.unsubscribe)
     if rule is not None and rule.purpose == "digest":
         return _result(
@@ -144,14 +169,32 @@ def unsubscribe(token: str):
     )
 
 
+def _verify_unusable(exc: TokenError):
+    """An address already confirmed needs no link; any other unusable link says how to get a new one."""
+    user = User.get_or_none(User.id == exc.token.user_id) if exc.token else None
+    if user is not None and user.email_verified_at is not None:
+        return _result("Your email is confirmed", "Reminders can reach you now.")
+    title, message, status = UNUSABLE[exc.reason]
+    return _result(title, message + " You can ask for a new link on the Reminders page.", status)
+
+
 @bp.get("/verify/<token>")
 def verify(token: str):
-    """Confirm an address: opening the link from the inbox is the proof."""
+    """Confirm an address: asks first, like every other link (a scanner's visit proves nothing)."""
+    try:
+        tokens.read(token, "verify", now())
+    except TokenError as exc:
+        return _verify_unusable(exc)
+    return _confirm(
+        "verify", token, "Confirm your email?", "Confirm my email", "Reminders can reach you then."
+    )
+
+
+@bp.post("/verify/<token>")
+def confirm_verify(token: str):
+    """Confirm an address: the button press from the inbox's link is the proof."""
     try:
         _spend_and(token, "verify", lambda t: rules.verify(t, now()))
     except TokenError as exc:
-        user = User.get_or_none(User.id == exc.token.user_id) if exc.token else None
-        if user is None or user.email_verified_at is None:
-            title, message, status = UNUSABLE[exc.reason]
-            return _result(title, message + " You can ask for a new link on the Reminders page.", status)
+        return _verify_unusable(exc)
     return _result("Your email is confirmed", "Reminders can reach you now.")

@@ -8,7 +8,6 @@ tied to the password it replaces (tokens.py, emails.reset_message).
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
 
 from tracker import tokens
 from tracker.emails import password_tag, send_reset
@@ -16,6 +15,7 @@ from tracker.forms import InvalidInput, parse_email, parse_password
 from tracker.models import User, database
 from tracker.security import replace_password
 from tracker.tokens import TokenError
+from tracker.views.auth import sign_in
 from tracker.views.common import now
 
 bp = Blueprint("recovery", __name__)
@@ -47,11 +47,22 @@ def _requested_account(value: object) -> User | None:
         return None
 
 
-@bp.route("/reset", methods=["GET", "POST"])
+@bp.after_request
+def _no_store(response):
+    """Reset pages carry a token and a fresh CSRF token: never keep them in a cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/reset")
 def request_reset():
-    """Ask for a reset link; the answer never says whether the address has an account."""
-    if request.method == "GET":
-        return render_template("pages/reset_request.html", sent=False)
+    """The form that asks for a reset link."""
+    return render_template("pages/reset_request.html", sent=False)
+
+
+@bp.post("/reset")
+def send_reset_link():
+    """Send a reset link; the answer never says whether the address has an account."""
     user = _requested_account(request.form.get("email"))
     if user is not None:
         send_reset(user, now())
@@ -67,16 +78,29 @@ def _valid(token: str) -> tuple[tokens.Token, User]:
     return found, user
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+def _unusable(reason: str):
+    """The page for a link that can't be used, and why."""
+    title, message, status = UNUSABLE[reason]
+    return render_template("pages/reset_unusable.html", title=title, message=message), status
+
+
+@bp.get("/reset/<token>")
 def reset(token: str):
+    """The new-password form, when the link is still good (opening it spends nothing)."""
+    try:
+        _valid(token)
+    except TokenError as exc:
+        return _unusable(exc.reason)
+    return render_template("pages/reset_password.html", token=token, errors={})
+
+
+@bp.post("/reset/<token>")
+def set_password(token: str):
     """Choose a new password with a link from the email; every session and API token ends."""
     try:
         found, user = _valid(token)
     except TokenError as exc:
-        title, message, status = UNUSABLE[exc.reason]
-        return render_template("pages/reset_unusable.html", title=title, message=message), status
-    if request.method == "GET":
-        return render_template("pages/reset_password.html", token=token, errors={})
+        return _unusable(exc.reason)
     try:
         password = parse_password(request.form.get("password"))
     except InvalidInput as exc:
@@ -84,12 +108,9 @@ def reset(token: str):
     try:
         with database.atomic():
             tokens.spend(found, now())
-            replace_password(user, password)
+            replace_password(user, password)  # ends every session, this browser's among them
     except TokenError:  # a second tab got there first
-        title, message, status = UNUSABLE["used"]
-        return render_template("pages/reset_unusable.html", title=title, message=message), status
-    if current_user.is_authenticated:
-        logout_user()
-    login_user(user)
+        return _unusable("used")
+    sign_in(user)
     flash("Your new password is set. Every other device is signed out.", "success")
     return redirect(url_for("log.today"), 303)

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from tracker.forms import InvalidInput, parse_password, parse_settings
 from tracker.models import ApiToken, User, database, naive_utc
 from tracker.nudges import reschedule_user
 from tracker.security import new_api_token, replace_password, verify_password
+from tracker.views.auth import sign_in
 from tracker.views.common import invalid_status, now, render
 
 bp = Blueprint("settings", __name__)
 
 
 def _page(status: int = 200, errors: dict | None = None, new_token: str | None = None):
-    """The settings page with optional messages and a just-created token to show once."""
+    """The settings page with optional messages and a just-created token to show once (never cached:
+    the token is shown once, and the page is the way to delete the account)."""
     tokens = ApiToken.select().where(ApiToken.user == current_user).order_by(ApiToken.created_at.desc())
-    return render(
+    response = render(
         "pages/settings.html",
         None,
         status,
@@ -26,6 +28,8 @@ def _page(status: int = 200, errors: dict | None = None, new_token: str | None =
         tokens=list(tokens),
         new_token=new_token,
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/settings")
@@ -61,10 +65,10 @@ def change_password():
     except InvalidInput as exc:
         return _page(invalid_status(), exc.errors)
     user = User.get_by_id(current_user.id)
-    replace_password(user, password)  # new session key, and API tokens revoked
-    # Sign this browser in again under the new key, remembered only if it was remembered before.
+    replace_password(user, password)  # every session ends, and API tokens are revoked
+    # Sign this browser in again in a new session, remembered only if it was remembered before.
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) in request.cookies
-    login_user(user, remember=remembered)
+    sign_in(user, remember=remembered)
     flash("Password changed. Other devices are signed out and API tokens revoked.", "success")
     return redirect(url_for("settings.index"), 303)
 
