@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, Auth, make_user
-from tracker.models import User
+from tests.conftest import PASSWORD, Auth, csrf_token, make_user
+from tracker.models import User, UserSession
 from tracker.security import verify_password
 
 
@@ -228,3 +228,43 @@ def test_accounts_are_separate(client, auth):
         User.get(User.email == "ana@example.com").session_key
         != User.get(User.email == "bo@example.com").session_key
     )
+
+
+def _form(client, **fields) -> dict:
+    """A complete, valid form with the session's CSRF token: all a POST would need."""
+    return {
+        "password": PASSWORD,
+        "timezone": "UTC",
+        "remember": "on",
+        "csrf_token": csrf_token(client),
+        **fields,
+    }
+
+
+def test_head_on_the_login_page_with_a_valid_form_signs_no_one_in(client, user):
+    response = client.open("/login", method="HEAD", data=_form(client, email="ana@example.com"))
+    assert response.status_code == 200
+    assert not any("remember_token=" in c for c in response.headers.getlist("Set-Cookie"))
+    assert UserSession.select().count() == 0
+    assert client.get("/settings").status_code == 302
+
+
+def test_head_on_the_sign_up_page_with_a_valid_form_creates_nothing(app, client, tmp_path):
+    response = client.open("/register", method="HEAD", data=_form(client, email="new@example.com"))
+    assert response.status_code == 200
+    assert User.select().count() == 0 and UserSession.select().count() == 0
+    assert not (tmp_path / "outbox").exists() or not any((tmp_path / "outbox").iterdir())
+    assert client.get("/settings").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/login", "/register"])
+def test_sign_in_and_sign_up_without_csrf_are_refused(client, user, path):
+    response = client.post(path, data={"email": "ana@example.com", "password": PASSWORD, "timezone": "UTC"})
+    assert response.status_code == 400
+    assert User.select().count() == 1 and UserSession.select().count() == 0
+
+
+@pytest.mark.parametrize("path", ["/login", "/register"])
+def test_account_pages_are_never_cached(client, user, path):
+    assert client.get(path).headers["Cache-Control"] == "no-store"
+    assert Auth(client).post(path, {"email": "x", "password": "y"}).headers["Cache-Control"] == "no-store"

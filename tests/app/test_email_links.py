@@ -11,7 +11,7 @@ from tests.app.test_nudges import WED_1231_BERLIN, make_rule, nudge_of, outbox, 
 from tests.conftest import csrf_token
 from tracker import nudges, rules, tokens
 from tracker.emails import verification_message
-from tracker.models import Log, ReminderRule, UsedToken, User
+from tracker.models import Log, Nudge, ReminderRule, UsedToken, User
 
 
 @pytest.fixture
@@ -190,3 +190,41 @@ def test_a_verification_link_for_an_old_address_does_nothing(client, ctx, clock)
     assert client.get(path).status_code == 200  # the page asks; the press finds the address changed
     assert client.post(path, data={"csrf_token": csrf_token(client)}).status_code == 404
     assert User.get_by_id(user.id).email_verified_at is None
+
+
+def counts() -> tuple:
+    return Log.select().count(), UsedToken.select().count(), Nudge.select().count()
+
+
+@pytest.mark.parametrize("name", ["I did it", "Snooze 1 hour", "Not today", "Stop this reminder"])
+def test_a_scanners_head_on_a_link_changes_nothing(app, client, email, name):
+    before = counts()
+    data = {"csrf_token": csrf_token(client), "List-Unsubscribe": "One-Click"}
+    for method in ("HEAD", "GET", "OPTIONS"):
+        assert client.open(email[name], method=method, data=data).status_code == 200
+    assert counts() == before and ReminderRule.get_by_id(email["rule"].id).enabled
+    assert Nudge.select().where(Nudge.response.is_null(False)).count() == 0
+    assert form_post(client, email[name]).status_code == 200  # the link is still good, once
+
+
+@pytest.mark.parametrize("name", ["Snooze 1 hour", "Not today"])
+def test_link_posts_without_csrf_are_refused(app, email, name):
+    before = counts()
+    assert app.test_client().post(email[name]).status_code == 400
+    assert counts() == before
+
+
+def test_a_scanners_head_on_the_verification_link_confirms_nothing(app, client, ctx, clock):
+    user = User.create(email="new@example.com", password_hash="-", timezone="UTC")
+    message = verification_message(user, clock.now).parsed()
+    path = re.search(r"(/verify/\S+)", message.get_body(("plain",)).get_content()).group(1)
+    for method in ("HEAD", "GET", "OPTIONS"):
+        assert client.open(path, method=method, data={"csrf_token": csrf_token(client)}).status_code == 200
+    assert app.test_client().post(path).status_code == 400  # and the press needs the page's CSRF token
+    assert User.get_by_id(user.id).email_verified_at is None and UsedToken.select().count() == 0
+
+
+def test_link_pages_are_never_cached(client, email):
+    for name in ("I did it", "Snooze 1 hour", "Not today", "Stop this reminder"):
+        assert client.get(email[name]).headers["Cache-Control"] == "no-store"
+    assert form_post(client, email["I did it"]).headers["Cache-Control"] == "no-store"

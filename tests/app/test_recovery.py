@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import PASSWORD, Auth, csrf_token, make_user
 from tracker.mail import MemoryBackend
-from tracker.models import ApiToken, User
+from tracker.models import ApiToken, UsedToken, User, UserSession
 from tracker.security import new_api_token, verify_password
 
 NEW_PASSWORD = "a brand new sentence"
@@ -128,3 +128,39 @@ def test_reset_for_another_account_does_not_touch_mine(client, user, outbox):
     ask(client, "bo@example.com")
     choose(client, reset_path(outbox[0]))
     assert verify_password(User.get_by_id(user.id).password_hash, PASSWORD)
+
+
+def test_head_on_the_reset_form_with_an_address_sends_nothing(client, user, outbox):
+    response = client.open(
+        "/reset", method="HEAD", data={"email": "ana@example.com", "csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 200 and outbox == []
+
+
+def test_head_on_a_reset_link_with_a_new_password_changes_nothing(app, client, user, outbox):
+    ask(client, "ana@example.com")
+    path = reset_path(outbox[0])
+    head = client.open(path, method="HEAD", data={"password": NEW_PASSWORD, "csrf_token": csrf_token(client)})
+    assert head.status_code == 200
+    assert verify_password(User.get_by_id(user.id).password_hash, PASSWORD)
+    assert UsedToken.select().count() == 0 and UserSession.select().count() == 0
+    assert client.get("/settings").status_code == 302
+    assert choose(client, path).status_code == 303  # the link still works, once
+
+
+@pytest.mark.parametrize("what", ["request", "new password"])
+def test_reset_posts_without_csrf_are_refused(client, user, outbox, what):
+    ask(client, "ana@example.com")
+    path = "/reset" if what == "request" else reset_path(outbox[0])
+    response = client.post(path, data={"email": "ana@example.com", "password": NEW_PASSWORD})
+    assert response.status_code == 400 and len(outbox) == 1
+    assert verify_password(User.get_by_id(user.id).password_hash, PASSWORD)
+
+
+def test_reset_pages_are_never_cached(client, user, outbox):
+    assert client.get("/reset").headers["Cache-Control"] == "no-store"
+    assert ask(client, "ana@example.com").headers["Cache-Control"] == "no-store"
+    path = reset_path(outbox[0])
+    assert client.get(path).headers["Cache-Control"] == "no-store"
+    assert choose(client, path, "short").headers["Cache-Control"] == "no-store"
+    assert client.get("/reset/not-a-token").headers["Cache-Control"] == "no-store"

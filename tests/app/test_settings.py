@@ -165,3 +165,11 @@ def test_settings_need_a_login(client, user):
     assert client.get("/settings").status_code == 302
     assert client.post("/settings", data={"timezone": "UTC", "weekly_target": "7"}).status_code == 400
     assert User.get_by_id(user.id).weekly_target == 4
+
+
+def test_settings_pages_are_never_cached(client, logged_in):
+    assert client.get("/settings").headers["Cache-Control"] == "no-store"
+    shown_once = logged_in.post("/settings/tokens", {"name": "phone"})
+    assert "sb_" in shown_once.get_data(as_text=True) and shown_once.headers["Cache-Control"] == "no-store"
+    refused = logged_in.post("/account/delete", {"password": "not it"})
+    assert refused.status_code == 422 and refused.headers["Cache-Control"] == "no-store"

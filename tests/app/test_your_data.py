@@ -279,3 +279,8 @@ def test_backup_copies_a_sqlite_database_while_it_is_written(app, runner, user, 
     finally:
         copy.close()
     assert not (tmp_path / "copy.db.partial").exists()
+
+
+@pytest.mark.parametrize("path", ["/export.json", "/export.csv"])
+def test_exports_are_never_cached(client, logged_in, path):
+    assert client.get(path).headers["Cache-Control"] == "no-store"
