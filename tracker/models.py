@@ -125,11 +125,9 @@ class User(UserMixin, BaseModel):
 
     def get_id(self) -> str:
         """Flask-Login's id: the key of this sign-in's row in user_sessions (UserSession.start sets it),
-        so signing out, or a new password, ends it on the server."""
-        key = self.__dict__.get("session_id")
-        if not key:
-            raise LookupError("sign in through UserSession.start, which gives the user a session")
-        return key
+        so signing out, or a new password, ends it on the server. A user signed in any other way gets
+        an id no row has (":" is never in a key): their cookie opens nothing."""
+        return self.__dict__.get("session_id") or f"no-session:{self.id}"
 
     # Equal when the same row (Peewee's rule), not by Flask-Login's get_id: a user read without a session
     # has no session id.

@@ -217,6 +217,7 @@ class Walker:
             raise AssertionError(f"signed out before {method} {path}")
         if path in ("/logout", "/account/delete") or response.status_code == 401:
             self.token = signed_in(self.client, self.user)
+            self.rows = checksum()  # signing in stores a session
 
 
 CHUNKS = 3  # the walk is split so parallel workers share it

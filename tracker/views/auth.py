@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
+from flask_wtf.csrf import generate_csrf
 from peewee import IntegrityError
 
 from tracker.emails import send_verification
@@ -45,6 +46,8 @@ def sign_in(user: User, remember: bool = False) -> None:
     the remember-me cookie is set only when asked for, and an older one is cleared.
     """
     session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF caches the request's token in g: drop the old secret's
+    generate_csrf()  # the new secret now, so the next page needn't set the cookie again
     UserSession.start(user, remember, now(), _longest_session())
     login_user(user, remember=remember, force=True)
     remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
