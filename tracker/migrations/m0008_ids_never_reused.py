@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from peewee import Database, PostgresqlDatabase
+from peewee import Column, Database, PostgresqlDatabase, Table
 
 FOREIGN_KEYS_OFF = True  # tracker/migrations/__init__.py: SQLite's foreign keys off during this step
 
@@ -82,14 +82,16 @@ def _rebuild(db: Database, table: str, new_column: str | None) -> None:
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
     ).fetchone()
     indexes = _schema(db, "index", table)
-    columns = ", ".join(f'"{row[1]}"' for row in db.execute_sql(f'PRAGMA table_info("{table}")'))
+    columns = [row[1] for row in db.execute_sql(f'PRAGMA table_info("{table}")')]
     sql = _replace_once(create, f'CREATE TABLE "{table}" (', f'CREATE TABLE "new_{table}" (')
     sql = _replace_once(sql, ID_COLUMN, f"{ID_COLUMN} AUTOINCREMENT")
     if new_column:
         sql = _add_column(sql, new_column)
     db.execute_sql(sql)
-    copy = f'INSERT INTO "new_{table}" ({columns}) SELECT {columns} FROM "{table}"'  # noqa: S608 (TABLES)
-    db.execute_sql(copy)
+    old, new = Table(table).bind(db), Table(f"new_{table}").bind(db)
+    new.insert(
+        old.select(*(Column(old, name) for name in columns)), columns=[Column(new, name) for name in columns]
+    ).execute()
     db.execute_sql(f'DROP TABLE "{table}"')
     db.execute_sql(f'ALTER TABLE "new_{table}" RENAME TO "{table}"')
     for _, index in indexes:
