@@ -475,3 +475,16 @@ def test_a_step_with_foreign_keys_off_that_breaks_a_reference_is_rolled_back(emp
     assert not empty_db.table_exists("extra_step_table")
     assert User.select().count() == 1 and Pause.select().count() == 1
     assert empty_db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1  # on again
+
+
+def test_a_step_needing_foreign_keys_off_refuses_to_run_inside_a_transaction(empty_db):
+    """There the pragma is silently ignored, and rebuilding `users` would cascade and delete every log."""
+    if isinstance(empty_db, PostgresqlDatabase):
+        pytest.skip("only SQLite turns foreign keys off for a step")
+    migrate(empty_db)
+    ran = []
+    step = Step(LATEST + 1, "rebuild", ran.append, foreign_keys_off=True)
+    with pytest.raises(MigrationError, match="inside a transaction"), empty_db.atomic():
+        migrate(empty_db, steps=[step])
+    assert ran == [] and current_version(empty_db) == LATEST
+    assert empty_db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
