@@ -2,7 +2,8 @@
 
 Each has a text and an HTML part rendered from `templates/emails/`. They are discreet by design
 (DOMAIN.md, "Care"): a neutral subject, no notes, no people, nothing personal in any link, only
-signed tokens. Links are absolute, built from BASE_URL, so they work from any mail app.
+sealed tokens (tokens.py) that show no ids. Links are absolute, built from BASE_URL, so they work from
+any mail app.
 """
 
 from __future__ import annotations
@@ -77,19 +78,24 @@ def _unsubscribe_headers(url: str) -> dict:
 
 
 def nudge_message(
-    user: User, rule: ReminderRule, nudge_id: int, day: date, suggestion: Suggestion, now: datetime
+    user: User,
+    rule: ReminderRule,
+    nudge_id: int,
+    marker: str,
+    day: date,
+    suggestion: Suggestion,
+    now: datetime,
 ) -> Outgoing:
     """The reminder: the suggestion, three one-tap links and a way to stop this reminder."""
-    uid, kind, step = user.id, suggestion.kind.key, suggestion.step
+    kind, step = suggestion.kind.key, suggestion.step
 
     def action(purpose: str, endpoint: str, **extra: object) -> str:
         """A one-tap link for this email, usable once."""
-        return link(
-            endpoint, token=tokens.make(purpose, uid, nudge_id, now, f"{purpose}:{nudge_id}", **extra)
-        )
+        return link(endpoint, token=tokens.make(purpose, user, nudge_id, now, f"{purpose}:{marker}", **extra))
 
-    # Each link works once per email; the ids are derived, not drawn, which keeps 10,000 a minute cheap.
-    token = tokens.make("unsubscribe", uid, rule.id, now, f"unsubscribe:{nudge_id}")
+    # Each link works once per email: its one-time id is the nudge's random marker, drawn when the
+    # nudge was claimed, so no other nudge (even one with a reused id) shares it.
+    token = tokens.make("unsubscribe", user, rule.id, now, f"unsubscribe:{marker}")
     unsubscribe = link("email_links.unsubscribe", token=token)
     links = {
         "done": action("done", "email_links.done", k=kind, s=step, d=day.isoformat()),
@@ -112,7 +118,7 @@ def _describe_schedule(rule: ReminderRule) -> str:
 
 def digest_message(user: User, rule: ReminderRule, month: date, summary: object, now: datetime) -> Outgoing:
     """Last month in numbers (active days, streaks, score), linking to the month page."""
-    unsubscribe = link("email_links.unsubscribe", token=tokens.make("unsubscribe", user.id, rule.id, now))
+    unsubscribe = link("email_links.unsubscribe", token=tokens.make("unsubscribe", user, rule.id, now))
     context = {
         "month": month,
         "summary": summary,
@@ -133,7 +139,7 @@ def address_tag(email: str) -> str:
 
 def verification_message(user: User, now: datetime) -> Outgoing:
     """The link that confirms the address, so reminders never go to someone else's inbox."""
-    token = tokens.make("verify", user.id, user.id, now, m=address_tag(user.email))
+    token = tokens.make("verify", user, user.id, now, m=address_tag(user.email))
     url = link("email_links.verify", token=token)
     return _message(user, VERIFY_SUBJECT, "verify", now, {}, links={"verify": url})
 
@@ -160,7 +166,7 @@ def password_tag(password_hash: str) -> str:
 
 def reset_message(user: User, now: datetime) -> Outgoing:
     """The link that sets a new password: works once, for an hour, and only for the current password."""
-    token = tokens.make("reset", user.id, user.id, now, h=password_tag(user.password_hash))
+    token = tokens.make("reset", user, user.id, now, h=password_tag(user.password_hash))
     url = link("recovery.reset", token=token)
     return _message(user, RESET_SUBJECT, "reset", now, {}, links={"reset": url})
 

@@ -119,6 +119,8 @@ class User(UserMixin, BaseModel):
     # Bumped by database triggers (migration m0006) whenever the user's logs, people, pauses or practice
     # change: the page cache's key, so a cached page can never outlive the data it shows.
     revision = BigIntegerField(default=0)
+    # Random, never shown: every email link carries a piece of it, so a link dies with its account (m0008).
+    token_key = CharField(max_length=32, default=lambda: secrets.token_hex(16))
 
     class Meta:
         table_name = "users"
@@ -337,6 +339,8 @@ class Nudge(BaseModel):
     error = CharField(max_length=200, null=True)  # why it was skipped or failed; never content
     response = CharField(max_length=12, null=True)  # done, snoozed, not_today, unsubscribed
     created_at = DateTimeField(default=utcnow)
+    # Random: names the email's one-time actions ("done:<marker>"), so no other nudge's are ever spent.
+    marker = CharField(max_length=20, default=lambda: secrets.token_hex(10))
 
     class Meta:
         table_name = "nudges"

@@ -70,6 +70,7 @@ class Job:
     """A claimed nudge on its way out."""
 
     nudge_id: int
+    marker: str  # the nudge's random one-time id, which its email's links carry
     rule: ReminderRule
     user: User
     due: datetime
@@ -197,13 +198,13 @@ def _claim_rules(ids: list[int], now: datetime, tally: Tally) -> list[Job]:
         _advance(rules, now)
     by_rule = {rule.id: rule for rule in rules}
     jobs = []
-    for nudge_id, rule_id, status in claimed:
+    for nudge_id, marker, rule_id, status in claimed:
         tally.due += 1
         rule = by_rule[rule_id]
         if status == "skipped":
             tally.skipped += 1
         else:
-            jobs.append(Job(nudge_id, rule, rule.user, aware(rule.next_due_at), 1, facts))
+            jobs.append(Job(nudge_id, marker, rule, rule.user, aware(rule.next_due_at), 1, facts))
     return jobs
 
 
@@ -220,17 +221,16 @@ def _claim_row(rule: ReminderRule, reason: str | None, now: datetime) -> dict:
     }
 
 
-def _insert_claims(rows: list[dict]) -> list[tuple[int, int, str]]:
-    """Insert the rows another dispatcher hasn't; (id, rule, status) of those this one won."""
+def _insert_claims(rows: list[dict]) -> list[tuple[int, str, int, str]]:
+    """Insert the rows another dispatcher hasn't; (id, marker, rule, status) of those this one won."""
     if not rows:
         return []
 
-    def insert(batch: list[dict]) -> list[tuple[int, int, str]]:
+    def insert(batch: list[dict]) -> list[tuple[int, str, int, str]]:
         """INSERT … ON CONFLICT DO NOTHING RETURNING: the rows back are the ones this pass won."""
         query = Nudge.insert_many(batch).on_conflict_ignore()
-        return [
-            (n.id, n.rule_id, n.status) for n in query.returning(Nudge.id, Nudge.rule, Nudge.status).execute()
-        ]
+        columns = (Nudge.id, Nudge.marker, Nudge.rule, Nudge.status)
+        return [(n.id, n.marker, n.rule_id, n.status) for n in query.returning(*columns).execute()]
 
     try:
         with database.atomic():
@@ -295,7 +295,8 @@ def _claim_nudges(ids: list[int], now: datetime, tally: Tally) -> list[Job]:
             continue  # another dispatcher took it first
         tally.due += 1
         if change["status"] == "sending":
-            jobs.append(Job(nudge.id, rule, user, aware(nudge.due_at), nudge.attempts + 1, facts))
+            attempt = nudge.attempts + 1
+            jobs.append(Job(nudge.id, nudge.marker, rule, user, aware(nudge.due_at), attempt, facts))
         else:
             setattr(tally, change["status"], getattr(tally, change["status"]) + 1)
     return jobs
@@ -333,7 +334,7 @@ def _render(job: Job, now: datetime):
         summary = month_summary(job.user, day, month)
         return emails.digest_message(job.user, job.rule, month, summary, now)
     suggestion = emails.suggestion_for(job.rule.kind, day, job.facts.top_steps.get(job.user.id, {}))
-    return emails.nudge_message(job.user, job.rule, job.nudge_id, day, suggestion, now)
+    return emails.nudge_message(job.user, job.rule, job.nudge_id, job.marker, day, suggestion, now)
 
 
 def month_summary(user: User, today: date, month: date) -> insights.MonthSummary:

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
-from peewee import IntegrityError, OperationalError, PostgresqlDatabase, Table
+from peewee import IntegrityError, Model, OperationalError, PostgresqlDatabase, Table, fn
 
-from tracker.migrations import Step, current_version, discover, migrate
-from tracker.models import MODELS, ApiToken, Log, Person, User, database, init_database, open_database
+from tracker.migrations import MigrationError, NeverReusedId, Step, current_version, discover, migrate
+from tracker.models import (
+    CHECKIN_ITEMS,
+    MODELS,
+    ApiToken,
+    Log,
+    Nudge,
+    Pause,
+    Person,
+    ReminderRule,
+    User,
+    database,
+    init_database,
+    open_database,
+)
 
 LATEST = discover()[-1].version
+GIVEN_KEYS = {"schema_version"}  # its keys are the step numbers, never drawn by the database
 
 
 def drop_all_tables(db) -> None:
@@ -203,3 +218,273 @@ def test_a_second_process_waits_while_a_step_runs(empty_db, database_url):
     assert migrate(empty_db, steps=steps) == [LATEST + 1]
     assert len(ran) == 1
     assert current_version(empty_db) == LATEST + 1
+
+
+# --- m0008 (issue 12): ids never reused, every row, index and trigger kept --------------------------
+
+V7_COLUMNS = {
+    "users": (
+        "id",
+        "email",
+        "password_hash",
+        "timezone",
+        "weekly_target",
+        "session_key",
+        "created_at",
+        "email_verified_at",
+        "reminders_paused",
+        "digest_opt_in",
+        "revision",
+    ),
+    "people": ("id", "user_id", "nickname", "role", "archived", "created_at", "not_safe"),
+    "logs": (
+        "id",
+        "user_id",
+        "kind",
+        "step",
+        "person_id",
+        "at",
+        "local_date",
+        "before",
+        "after",
+        "response",
+        "note",
+        "created_at",
+        "updated_at",
+    ),
+    "api_tokens": ("id", "user_id", "name", "token_hash", "created_at", "last_used_at"),
+    "pauses": ("id", "user_id", "start_date", "end_date", "reason", "created_at"),
+    "reminder_rules": (
+        "id",
+        "user_id",
+        "purpose",
+        "days",
+        "local_time",
+        "kind",
+        "enabled",
+        "next_due_at",
+        "created_at",
+    ),
+    "nudges": (
+        "id",
+        "rule_id",
+        "due_at",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "error",
+        "response",
+        "created_at",
+    ),
+    "used_tokens": ("jti", "user_id", "purpose", "used_at"),
+    "ladder_steps": ("id", "user_id", "kind", "step", "snoozed_until", "updated_at"),
+    "checkins": ("id", "user_id", "month", "created_at", "updated_at", *CHECKIN_ITEMS),
+    "practice_profiles": (
+        "id",
+        "user_id",
+        "focus_kinds",
+        "onboarding_step",
+        "onboarding_done_at",
+        "created_at",
+    ),
+}
+
+
+def _fill_version_7(db) -> None:
+    """Three accounts (the middle one deleted, leaving a gap) with a row in every table, written in the
+    schema of step 7."""
+    t = {name: Table(name, columns).bind(db) for name, columns in V7_COLUMNS.items()}
+
+    def insert(table: str, **row) -> int:
+        """Insert a row and return its id (a plain Table insert returns none on PostgreSQL)."""
+        t[table].insert(**row).execute()
+        return t[table].select(fn.MAX(t[table].id)).scalar()
+
+    at = datetime(2026, 5, 1, 16, 30)
+    ids = []
+    for n in range(3):
+        row = {"email": f"u{n}@example.com", "password_hash": "h", "timezone": "Asia/Tokyo"}
+        row |= {"weekly_target": 4, "session_key": f"s{n}", "created_at": at, "email_verified_at": at}
+        ids.append(insert("users", **row, reminders_paused=False, digest_opt_in=n == 2, revision=0))
+    t["users"].delete().where(t["users"].id == ids[1]).execute()
+    for user in (ids[0], ids[2]):
+        person = insert(
+            "people",
+            user_id=user,
+            nickname="Sam",
+            role="partner",
+            archived=False,
+            created_at=at,
+            not_safe=True,
+        )
+        t["logs"].insert(
+            id=uuid.uuid4().hex,
+            user_id=user,
+            kind="repair",
+            step=2,
+            person_id=person,
+            at=at,
+            local_date=date(2026, 5, 2),
+            before=3,
+            after=6,
+            response="welcomed",
+            note="kept",
+            created_at=at,
+            updated_at=at,
+        ).execute()
+        t["api_tokens"].insert(
+            user_id=user, name="script", token_hash=f"{user:064d}", created_at=at
+        ).execute()
+        t["pauses"].insert(
+            user_id=user, start_date=date(2026, 4, 1), end_date=date(2026, 4, 3), reason="ill", created_at=at
+        ).execute()
+        rule = insert(
+            "reminder_rules",
+            user_id=user,
+            purpose="nudge",
+            days=127,
+            local_time="18:30:00",
+            kind=None,
+            enabled=True,
+            next_due_at=at,
+            created_at=at,
+        )
+        t["nudges"].insert(
+            rule_id=rule, due_at=at, status="sent", attempts=1, sent_at=at, response="done", created_at=at
+        ).execute()
+        t["used_tokens"].insert(jti=f"done:{rule}", user_id=user, purpose="done", used_at=at).execute()
+        t["ladder_steps"].insert(user_id=user, kind="repair", step=2, updated_at=at).execute()
+        t["checkins"].insert(
+            user_id=user, month="2026-04", created_at=at, updated_at=at, **dict.fromkeys(CHECKIN_ITEMS, 3)
+        ).execute()
+        t["practice_profiles"].insert(
+            user_id=user, focus_kinds="repair", onboarding_step=3, created_at=at
+        ).execute()
+
+
+def _snapshot(db) -> dict:
+    """Every row (in step 7's columns), index and trigger."""
+    rows = {}
+    for table, columns in V7_COLUMNS.items():
+        names = ", ".join(f'"{column}"' for column in columns)
+        rows[table] = db.execute_sql(f"SELECT {names} FROM {table} ORDER BY 1").fetchall()  # noqa: S608 (constant)
+    if isinstance(db, PostgresqlDatabase):
+        indexes = db.execute_sql("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'")
+        triggers = db.execute_sql(
+            "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal"
+        )
+    else:
+        indexes = db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+        triggers = db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    return {"rows": rows, "indexes": set(indexes.fetchall()), "triggers": set(triggers.fetchall())}
+
+
+def test_upgrade_from_version_7_keeps_every_row_index_and_trigger(empty_db):
+    migrate(empty_db, target=7)
+    _fill_version_7(empty_db)
+    before = _snapshot(empty_db)
+    assert all(before["rows"].values())
+    per_table = 3 if isinstance(empty_db, PostgresqlDatabase) else 4  # m0006's, on each watched table
+    assert len(before["triggers"]) == 6 * per_table
+
+    assert migrate(empty_db) == list(range(8, LATEST + 1))
+    after = _snapshot(empty_db)
+    assert after["rows"] == before["rows"]
+    assert after["indexes"] == before["indexes"]
+    assert after["triggers"] == before["triggers"]
+    # The new random columns are filled for the rows that were there.
+    keys = [user.token_key for user in User.select()]
+    assert len(set(keys)) == 2 and all(re.fullmatch(r"[0-9a-f]{32}", key) for key in keys)
+    assert all(re.fullmatch(r"[0-9a-f]{20}", nudge.marker) for nudge in Nudge.select())
+
+    # The triggers still bump the revision; the foreign keys still cascade.
+    first, last = User.select().order_by(User.id)
+    revision = first.revision
+    Pause.create(user=first, start_date=date(2026, 6, 1), end_date=date(2026, 6, 2))
+    assert User.get_by_id(first.id).revision == revision + 1
+    last.delete_instance()
+    assert Log.select().where(Log.user == last.id).count() == 0
+    assert Log.select().where(Log.user == first.id).count() == 1
+    if not isinstance(empty_db, PostgresqlDatabase):
+        assert empty_db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert empty_db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+
+    # The deleted max id is never handed out again, nor any other deleted one.
+    newcomer = User.create(email="new@example.com", password_hash="x")
+    assert newcomer.id > last.id
+    rule = ReminderRule.create(user=newcomer, local_time=time(9))
+    assert rule.id > max(r.id for r in ReminderRule.select().where(ReminderRule.id != rule.id))
+
+
+def test_every_integer_primary_key_on_sqlite_autoincrements(empty_db):
+    """A table whose integer id SQLite may hand out again would let old links name new rows."""
+    if isinstance(empty_db, PostgresqlDatabase):
+        pytest.skip("PostgreSQL sequences never hand out an id twice")
+    migrate(empty_db)
+    tables = empty_db.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    checked = []
+    for name, sql in tables:
+        keys = [row for row in empty_db.execute_sql(f'PRAGMA table_info("{name}")') if row[5]]
+        if len(keys) != 1 or keys[0][2].upper() != "INTEGER" or name in GIVEN_KEYS:
+            continue
+        checked.append(name)
+        assert "AUTOINCREMENT" in sql.upper(), f"{name}: use NeverReusedId (tracker/migrations)"
+    assert {"users", "nudges", "reminder_rules"} <= set(checked)
+
+
+def test_never_reused_id_autoincrements_on_sqlite_only(empty_db):
+    class Thing(Model):
+        id = NeverReusedId()
+
+        class Meta:
+            database = empty_db
+            table_name = "extra_step_table"
+
+    empty_db.create_tables([Thing])
+    if isinstance(empty_db, PostgresqlDatabase):
+        first = Thing.create()
+        first.delete_instance()
+        assert Thing.create().id > first.id  # a serial column, as for every other table
+        return
+    (create,) = empty_db.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE name = 'extra_step_table'"
+    ).fetchone()
+    assert "AUTOINCREMENT" in create
+    first, second = Thing.create(), Thing.create()
+    second.delete_instance()
+    assert Thing.create().id > second.id > first.id
+
+
+def test_a_step_with_foreign_keys_off_that_breaks_a_reference_is_rolled_back(empty_db):
+    if isinstance(empty_db, PostgresqlDatabase):
+        pytest.skip("only SQLite turns foreign keys off for a step")
+    migrate(empty_db)
+    user = User.create(email="ana@example.com", password_hash="x")
+
+    def orphan(db):
+        db.execute_sql("DELETE FROM users")  # no cascade with foreign keys off: the pause is left behind
+        db.execute_sql("CREATE TABLE extra_step_table (id INTEGER PRIMARY KEY AUTOINCREMENT)")
+
+    Pause.create(user=user, start_date=date(2026, 6, 1), end_date=date(2026, 6, 2))
+    with pytest.raises(MigrationError, match="foreign key"):
+        migrate(empty_db, steps=[Step(LATEST + 1, "orphan", orphan, foreign_keys_off=True)])
+    assert current_version(empty_db) == LATEST
+    assert not empty_db.table_exists("extra_step_table")
+    assert User.select().count() == 1 and Pause.select().count() == 1
+    assert empty_db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1  # on again
+
+
+def test_a_step_needing_foreign_keys_off_refuses_to_run_inside_a_transaction(empty_db):
+    """There the pragma is silently ignored, and rebuilding `users` would cascade and delete every log."""
+    if isinstance(empty_db, PostgresqlDatabase):
+        pytest.skip("only SQLite turns foreign keys off for a step")
+    migrate(empty_db)
+    ran = []
+    step = Step(LATEST + 1, "rebuild", ran.append, foreign_keys_off=True)
+    with pytest.raises(MigrationError, match="inside a transaction"), empty_db.atomic():
+        migrate(empty_db, steps=[step])
+    assert ran == [] and current_version(empty_db) == LATEST
+    assert empty_db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 from flask import url_for
 
 from tests.app.test_page_weight import loaded_by
-from tests.conftest import make_user
+from tests.conftest import Auth, make_user
+from tracker.models import User
 from tracker.static_files import hashed_name
 from tracker.views.pwa import account_key
 
@@ -151,23 +153,28 @@ def test_offline_page_does_not_swallow_a_flashed_message(client, logged_in):
     assert "You are logged out." in client.get("/login").get_data(as_text=True)
 
 
-def test_pages_link_manifest_icons_and_scripts(client, logged_in, user):
+def _tag(app, user) -> str:
+    with app.app_context():
+        return account_key(user)
+
+
+def test_pages_link_manifest_icons_and_scripts(app, client, logged_in, user):
     html = client.get("/").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
     assert 'rel="apple-touch-icon"' in html
     assert re.search(r'<script src="/static/js/offline\.[0-9a-f]{10}\.js" defer></script>', html)
     assert html.count('name="theme-color"') == 2
     assert html.count("data-offline-kind=") == 10
-    assert f'data-account="{account_key(user)}"' in html
+    assert f'data-account="{_tag(app, user)}"' in html
 
 
-def test_session_gives_replays_a_fresh_token_and_the_account(client, auth, user):
+def test_session_gives_replays_a_fresh_token_and_the_account(app, client, auth, user):
     assert client.get("/pwa/session").get_json() == {"account": None, "csrf_token": None}
     auth.login()
     response = client.get("/pwa/session")
     body = response.get_json()
     assert response.headers["Cache-Control"] == "no-store"
-    assert body["account"] == account_key(user)
+    assert body["account"] == _tag(app, user)
     replay = client.post(
         "/api/v1/logs",
         json={
@@ -181,7 +188,33 @@ def test_session_gives_replays_a_fresh_token_and_the_account(client, auth, user)
 
 
 def test_account_keys_differ_between_accounts(app):
-    assert account_key(make_user("a@example.com")) != account_key(make_user("b@example.com"))
+    assert _tag(app, make_user("a@example.com")) != _tag(app, make_user("b@example.com"))
+
+
+def test_account_tag_is_keyed_by_the_secret_and_not_computable_from_the_id(app, user):
+    """Issue 12: the tag was sha256 of the id, so anyone could compute it (and read the id off it)."""
+    tag = _tag(app, user)
+    for text in (f"secure-base-account:{user.id}", str(user.id), f"{user.id}:{user.token_key}"):
+        for name in ("sha256", "sha1", "md5", "blake2b"):
+            assert tag not in hashlib.new(name, text.encode()).hexdigest()
+    app.config["SECRET_KEY"] = "another secret"
+    assert _tag(app, user) != tag  # it depends on the key, not on the id alone
+
+
+def test_account_tag_is_the_same_in_every_session_of_the_account(app, user):
+    tags = []
+    for _ in range(2):  # two devices, each with a session of its own
+        client = app.test_client()
+        Auth(client).login()
+        tags.append(client.get("/pwa/session").get_json()["account"])
+    assert tags[0] == tags[1] == _tag(app, User.get_by_id(user.id))
+
+
+def test_account_tag_of_a_deleted_account_differs_from_a_new_one_with_its_id(app, user):
+    before = _tag(app, user)
+    user.delete_instance()
+    again = make_user(id=user.id)  # forced: ids are never handed out twice on their own
+    assert _tag(app, again) != before
 
 
 def test_templates_render_outside_requests(app):

@@ -1,7 +1,10 @@
-"""tokens.py: signed, expiring, single-use email tokens, spent through the database (both engines)."""
+"""tokens.py: sealed, expiring, single-use email tokens bound to their account, spent through the
+database (both engines)."""
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 from datetime import timedelta
 
@@ -25,6 +28,55 @@ def test_email_token_round_trips_ids_and_extras(ctx, user, clock):
     assert (found.purpose, found.user_id, found.subject) == ("done", user.id, 42)
     assert found.extra == {"k": "repair", "s": 2, "d": "2026-05-13"}
     assert user.email not in token and "repair" not in token  # nothing readable at a glance
+    same = tokens.make("done", user, 42, clock.now, found.jti, k="repair", s=2, d="2026-05-13")
+    assert tokens.read(same, "done", clock.now) == found  # a User does as well as its id
+
+
+def _decoded(token: str) -> bytes:
+    return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+
+
+def test_email_token_is_opaque(ctx, user, clock):
+    """Issue 12: the token was itsdangerous' base64 JSON, so anyone could read the ids in a link."""
+    token = tokens.make("done", user, 123456, clock.now, "done:0123456789abcdef", k="repair", s=2)
+    assert "." not in token  # no payload.signature
+    raw = _decoded(token)
+    for visible in (b"123456", b"0123456789abcdef", b"repair", user.token_key[:8].encode()):
+        assert visible not in raw
+    with pytest.raises(ValueError):
+        json.loads(raw)
+    # Short enough for a mail app not to wrap it, with everything a reminder's link carries.
+    assert len(token) <= 200
+    fuller = tokens.make(
+        "done", user, 2**40, clock.now, "done:" + "f" * 20, k="closeness", s=3, d="2026-05-13"
+    )
+    assert len(fuller) <= 200
+
+
+def test_a_token_of_one_purpose_opens_for_no_other(ctx, user, clock):
+    token = tokens.make("unsubscribe", user, 1, clock.now)
+    for purpose in tokens.LIFETIMES:
+        if purpose != "unsubscribe":
+            with pytest.raises(TokenError):
+                tokens.read(token, purpose, clock.now)
+
+
+def test_a_token_dies_with_its_account_even_when_its_id_comes_back(ctx, clock):
+    gone = make_user("gone@example.com")
+    token = tokens.make("done", gone, 1, clock.now)
+    gone.delete_instance()
+    with pytest.raises(TokenError) as caught:
+        tokens.read(token, "done", clock.now)
+    assert caught.value.reason == "invalid"
+    make_user("twin@example.com", id=gone.id)  # another account with the very same id
+    with pytest.raises(TokenError) as caught:
+        tokens.read(token, "done", clock.now)
+    assert caught.value.reason == "invalid"
+
+
+def test_making_a_token_for_no_account_fails(ctx, clock):
+    with pytest.raises(LookupError):
+        tokens.make("done", 987654, 1, clock.now)
 
 
 def test_email_tokens_expired_tampered_or_misused_are_refused(ctx, user, clock):
@@ -34,10 +86,15 @@ def test_email_tokens_expired_tampered_or_misused_are_refused(ctx, user, clock):
         tokens.read(token, "snooze", clock.now)
     assert caught.value.reason == "expired"
     fresh = tokens.make("snooze", user.id, 1, clock.now)
+    altered = "yy" if fresh.endswith("xx") else "xx"
     for bad, purpose in (
-        (fresh[:-2] + "xx", "snooze"),
+        (fresh[:-2] + altered, "snooze"),
+        (fresh[:-1], "snooze"),
+        (fresh + "A", "snooze"),
         (fresh, "done"),
         ("nonsense", "snooze"),
+        ("", "snooze"),
+        ("é" * 40, "snooze"),
         ("a" * 700, "snooze"),
     ):
         with pytest.raises(TokenError) as caught:

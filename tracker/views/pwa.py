@@ -7,6 +7,7 @@ app shell list and a content hash of everything it caches, so each deploy instal
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,8 +101,16 @@ def shell() -> Shell:
 
 
 def account_key(user) -> str:
-    """An opaque, stable tag for the account, so queued offline taps replay only into their own account."""
-    return hashlib.sha256(f"secure-base-account:{user.id}".encode()).hexdigest()[:20]
+    """An opaque, stable tag for the account, so queued offline taps replay only into their own account.
+
+    An HMAC under SECRET_KEY of the account's id and random token_key: the same in every session of the
+    account, but not computable from the id (an unkeyed hash of it was), and never equal for an account
+    created later, even with the same id.
+    """
+    secret = current_app.config["SECRET_KEY"]
+    key = secret if isinstance(secret, bytes) else secret.encode()
+    message = f"secure-base.offline-account:{user.id}:{user.token_key}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:20]
 
 
 @bp.app_context_processor
