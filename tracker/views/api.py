@@ -23,6 +23,7 @@ from tracker.views.common import now
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_RANGE_DAYS = 400
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+NOT_AN_OBJECT = "Send a JSON object (UTF-8 text, nested at most a few hundred levels)."
 
 
 def error(message: str, status: int, field: str | None = None):
@@ -71,10 +72,37 @@ def log_json(log: Log) -> dict:
     }
 
 
-def _json_body() -> dict | None:
-    """The request's JSON object, or None when it is not one."""
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
+def json_object() -> dict | None:
+    """The request's JSON object, or None when it is not one the database could store.
+
+    Nesting deeper than Python's recursion limit is no log (json raises RecursionError, not
+    ValueError), and a lone surrogate such as "\\ud800" is valid JSON but no text: neither SQLite nor
+    PostgreSQL can encode it.
+    """
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return None
+    return body if isinstance(body, dict) and _all_text_encodes(body) else None
+
+
+def _all_text_encodes(value: object) -> bool:
+    """Whether every string (keys too) in a parsed JSON value is valid Unicode; iterative, any depth."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def _only_log_fields(body: dict) -> dict:
@@ -92,9 +120,9 @@ def kinds():
 @bp.post("/logs")
 def create():
     """Store a log; the same id again is an idempotent replay (200), other content a 409."""
-    body = _json_body()
+    body = json_object()
     if body is None:
-        return error("Send a JSON object.", 400)
+        return error(NOT_AN_OBJECT, 400)
     try:
         values = parse_log(_only_log_fields(body), tz=g.user.timezone, now=now())
         log, created = create_log(g.user, values, now())
@@ -156,9 +184,9 @@ def update(log_id: str):
     log = _own(log_id)
     if log is None:
         return error("No such log.", 404)
-    body = _json_body()
+    body = json_object()
     if body is None:
-        return error("Send a JSON object.", 400)
+        return error(NOT_AN_OBJECT, 400)
     body.pop("id", None)
     try:
         values = parse_log(_only_log_fields(body), tz=g.user.timezone, now=now(), partial=True)
