@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 
-from tracker.forms import InvalidInput, parse_log
+from tracker.forms import NOTE_MAX, InvalidInput, parse_log
 from tracker.kinds import KINDS
 from tracker.logbook import Conflict, create_log, get_log, update_log
 from tracker.models import ApiToken, Log, User, naive_utc
@@ -24,6 +24,19 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_RANGE_DAYS = 400
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 NOT_AN_OBJECT = "Send a JSON object (UTF-8 text, nested at most a few hundred levels)."
+
+# The exact shapes of JSON values the OpenAPI description promises (tracker/views/openapi.py renders
+# them): the shared parsers are kinder to forms (any Unicode digit or space, more ISO 8601 variants),
+# and a contract must refuse what it does not describe.
+NUMBER_PATTERNS = {"step": "^( *[1-3] *)?$", "before": "^( *([0-9]|10) *)?$", "after": "^( *([0-9]|10) *)?$"}
+AT_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"
+)
+UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+PERSON_PATTERN = "^[^\\x00-\\x1f]*$"
+TIME_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9](:00)?$"
+TEXT_PATTERNS = {"at": AT_PATTERN, "id": UUID_PATTERN, "person": PERSON_PATTERN, "time": TIME_PATTERN}
+PUBLIC = {"api.openapi"}  # the description itself: no credentials needed to read the contract
 
 
 def error(message: str, status: int, field: str | None = None):
@@ -38,6 +51,8 @@ LAST_USED_EVERY = timedelta(hours=1)
 @bp.before_request
 def authenticate():
     """Set g.user from a bearer token or the session; answer 401 otherwise."""
+    if request.endpoint in PUBLIC:
+        return None
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
@@ -86,6 +101,26 @@ def json_object() -> dict | None:
     return body if isinstance(body, dict) and _all_text_encodes(body) else None
 
 
+def check_shapes(body: dict) -> dict:
+    """The body with integral floats as ints; InvalidInput when a value's text has another shape.
+
+    Only what the parsers would let through needs checking here: wrong types and ranges they refuse.
+    """
+    errors = {}
+    shaped = dict(body)
+    for name, value in body.items():
+        if name in NUMBER_PATTERNS and isinstance(value, float) and value.is_integer():
+            shaped[name] = int(value)  # JSON Schema's integer includes 2.0
+        pattern = NUMBER_PATTERNS.get(name) or TEXT_PATTERNS.get(name)
+        if pattern and isinstance(value, str) and value and not re.fullmatch(pattern, value, re.ASCII):
+            errors.setdefault(name, f"{name.capitalize()} has the wrong form (see /api/v1/openapi.json).")
+    if isinstance(body.get("note"), str) and len(body["note"]) > NOTE_MAX:
+        errors.setdefault("note", f"Keep the note under {NOTE_MAX:,} characters.")
+    if errors:
+        raise InvalidInput(errors)
+    return shaped
+
+
 def _all_text_encodes(value: object) -> bool:
     """Whether every string (keys too) in a parsed JSON value is valid Unicode; iterative, any depth."""
     stack = [value]
@@ -124,7 +159,7 @@ def create():
     if body is None:
         return error(NOT_AN_OBJECT, 400)
     try:
-        values = parse_log(_only_log_fields(body), tz=g.user.timezone, now=now())
+        values = parse_log(check_shapes(_only_log_fields(body)), tz=g.user.timezone, now=now())
         log, created = create_log(g.user, values, now())
     except InvalidInput as exc:
         return error(str(exc), 400, exc.field)
@@ -189,7 +224,7 @@ def update(log_id: str):
         return error(NOT_AN_OBJECT, 400)
     body.pop("id", None)
     try:
-        values = parse_log(_only_log_fields(body), tz=g.user.timezone, now=now(), partial=True)
+        values = parse_log(check_shapes(_only_log_fields(body)), tz=g.user.timezone, now=now(), partial=True)
         update_log(log, g.user, values, now())
     except InvalidInput as exc:
         return error(str(exc), 400, exc.field)
@@ -204,3 +239,6 @@ def delete(log_id: str):
         return error("No such log.", 404)
     log.delete_instance()
     return "", 204
+
+
+from tracker.views import openapi  # noqa: E402, F401 (registers GET /api/v1/openapi.json on this blueprint)

@@ -12,7 +12,7 @@ from flask import g, jsonify
 from tracker import rules
 from tracker.forms import InvalidInput
 from tracker.models import ReminderRule
-from tracker.views.api import NOT_AN_OBJECT, bp, error, json_object
+from tracker.views.api import NOT_AN_OBJECT, bp, check_shapes, error, json_object
 from tracker.views.common import now
 
 RULE_FIELDS = ("days", "time", "kind", "enabled")
@@ -24,7 +24,7 @@ ID_MAX = 2**31 - 1
 def _body() -> dict | None:
     """The request's JSON object with only the fields a client may set."""
     body = json_object()
-    return {k: v for k, v in body.items() if k in RULE_FIELDS} if body is not None else None
+    return check_shapes({k: v for k, v in body.items() if k in RULE_FIELDS}) if body is not None else None
 
 
 @bp.get("/reminders")
@@ -36,13 +36,14 @@ def reminders_index():
 @bp.post("/reminders")
 def reminders_create():
     """Add a reminder."""
-    body = _body()
-    if body is None:
-        return error(NOT_AN_OBJECT, 400)
     try:
+        body = _body()
+        if body is None:
+            return error(NOT_AN_OBJECT, 400)
         rule = rules.create_rule(g.user, rules.parse_rule(body), now())
     except InvalidInput as exc:
-        return error(str(exc), 400, exc.field)
+        # A full list is the account's state, not the request's form: 409, as the contract says.
+        return error(str(exc), 409 if exc.field == "reminders" else 400, exc.field)
     return jsonify(rules.rule_json(rule)), 201
 
 
@@ -57,10 +58,10 @@ def reminders_update(rule_id: int):
     rule = _own(rule_id)
     if rule is None:
         return error("No such reminder.", 404)
-    body = _body()
-    if body is None:
-        return error(NOT_AN_OBJECT, 400)
     try:
+        body = _body()
+        if body is None:
+            return error(NOT_AN_OBJECT, 400)
         rule = rules.update_rule(rule, g.user, rules.parse_rule(body, partial=True), now())
     except InvalidInput as exc:
         return error(str(exc), 400, exc.field)
