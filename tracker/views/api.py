@@ -32,7 +32,7 @@ NUMBER_PATTERNS = {"step": "^( *[1-3] *)?$", "before": "^( *([0-9]|10) *)?$", "a
 AT_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"
 )
-UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+UUID_PATTERN = r"^\{?[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}\}?$"  # uuid.UUID's spellings
 PERSON_PATTERN = "^[^\\x00-\\x1f]*$"
 TIME_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9](:00)?$"
 TEXT_PATTERNS = {"at": AT_PATTERN, "id": UUID_PATTERN, "person": PERSON_PATTERN, "time": TIME_PATTERN}
@@ -102,15 +102,12 @@ def json_object() -> dict | None:
 
 
 def check_shapes(body: dict) -> dict:
-    """The body with integral floats as ints; InvalidInput when a value's text has another shape.
+    """The body, or InvalidInput when a value's text has a shape the description does not allow.
 
     Only what the parsers would let through needs checking here: wrong types and ranges they refuse.
     """
     errors = {}
-    shaped = dict(body)
     for name, value in body.items():
-        if name in NUMBER_PATTERNS and isinstance(value, float) and value.is_integer():
-            shaped[name] = int(value)  # JSON Schema's integer includes 2.0
         pattern = NUMBER_PATTERNS.get(name) or TEXT_PATTERNS.get(name)
         if pattern and isinstance(value, str) and value and not re.fullmatch(pattern, value, re.ASCII):
             errors.setdefault(name, f"{name.capitalize()} has the wrong form (see /api/v1/openapi.json).")
@@ -118,7 +115,7 @@ def check_shapes(body: dict) -> dict:
         errors.setdefault("note", f"Keep the note under {NOTE_MAX:,} characters.")
     if errors:
         raise InvalidInput(errors)
-    return shaped
+    return body
 
 
 def _all_text_encodes(value: object) -> bool:

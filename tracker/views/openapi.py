@@ -72,7 +72,7 @@ def _number(field: str, low: int, high: int) -> dict:
             {"type": "string", "pattern": NUMBER_PATTERNS[field]},
             NULL,
         ],
-        "description": f'{low} to {high}; also as text ("2"); null or "" clears it.',
+        "description": f'{low} to {high}, whole (2.0 is refused) or as text ("2"); null or "" clears it.',
     }
 
 
@@ -438,12 +438,11 @@ def _paths() -> dict:
             },
             "post": {
                 "operationId": "createReminder",
-                "summary": f"Add a reminder (at most {MAX_RULES})",
+                "summary": f"Add a reminder (at most {MAX_RULES}: then a 400 naming the field `reminders`)",
                 "security": WRITE,
                 "requestBody": {"required": True, "content": {JSON: {"schema": ref("NewReminder")}}},
                 "responses": {
                     "201": _ok(ref("Reminder"), "Added", ("UpdateReminderById", "DeleteReminderById")),
-                    "409": error(f"You already have {MAX_RULES} reminders."),
                     **errors("400", "401", "413", "429"),
                 },
             },

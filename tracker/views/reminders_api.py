@@ -42,8 +42,7 @@ def reminders_create():
             return error(NOT_AN_OBJECT, 400)
         rule = rules.create_rule(g.user, rules.parse_rule(body), now())
     except InvalidInput as exc:
-        # A full list is the account's state, not the request's form: 409, as the contract says.
-        return error(str(exc), 409 if exc.field == "reminders" else 400, exc.field)
+        return error(str(exc), 400, exc.field)
     return jsonify(rules.rule_json(rule)), 201
 
 
