@@ -36,6 +36,15 @@ UUID_PATTERN = r"^\{?[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}\}?$"  
 PERSON_PATTERN = "^[^\\x00-\\x1f]*$"
 TIME_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9](:00)?$"
 TEXT_PATTERNS = {"at": AT_PATTERN, "id": UUID_PATTERN, "person": PERSON_PATTERN, "time": TIME_PATTERN}
+SHAPE_MESSAGES = {
+    "step": "Step must be 1, 2 or 3.",
+    "before": "Before must be a whole number from 0 to 10.",
+    "after": "After must be a whole number from 0 to 10.",
+    "at": "The time must be ISO-8601, like 2026-05-01T18:30:00+02:00.",
+    "id": "The id must be a UUID.",
+    "person": "A nickname has no control characters.",
+    "time": "Set a time like 18:30.",
+}
 PUBLIC = {"api.openapi"}  # the description itself: no credentials needed to read the contract
 
 
@@ -110,7 +119,7 @@ def check_shapes(body: dict) -> dict:
     for name, value in body.items():
         pattern = NUMBER_PATTERNS.get(name) or TEXT_PATTERNS.get(name)
         if pattern and isinstance(value, str) and value and not re.fullmatch(pattern, value, re.ASCII):
-            errors.setdefault(name, f"{name.capitalize()} has the wrong form (see /api/v1/openapi.json).")
+            errors.setdefault(name, SHAPE_MESSAGES[name])
     if isinstance(body.get("note"), str) and len(body["note"]) > NOTE_MAX:
         errors.setdefault("note", f"Keep the note under {NOTE_MAX:,} characters.")
     if errors:
