@@ -59,7 +59,20 @@ SURROGATE_BODIES = [
 ]
 DEEP_BODIES = [DEEP, '{"kind": ' + DEEP + "}", '{"note": ' + "[" * 5000 + "]" * 5000 + "}"]
 DATE_ARGS = ("day", "month", "from", "to", "year")
-ID_ARGS = ("person", "person_id", "page", "rule_id", "id", "log_id", "kind")
+ID_ARGS = (
+    "person",
+    "person_id",
+    "who",
+    "page",
+    "rule_id",
+    "id",
+    "log_id",
+    "step",
+    "before",
+    "after",
+    "weekly_target",
+    "kind",
+)
 
 
 def routes(app, methods: set[str]) -> list:
