@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HTMX := static/vendor/htmx.min.js
 export FLASK_APP := wsgi
 
-.PHONY: setup run test lint format bench demo clean
+.PHONY: setup run test lint format bench demo clean api-fuzz
 
 setup: $(VENV)/.installed $(HTMX) instance/.migrated
 
@@ -46,6 +46,10 @@ BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 bench: setup
 	scripts/ensure-services.sh
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/pytest tests/benchmarks -q -p no:xdist
+
+# Schemathesis against a live gunicorn on a throw-away database, with the API's OpenAPI description.
+api-fuzz: setup
+	$(BIN)/python scripts/api_fuzz.py
 
 demo: setup
 	$(BIN)/flask --app wsgi tracker demo

@@ -949,3 +949,61 @@ def test_person_with_the_same_nickname_as_the_patch_is_reused(api, user):
     api.patch(f"{LOGS}/{log.id}", {"person": "robin"})
     assert Log.get_by_id(log.id).person_id == robin.id
     assert Person.select().count() == 1
+
+
+# --- Values the OpenAPI description does not allow (found by Schemathesis's negative tests) -----
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"kind": "closeness", "step": "\u0662"}, "step"),  # an Arabic-Indic two: int() took it
+        ({"kind": "closeness", "step": "\t2"}, "step"),  # str.strip() took any whitespace
+        ({"kind": "closeness", "before": "010"}, "before"),
+        ({"kind": "closeness", "at": "2026-05-01"}, "at"),  # fromisoformat took a bare date
+        ({"kind": "closeness", "at": "20260501T1830"}, "at"),
+        ({"kind": "closeness", "at": " 2026-05-01T18:30:00Z"}, "at"),
+        ({"kind": "closeness", "id": "urn:uuid:5f0c2f4e-9d0e-4c3b-8a1e-2b7f6d1c9a00"}, "id"),
+        ({"kind": "closeness", "person": "Sam\x00"}, "person"),  # the NUL was dropped, Sam stored
+        ({"kind": "closeness", "note": "x" * 2000 + " "}, "note"),  # over the limit before stripping
+    ],
+)
+def test_a_value_of_a_shape_the_description_refuses_is_a_400(api, payload, field):
+    assert_error(api.post(LOGS, payload), 400, field)
+    assert Log.select().count() == Person.select().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"days": ["mon"], "time": " 09:30"}, "time"),
+        ({"days": ["mon"], "time": "\u0660\u0669:\u0663\u0660"}, "time"),  # 09:30 in Arabic-Indic digits
+    ],
+)
+def test_a_reminder_time_of_another_shape_is_a_400(api, payload, field):
+    assert_error(api.post("/api/v1/reminders", payload), 400, field)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '{"kind": "closeness", "note": "\\ud800"}',  # valid JSON, no text: no database can store it
+        '{"kind": "closeness", "person": "\\udc00x"}',
+        '{"\\ud800": 1, "kind": "closeness"}',
+        "[" * 100_000 + "]" * 100_000,  # json raises RecursionError, not ValueError
+        '{"kind": "closeness", "note": ' + "[" * 50_000 + "]" * 50_000 + "}",
+    ],
+)
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_lone_surrogates_and_deep_nesting_are_a_400(api, user, data, method):
+    url = LOGS if method == "post" else f"{LOGS}/{make_log(user, note='kept').id}"
+    response = getattr(api, method)(url, data=data, content_type="application/json")
+    assert_error(response, 400, None)
+    assert Log.select().where(Log.note != "kept").count() == 0
+
+
+def test_a_surrogate_pair_is_text(api):
+    response = api.post(
+        LOGS, data='{"kind": "closeness", "note": "\\ud83d\\ude42"}', content_type="application/json"
+    )
+    assert response.status_code == 201 and response.get_json()["note"] == "\U0001f642"

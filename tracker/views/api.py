@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 
-from tracker.forms import InvalidInput, parse_log
+from tracker.forms import NOTE_MAX, InvalidInput, parse_log
 from tracker.kinds import KINDS
 from tracker.logbook import Conflict, create_log, get_log, update_log
 from tracker.models import ApiToken, Log, User, naive_utc
@@ -23,6 +23,29 @@ from tracker.views.common import now
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_RANGE_DAYS = 400
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+NOT_AN_OBJECT = "Send a JSON object (UTF-8 text, nested at most a few hundred levels)."
+
+# The exact shapes of JSON values the OpenAPI description promises (tracker/views/openapi.py renders
+# them): the shared parsers are kinder to forms (any Unicode digit or space, more ISO 8601 variants),
+# and a contract must refuse what it does not describe.
+NUMBER_PATTERNS = {"step": "^( *[1-3] *)?$", "before": "^( *([0-9]|10) *)?$", "after": "^( *([0-9]|10) *)?$"}
+AT_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"
+)
+UUID_PATTERN = r"^\{?[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}\}?$"  # uuid.UUID's spellings
+PERSON_PATTERN = "^[^\\x00-\\x1f]*$"
+TIME_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9](:00)?$"
+TEXT_PATTERNS = {"at": AT_PATTERN, "id": UUID_PATTERN, "person": PERSON_PATTERN, "time": TIME_PATTERN}
+SHAPE_MESSAGES = {
+    "step": "Step must be 1, 2 or 3.",
+    "before": "Before must be a whole number from 0 to 10.",
+    "after": "After must be a whole number from 0 to 10.",
+    "at": "The time must be ISO-8601, like 2026-05-01T18:30:00+02:00.",
+    "id": "The id must be a UUID.",
+    "person": "A nickname has no control characters.",
+    "time": "Set a time like 18:30.",
+}
+PUBLIC = {"api.openapi"}  # the description itself: no credentials needed to read the contract
 
 
 def error(message: str, status: int, field: str | None = None):
@@ -37,6 +60,8 @@ LAST_USED_EVERY = timedelta(hours=1)
 @bp.before_request
 def authenticate():
     """Set g.user from a bearer token or the session; answer 401 otherwise."""
+    if request.endpoint in PUBLIC:
+        return None
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
@@ -71,10 +96,54 @@ def log_json(log: Log) -> dict:
     }
 
 
-def _json_body() -> dict | None:
-    """The request's JSON object, or None when it is not one."""
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
+def json_object() -> dict | None:
+    """The request's JSON object, or None when it is not one the database could store.
+
+    Nesting deeper than Python's recursion limit is no log (json raises RecursionError, not
+    ValueError), and a lone surrogate such as "\\ud800" is valid JSON but no text: neither SQLite nor
+    PostgreSQL can encode it.
+    """
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return None
+    return body if isinstance(body, dict) and _all_text_encodes(body) else None
+
+
+def check_shapes(body: dict) -> dict:
+    """The body, or InvalidInput when a value's text has a shape the description does not allow.
+
+    Only what the parsers would let through needs checking here: wrong types and ranges they refuse.
+    """
+    errors = {}
+    for name, value in body.items():
+        pattern = NUMBER_PATTERNS.get(name) or TEXT_PATTERNS.get(name)
+        if pattern and isinstance(value, str) and value and not re.fullmatch(pattern, value, re.ASCII):
+            errors.setdefault(name, SHAPE_MESSAGES[name])
+    if isinstance(body.get("note"), str) and len(body["note"]) > NOTE_MAX:
+        errors.setdefault("note", f"Keep the note under {NOTE_MAX:,} characters.")
+    if errors:
+        raise InvalidInput(errors)
+    return body
+
+
+def _all_text_encodes(value: object) -> bool:
+    """Whether every string (keys too) in a parsed JSON value is valid Unicode; iterative, any depth."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def _only_log_fields(body: dict) -> dict:
@@ -92,11 +161,11 @@ def kinds():
 @bp.post("/logs")
 def create():
     """Store a log; the same id again is an idempotent replay (200), other content a 409."""
-    body = _json_body()
+    body = json_object()
     if body is None:
-        return error("Send a JSON object.", 400)
+        return error(NOT_AN_OBJECT, 400)
     try:
-        values = parse_log(_only_log_fields(body), tz=g.user.timezone, now=now())
+        values = parse_log(check_shapes(_only_log_fields(body)), tz=g.user.timezone, now=now())
         log, created = create_log(g.user, values, now())
     except InvalidInput as exc:
         return error(str(exc), 400, exc.field)
@@ -156,12 +225,12 @@ def update(log_id: str):
     log = _own(log_id)
     if log is None:
         return error("No such log.", 404)
-    body = _json_body()
+    body = json_object()
     if body is None:
-        return error("Send a JSON object.", 400)
+        return error(NOT_AN_OBJECT, 400)
     body.pop("id", None)
     try:
-        values = parse_log(_only_log_fields(body), tz=g.user.timezone, now=now(), partial=True)
+        values = parse_log(check_shapes(_only_log_fields(body)), tz=g.user.timezone, now=now(), partial=True)
         update_log(log, g.user, values, now())
     except InvalidInput as exc:
         return error(str(exc), 400, exc.field)
@@ -176,3 +245,6 @@ def delete(log_id: str):
         return error("No such log.", 404)
     log.delete_instance()
     return "", 204
+
+
+from tracker.views import openapi  # noqa: E402, F401 (registers GET /api/v1/openapi.json on this blueprint)

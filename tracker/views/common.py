@@ -40,10 +40,19 @@ def invalid_status() -> int:
     return 200 if wants_partial() else 422
 
 
+NEXT_MAX = 2000
+
+
 def safe_next(default: str) -> str:
-    """The `next` target when it stays on this site, else the default."""
+    """The `next` target when it is a plain path on this site, else the default.
+
+    Browsers read `/\\evil.com` as `//evil.com`, and a control character cannot go into a Location
+    header (Werkzeug raises), so both fall back to the default rather than fail after the action.
+    """
     target = request.values.get("next", "")
+    if not (0 < len(target) <= NEXT_MAX and target.isprintable() and target.startswith("/")):
+        return default
+    if target.startswith("//") or "\\" in target:
+        return default
     parts = urlparse(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
-        return target
-    return default
+    return default if parts.netloc or parts.scheme else target

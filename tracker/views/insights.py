@@ -29,7 +29,9 @@ bp = Blueprint("insights", __name__)
 bp.add_app_template_global(bar_lengths)
 bp.add_app_template_global(stacked)
 
-MIN_YEAR, MAX_YEAR = 2000, 9999
+# Pages exist from 2000 (no log is older) to the end of next year in the user's zone: a later month has
+# nothing to show, and the calendar of 9999-12 would run into a year 10000 that `date` cannot hold.
+MIN_YEAR = 2000
 # ASCII digits only: `\d` would also accept other scripts' digits.
 MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -37,28 +39,33 @@ YEAR = re.compile(r"[0-9]{4}")
 PARTS = ("score", "consistency", "balance", "safety")
 
 
-def parse_month(value: str) -> tuple[int, int] | None:
-    """(year, month) from 'YYYY-MM' within the years the app knows, else None."""
+def last_year(today: date) -> int:
+    """The latest year a page or the summary shows: next year in the user's zone."""
+    return today.year + 1
+
+
+def parse_month(value: str, today: date) -> tuple[int, int] | None:
+    """(year, month) from 'YYYY-MM' within the years pages show, else None."""
     match = MONTH.fullmatch(value)
     if not match:
         return None
     year, month = int(match[1]), int(match[2])
-    return (year, month) if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12 else None
+    return (year, month) if MIN_YEAR <= year <= last_year(today) and 1 <= month <= 12 else None
 
 
-def parse_year(value: str) -> int | None:
-    """A year from 'YYYY' within the years the app knows, else None."""
+def parse_year(value: str, today: date) -> int | None:
+    """A year from 'YYYY' within the years pages show, else None."""
     year = int(value) if YEAR.fullmatch(value) else None
-    return year if year and MIN_YEAR <= year <= MAX_YEAR else None
+    return year if year and MIN_YEAR <= year <= last_year(today) else None
 
 
-def parse_day(value: str) -> date | None:
-    """A real calendar date from 'YYYY-MM-DD' within the years the app knows, else None."""
+def parse_day(value: str, today: date) -> date | None:
+    """A real calendar date from 'YYYY-MM-DD' within the years pages show, else None."""
     try:
         day = date.fromisoformat(value) if DAY.fullmatch(value) else None
     except ValueError:
         return None
-    return day if day and MIN_YEAR <= day.year <= MAX_YEAR else None
+    return day if day and MIN_YEAR <= day.year <= last_year(today) else None
 
 
 def user_today(user: User) -> date:
@@ -91,10 +98,10 @@ def month_key(day: date) -> str:
 
 
 def shift_month(first: date, months: int) -> date | None:
-    """The first day of the month `months` away, None outside the years the app knows."""
+    """The first day of the month `months` away, None before 2000 or past what `date` can hold."""
     index = first.year * 12 + first.month - 1 + months
     year, month = divmod(index, 12)
-    return date(year, month + 1, 1) if MIN_YEAR <= year <= MAX_YEAR else None
+    return date(year, month + 1, 1) if MIN_YEAR <= year <= date.max.year else None
 
 
 def month_charts(summary: MonthSummary) -> dict[str, LineChart]:
@@ -148,10 +155,10 @@ def _day_context(history: History, day: date, in_month: bool) -> dict:
 def month(ym: str | None):
     """The monthly review; htmx swaps just its content when moving between months."""
     today = user_today(current_user)
-    year_month = parse_month(ym) if ym is not None else (today.year, today.month)
+    year_month = parse_month(ym, today) if ym is not None else (today.year, today.month)
     if year_month is None:
         abort(404)
-    opened = parse_day(request.args.get("day", ""))
+    opened = parse_day(request.args.get("day", ""), today)
     if opened and (opened.year, opened.month) != year_month:
         opened = None
     context = _month_context(load_history(current_user, today), *year_month, opened)
@@ -163,10 +170,11 @@ def month(ym: str | None):
 @cached_page(session_user)
 def day(day_iso: str):
     """One day's logs: a page of its own, or (htmx) a panel opened in place under the calendar."""
-    day = parse_day(day_iso)
+    today = user_today(current_user)
+    day = parse_day(day_iso, today)
     if day is None:
         abort(404)
-    history = load_history(current_user, user_today(current_user))
+    history = load_history(current_user, today)
     in_month = request.args.get("panel") == "month" and wants_partial()  # typed in by hand: the page
     context = _day_context(history, day, in_month=in_month)
     return render("pages/day.html", "partials/_day.html", **context)
@@ -179,7 +187,7 @@ def day(day_iso: str):
 def year(year_str: str | None):
     """Twelve small month heatmaps and the score over the year."""
     today = user_today(current_user)
-    number = today.year if year_str is None else parse_year(year_str)
+    number = today.year if year_str is None else parse_year(year_str, today)
     if number is None:
         abort(404)
     history = load_history(current_user, today)
@@ -199,7 +207,7 @@ def summary():
     """The month's review as JSON (default: the current month in the user's zone)."""
     today = user_today(g.user)
     value = request.args.get("month")
-    year_month = (today.year, today.month) if value is None else parse_month(value)
+    year_month = (today.year, today.month) if value is None else parse_month(value, today)
     if year_month is None:
-        return api_error("Month must look like 2026-05 (a year from 2000).", 400, "month")
+        return api_error("Month must look like 2026-05, from 2000 to next year.", 400, "month")
     return jsonify(insights.month_summary(load_history(g.user, today), *year_month).as_api_dict())

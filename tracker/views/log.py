@@ -135,13 +135,14 @@ def update(log_id: str):
 @bp.post("/logs/<log_id>/delete")
 @login_required
 def delete(log_id: str):
-    """Delete (or undo) one log."""
+    """Delete (or undo) one log; every input (the log, where to go next) is checked before acting."""
     log = _own_log(log_id)
     label = get_kind(log.kind).label
+    target = safe_next(url_for("log.today"))
     log.delete_instance()
     if wants_partial():
         response = render("pages/today.html", "partials/_undone.html", label=label)
         response.headers["HX-Trigger"] = "log-changed"
         return response
     flash(f"Removed: {label}.", "info")
-    return redirect(safe_next(url_for("log.today")), 303)
+    return redirect(target, 303)

@@ -119,8 +119,10 @@ def create():
 @bp.post("/settings/pauses/<int:pause_id>/delete")
 @login_required
 def delete(pause_id: int):
-    """Remove one of the user's pauses; another user's id is a 404."""
-    pause = Pause.get_or_none(Pause.id == pause_id, Pause.user == current_user.id)
+    """Remove one of the user's pauses; another user's id, or one no row can have, is a 404."""
+    pause = None
+    if pause_id < 2**31:  # SQLite cannot even bind an id past 64 bits
+        pause = Pause.get_or_none(Pause.id == pause_id, Pause.user == current_user.id)
     if pause is None:
         abort(404)
     pause.delete_instance()

@@ -16,8 +16,11 @@ from tracker.views.practice import recent_facts
 
 bp = Blueprint("people", __name__)
 DUPLICATE = {"nickname": "You already have someone with that nickname."}
-# Ids beyond the integer column's range answer 404 before reaching the database (SQLite overflows).
-PERSON_ID = "<int(min=1, max=2147483647):person_id>"
+# Any run of digits matches, and ids outside the integer column's range answer 404 in the view before
+# reaching the database (SQLite overflows). A bounded converter would answer GET with a 405 instead:
+# Werkzeug then reports the methods of the POST rule at the same path.
+PERSON_ID = "<int:person_id>"
+ID_MAX = 2**31 - 1
 
 
 def _page(errors: dict | None = None, form: dict | None = None, status: int = 200):
@@ -65,6 +68,9 @@ def create():
 
 
 def _own_person(person_id: int) -> Person:
+    """One of the current user's people, or 404 (also for ids no row can have)."""
+    if not 1 <= person_id <= ID_MAX:
+        abort(404)
     person = Person.get_or_none(Person.id == person_id, Person.user == current_user)
     if person is None:
         abort(404)

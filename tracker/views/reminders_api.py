@@ -7,21 +7,24 @@ user's id.
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 
 from tracker import rules
 from tracker.forms import InvalidInput
 from tracker.models import ReminderRule
-from tracker.views.api import bp, error
+from tracker.views.api import NOT_AN_OBJECT, bp, check_shapes, error, json_object
 from tracker.views.common import now
 
 RULE_FIELDS = ("days", "time", "kind", "enabled")
+# Any run of digits matches; ids no row can have answer 404 (a bounded converter answered 405 instead).
+RULE_ID = "<int:rule_id>"
+ID_MAX = 2**31 - 1
 
 
 def _body() -> dict | None:
     """The request's JSON object with only the fields a client may set."""
-    body = request.get_json(silent=True)
-    return {k: v for k, v in body.items() if k in RULE_FIELDS} if isinstance(body, dict) else None
+    body = json_object()
+    return check_shapes({k: v for k, v in body.items() if k in RULE_FIELDS}) if body is not None else None
 
 
 @bp.get("/reminders")
@@ -33,36 +36,41 @@ def reminders_index():
 @bp.post("/reminders")
 def reminders_create():
     """Add a reminder."""
-    body = _body()
-    if body is None:
-        return error("Send a JSON object.", 400)
     try:
+        body = _body()
+        if body is None:
+            return error(NOT_AN_OBJECT, 400)
         rule = rules.create_rule(g.user, rules.parse_rule(body), now())
     except InvalidInput as exc:
         return error(str(exc), 400, exc.field)
     return jsonify(rules.rule_json(rule)), 201
 
 
-@bp.patch("/reminders/<int(min=1, max=2147483647):rule_id>")
+def _own(rule_id: int) -> ReminderRule | None:
+    """One of the user's reminders; None for another user's id or one outside the column's range."""
+    return rules.own_rule(g.user, rule_id) if 1 <= rule_id <= ID_MAX else None
+
+
+@bp.patch(f"/reminders/{RULE_ID}")
 def reminders_update(rule_id: int):
     """Change some fields of a reminder."""
-    rule = rules.own_rule(g.user, rule_id)
+    rule = _own(rule_id)
     if rule is None:
         return error("No such reminder.", 404)
-    body = _body()
-    if body is None:
-        return error("Send a JSON object.", 400)
     try:
+        body = _body()
+        if body is None:
+            return error(NOT_AN_OBJECT, 400)
         rule = rules.update_rule(rule, g.user, rules.parse_rule(body, partial=True), now())
     except InvalidInput as exc:
         return error(str(exc), 400, exc.field)
     return jsonify(rules.rule_json(rule))
 
 
-@bp.delete("/reminders/<int(min=1, max=2147483647):rule_id>")
+@bp.delete(f"/reminders/{RULE_ID}")
 def reminders_delete(rule_id: int):
     """Delete a reminder."""
-    rule = rules.own_rule(g.user, rule_id)
+    rule = _own(rule_id)
     if rule is None:
         return error("No such reminder.", 404)
     rule.delete_instance()

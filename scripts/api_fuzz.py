@@ -1,0 +1,128 @@
+"""Schemathesis against a live app: `make api-fuzz` (and .ci/run after `make test`).
+
+Starts gunicorn on a free loopback port over a throw-away SQLite database (rate limits off), creates a
+user with an API token, and runs `schemathesis run` on `/api/v1/openapi.json` with that bearer token:
+every check, stateful testing over the description's links (POST /logs → GET/PATCH/DELETE, POST
+/reminders → PATCH/DELETE), a fixed seed and a bounded number of examples, so a run takes a few
+minutes on two cores and finds the same things each time. Exits with Schemathesis's status.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+CONFIG = ROOT / "scripts" / "schemathesis.toml"
+SEED = os.environ.get("API_FUZZ_SEED", "20261204")
+MAX_EXAMPLES = os.environ.get("API_FUZZ_MAX_EXAMPLES", "60")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_token(env: dict[str, str]) -> str:
+    """A user with a fresh API token in the throw-away database, created through the app factory."""
+    code = (
+        "from datetime import UTC, datetime\n"
+        "from tracker import create_app\n"
+        "from tracker.models import ApiToken, User, naive_utc\n"
+        "from tracker.security import hash_password, new_api_token\n"
+        "create_app()\n"
+        "user = User.create(email='fuzz@example.com', password_hash=hash_password('not used at all'),"
+        " timezone='Europe/Berlin')\n"
+        "token, digest = new_api_token()\n"
+        "ApiToken.create(user=user, name='schemathesis', token_hash=digest,"
+        " created_at=naive_utc(datetime.now(UTC)))\n"
+        "print(token)\n"
+    )
+    result = subprocess.run([BIN / "python", "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"could not create the fuzz user:\n{result.stderr}")
+    return result.stdout.strip().splitlines()[-1]
+
+
+def wait_for(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("gunicorn exited before it answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own loopback URL)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"{url} did not answer within {seconds} s")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="api-fuzz-") as tmp:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp}/fuzz.db",
+            "SECRET_KEY": secrets.token_hex(32),
+            "MAIL_URL": f"file://{tmp}/outbox",
+            "RATELIMIT_ENABLED": "0",
+            "SCHEDULER": "0",
+            "PAGE_CACHE_BYTES": "0",
+        }
+        token = make_token(env)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(  # noqa: S603 (fixed arguments)
+            [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", "wsgi:app"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(tmp) / "gunicorn.log", "w"),  # noqa: SIM115 (closed with the directory)
+        )
+        try:
+            wait_for(f"{base}/healthz", server)
+            command = [
+                BIN / "schemathesis",
+                "--config-file",
+                CONFIG,
+                "run",
+                f"{base}/api/v1/openapi.json",
+                "--header",
+                f"Authorization: Bearer {token}",
+                "--checks",
+                "all",
+                "--phases",
+                "examples,coverage,fuzzing,stateful",
+                "--seed",
+                SEED,
+                "--max-examples",
+                MAX_EXAMPLES,
+                "--workers",
+                "1",
+                "--generation-database",
+                "none",
+                "--no-color",
+                *sys.argv[1:],
+            ]
+            status = subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        if status != 0:
+            log = (Path(tmp) / "gunicorn.log").read_text()
+            tail = "\n".join(line for line in log.splitlines() if "Traceback" in line or "Error" in line)
+            print(tail[-4000:] or "(gunicorn logged no errors)", file=sys.stderr)
+        return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

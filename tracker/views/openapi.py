@@ -1,0 +1,510 @@
+"""`GET /api/v1/openapi.json`: the OpenAPI 3.1 description of API v1, served without signing in.
+
+Built from the same constants the API validates with (kinds, roles, limits, the shapes of JSON values in
+`api.SHAPES`), so the contract cannot drift from the code; tests/app/test_openapi.py checks that every
+API route is described and nothing else, and Schemathesis (`make api-fuzz`) checks the live answers.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flask import jsonify
+
+from tracker.forms import NICKNAME_MAX, NOTE_MAX
+from tracker.insights import ACTIVE, FUTURE, MISSED, NONE, PENDING, REST
+from tracker.kinds import GROUPS, KINDS_BY_KEY, RESPONSES
+from tracker.rules import MAX_RULES
+from tracker.schedule import DAY_NAMES
+from tracker.views.api import (
+    AT_PATTERN,
+    MAX_RANGE_DAYS,
+    NUMBER_PATTERNS,
+    PERSON_PATTERN,
+    TIME_PATTERN,
+    UUID_PATTERN,
+    bp,
+)
+
+KIND_KEYS = list(KINDS_BY_KEY)
+# A summary day: counted (active, rest, missed), today still open (pending), before the account (none),
+# or after today (future).
+DAY_STATUSES = (ACTIVE, REST, MISSED, PENDING, NONE, FUTURE)
+JSON = "application/json"
+NULL = {"type": "null"}
+EMPTY = {"type": "string", "maxLength": 0}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def body(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {JSON: {"schema": schema}}}
+
+
+def error(description: str) -> dict:
+    return body(ref("Error"), description)
+
+
+ERRORS = {
+    "400": error(
+        "Invalid input: `field` names the first invalid field (null when the body is no JSON object, or "
+        "when a session request that changes something lacks a valid `X-CSRFToken` header)."
+    ),
+    "401": error("No valid credentials: log in, or send `Authorization: Bearer <token>`."),
+    "404": error("No such object among yours (another user's id is a 404 too)."),
+    "413": error("The body is larger than 1 MB."),
+    "429": error(
+        "Too many changes: at most 120 a minute and 2,000 an hour per token (`Retry-After` says when)."
+    ),
+}
+
+
+def errors(*codes: str) -> dict:
+    return {code: ERRORS[code] for code in codes}
+
+
+def _number(field: str, low: int, high: int) -> dict:
+    return {
+        "anyOf": [
+            {"type": "integer", "minimum": low, "maximum": high},
+            {"type": "string", "pattern": NUMBER_PATTERNS[field]},
+            NULL,
+        ],
+        "description": f'{low} to {high}, whole (2.0 is refused) or as text ("2"); null or "" clears it.',
+    }
+
+
+def _log_fields() -> dict:
+    return {
+        "kind": {"type": "string", "enum": KIND_KEYS},
+        "at": {
+            "anyOf": [{"type": "string", "pattern": AT_PATTERN}, EMPTY, NULL],
+            "description": "When it happened: ISO 8601 with an offset (without one, in your time zone), "
+            "from the year 2000 to now. Default: now.",
+        },
+        "step": _number("step", 1, 3),
+        "before": _number("before", 0, 10),
+        "after": _number("after", 0, 10),
+        "person": {
+            "anyOf": [{"type": "string", "maxLength": NICKNAME_MAX, "pattern": PERSON_PATTERN}, NULL],
+            "description": "A nickname; a new one adds a person (a friend). Null or blank: no one.",
+        },
+        "response": {"anyOf": [{"type": "string", "enum": [*RESPONSES, ""]}, NULL]},
+        "note": {"anyOf": [{"type": "string", "maxLength": NOTE_MAX}, NULL]},
+    }
+
+
+def _log_schemas() -> dict:
+    fields = _log_fields()
+    return {
+        "Log": {
+            "type": "object",
+            "required": [
+                "id",
+                "kind",
+                "step",
+                "at",
+                "local_date",
+                "person",
+                "before",
+                "after",
+                "response",
+                "note",
+            ],
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "kind": {"type": "string", "enum": KIND_KEYS},
+                "step": {"type": ["integer", "null"], "minimum": 1, "maximum": 3},
+                "at": {"type": "string", "format": "date-time", "description": "UTC, with +00:00."},
+                "local_date": {
+                    "type": "string",
+                    "format": "date",
+                    "description": "Your calendar day of `at`.",
+                },
+                "person": {"type": ["string", "null"]},
+                "before": {"type": ["integer", "null"], "minimum": 0, "maximum": 10},
+                "after": {"type": ["integer", "null"], "minimum": 0, "maximum": 10},
+                "response": {"type": ["string", "null"], "enum": [*RESPONSES, None]},
+                "note": {"type": ["string", "null"]},
+            },
+            "additionalProperties": False,
+        },
+        "NewLog": {
+            "type": "object",
+            "required": ["kind"],
+            "examples": [
+                {"kind": "closeness"},
+                {
+                    "id": "5f0c2f4e-9d0e-4c3b-8a1e-2b7f6d1c9a00",
+                    "kind": "confide",
+                    "at": "2026-05-01T18:30:00+02:00",
+                    "step": 2,
+                    "person": "Sam",
+                    "before": 6,
+                    "after": 3,
+                    "response": "welcomed",
+                    "note": "Told Sam about the interview.",
+                },
+            ],
+            "properties": {
+                "id": {
+                    "anyOf": [{"type": "string", "pattern": UUID_PATTERN}, NULL],
+                    "description": "Your own UUID makes a retry safe: the same id and content is a 200.",
+                },
+                **fields,
+            },
+        },
+        "LogChanges": {
+            "type": "object",
+            "properties": {"kind": {"anyOf": [fields["kind"], EMPTY, NULL]}, **_without(fields, "kind")},
+            "description": "Only the fields given change; `id` is ignored.",
+        },
+    }
+
+
+def _without(mapping: dict, key: str) -> dict:
+    return {k: v for k, v in mapping.items() if k != key}
+
+
+def _reminder_schemas() -> dict:
+    fields = {
+        "days": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(DAY_NAMES)},
+            "minItems": 1,
+        },
+        "time": {"type": "string", "pattern": TIME_PATTERN, "description": "Your local time, 24-hour HH:MM."},
+        "kind": {"anyOf": [{"type": "string", "enum": [*KIND_KEYS, "any", ""]}, NULL]},
+        "enabled": {"type": "boolean"},
+    }
+    return {
+        "Reminder": {
+            "type": "object",
+            "required": ["id", "days", "time", "kind", "enabled", "next_due_at"],
+            "properties": {
+                "id": {"type": "integer", "minimum": 1},
+                "days": {"type": "array", "items": {"type": "string", "enum": list(DAY_NAMES)}},
+                "time": {"type": "string", "pattern": "^[0-9]{2}:[0-9]{2}$"},
+                "kind": {"type": ["string", "null"], "enum": [*KIND_KEYS, None]},
+                "enabled": {"type": "boolean"},
+                "next_due_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+            "additionalProperties": False,
+        },
+        "NewReminder": {
+            "type": "object",
+            "required": ["days", "time"],
+            "properties": fields,
+            "examples": [{"days": ["mon", "thu"], "time": "18:30", "kind": "closeness", "enabled": True}],
+        },
+        "ReminderChanges": {"type": "object", "properties": fields},
+    }
+
+
+def _summary_schema() -> dict:
+    fraction = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+    count = {"type": "integer", "minimum": 0}
+    return {
+        "type": "object",
+        "required": [
+            "month",
+            "active_days",
+            "rest_days",
+            "missed_days",
+            "current_streak",
+            "longest_streak",
+            "score",
+            "consistency",
+            "balance",
+            "safety",
+            "by_kind",
+            "days",
+        ],
+        "properties": {
+            "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+            "active_days": count,
+            "rest_days": count,
+            "missed_days": count,
+            "current_streak": count,
+            "longest_streak": count,
+            "score": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
+            "consistency": fraction,
+            "balance": fraction,
+            "safety": fraction,
+            "by_kind": {"type": "object", "additionalProperties": count},
+            "days": {
+                "type": "object",
+                "description": "Each day of the month by its date (YYYY-MM-DD).",
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["status", "logs"],
+                    "properties": {
+                        "status": {"type": "string", "enum": list(DAY_STATUSES)},
+                        "logs": count,
+                    },
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "additionalProperties": False,
+    }
+
+
+def _components() -> dict:
+    kind = {
+        "type": "object",
+        "required": ["key", "label", "group", "ladder"],
+        "properties": {
+            "key": {"type": "string", "enum": KIND_KEYS},
+            "label": {"type": "string"},
+            "group": {"type": "string", "enum": list(GROUPS)},
+            "ladder": {"type": "array", "items": {"type": "string"}, "minItems": 3, "maxItems": 3},
+        },
+        "additionalProperties": False,
+    }
+    return {
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error", "field"],
+                "properties": {"error": {"type": "string"}, "field": {"type": ["string", "null"]}},
+                "additionalProperties": False,
+            },
+            "Kind": kind,
+            **_log_schemas(),
+            **_reminder_schemas(),
+            "Summary": _summary_schema(),
+        },
+        "securitySchemes": {
+            "bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A personal access token (`sb_…`) made in Settings → API tokens.",
+            },
+            "session": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": "session",
+                "description": "The sign-in cookie (`__Host-session` when the site is https).",
+            },
+            "csrf": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-CSRFToken",
+                "description": "With the session cookie, changes need the page's CSRF token here.",
+            },
+        },
+        "links": {
+            "LogById": {
+                "operationId": "getLog",
+                "parameters": {"log_id": "$response.body#/id"},
+                "description": "The log just stored.",
+            },
+            "UpdateLogById": {"operationId": "updateLog", "parameters": {"log_id": "$response.body#/id"}},
+            "DeleteLogById": {"operationId": "deleteLog", "parameters": {"log_id": "$response.body#/id"}},
+            "UpdateReminderById": {
+                "operationId": "updateReminder",
+                "parameters": {"rule_id": "$response.body#/id"},
+            },
+            "DeleteReminderById": {
+                "operationId": "deleteReminder",
+                "parameters": {"rule_id": "$response.body#/id"},
+            },
+        },
+    }
+
+
+READ = [{"bearer": []}, {"session": []}]
+WRITE = [{"bearer": []}, {"session": [], "csrf": []}]
+LOG_ID = {
+    "name": "log_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+    "description": "A log's id; anything that is not one of your logs' ids is a 404.",
+}
+RULE_ID = {
+    "name": "rule_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+    "description": "A reminder's id; anything that is not one of your reminders' ids is a 404.",
+}
+
+
+def _ok(schema: dict, description: str, links: dict | None = None) -> dict:
+    answer = body(schema, description)
+    if links:
+        answer["links"] = {name: {"$ref": f"#/components/links/{name}"} for name in links}
+    return answer
+
+
+def _list(key: str, item: str) -> dict:
+    return {"type": "object", "required": [key], "properties": {key: {"type": "array", "items": ref(item)}}}
+
+
+def _paths() -> dict:
+    log_links = ("LogById", "UpdateLogById", "DeleteLogById")
+    date_param = {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"}
+    return {
+        "/api/v1/openapi.json": {
+            "get": {
+                "operationId": "getOpenApi",
+                "summary": "This description (no sign-in needed)",
+                "security": [],
+                "responses": {
+                    "200": {"description": "OpenAPI 3.1", "content": {JSON: {"schema": {"type": "object"}}}}
+                },
+            }
+        },
+        "/api/v1/kinds": {
+            "get": {
+                "operationId": "listKinds",
+                "summary": "The kinds of action with their group and three-step ladder",
+                "security": READ,
+                "responses": {"200": _ok(_list("kinds", "Kind"), "The kinds"), **errors("401")},
+            }
+        },
+        "/api/v1/logs": {
+            "get": {
+                "operationId": "listLogs",
+                "summary": f"Your logs between two days (at most {MAX_RANGE_DAYS} apart), newest first",
+                "description": "Without both dates: the newest 500.",
+                "security": READ,
+                "parameters": [
+                    {
+                        "name": "from",
+                        "in": "query",
+                        "schema": date_param,
+                        "description": "First day, YYYY-MM-DD.",
+                    },
+                    {
+                        "name": "to",
+                        "in": "query",
+                        "schema": date_param,
+                        "description": "Last day, YYYY-MM-DD.",
+                    },
+                ],
+                "responses": {"200": _ok(_list("logs", "Log"), "The logs"), **errors("400", "401")},
+            },
+            "post": {
+                "operationId": "createLog",
+                "summary": "Log an action",
+                "security": WRITE,
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("NewLog")}}},
+                "responses": {
+                    "201": _ok(ref("Log"), "Stored", log_links),
+                    "200": _ok(
+                        ref("Log"), "A replay: this id was already stored with this content", log_links
+                    ),
+                    "409": error("This id is already used by a log with other content (or someone else's)."),
+                    **errors("400", "401", "413", "429"),
+                },
+            },
+        },
+        "/api/v1/logs/{log_id}": {
+            "parameters": [LOG_ID],
+            "get": {
+                "operationId": "getLog",
+                "summary": "One log",
+                "security": READ,
+                "responses": {"200": _ok(ref("Log"), "The log"), **errors("401", "404")},
+            },
+            "patch": {
+                "operationId": "updateLog",
+                "summary": "Change some fields of a log",
+                "security": WRITE,
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("LogChanges")}}},
+                "responses": {
+                    "200": _ok(ref("Log"), "The changed log"),
+                    **errors("400", "401", "404", "413", "429"),
+                },
+            },
+            "delete": {
+                "operationId": "deleteLog",
+                "summary": "Delete a log",
+                "security": WRITE,
+                "responses": {"204": {"description": "Deleted"}, **errors("400", "401", "404", "429")},
+            },
+        },
+        "/api/v1/reminders": {
+            "get": {
+                "operationId": "listReminders",
+                "summary": "Your reminders",
+                "security": READ,
+                "responses": {"200": _ok(_list("reminders", "Reminder"), "The reminders"), **errors("401")},
+            },
+            "post": {
+                "operationId": "createReminder",
+                "summary": f"Add a reminder (at most {MAX_RULES}: then a 400 naming the field `reminders`)",
+                "security": WRITE,
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("NewReminder")}}},
+                "responses": {
+                    "201": _ok(ref("Reminder"), "Added", ("UpdateReminderById", "DeleteReminderById")),
+                    **errors("400", "401", "413", "429"),
+                },
+            },
+        },
+        "/api/v1/reminders/{rule_id}": {
+            "parameters": [RULE_ID],
+            "patch": {
+                "operationId": "updateReminder",
+                "summary": "Change some fields of a reminder",
+                "security": WRITE,
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("ReminderChanges")}}},
+                "responses": {
+                    "200": _ok(ref("Reminder"), "The changed reminder"),
+                    **errors("400", "401", "404", "413", "429"),
+                },
+            },
+            "delete": {
+                "operationId": "deleteReminder",
+                "summary": "Delete a reminder",
+                "security": WRITE,
+                "responses": {"204": {"description": "Deleted"}, **errors("400", "401", "404", "429")},
+            },
+        },
+        "/api/v1/summary": {
+            "get": {
+                "operationId": "getSummary",
+                "summary": "A month's review: days, streaks, score and its parts",
+                "security": READ,
+                "parameters": [
+                    {
+                        "name": "month",
+                        "in": "query",
+                        "schema": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
+                        "description": "YYYY-MM, 2000 to next year; default: this month in your time zone.",
+                    }
+                ],
+                "responses": {"200": _ok(ref("Summary"), "The month"), **errors("400", "401")},
+            }
+        },
+    }
+
+
+@cache
+def document() -> dict:
+    """The whole OpenAPI document (built once)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Secure Base API",
+            "version": "1",
+            "description": "Your logs, reminders and monthly summary, for scripts and shortcuts. Errors are "
+            '`{"error": message, "field": name or null}`. Every operation works with a bearer token, or '
+            "with the browser's session cookie (changes then need the `X-CSRFToken` header).",
+        },
+        "servers": [{"url": "/"}],
+        "security": WRITE,
+        "paths": _paths(),
+        "components": _components(),
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The API's OpenAPI 3.1 description; public, like the README that links it."""
+    return jsonify(document())
