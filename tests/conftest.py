@@ -199,7 +199,6 @@ def _capture_html() -> None:
         return
     import brotli
     from flask import request, request_finished
-
     from html_capture import capture
 
     decoders = {"gzip": gzip.decompress, "br": brotli.decompress}

@@ -43,7 +43,8 @@ _PARENTS = {
 _NO_PARENT = ("", "")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _FRAGMENT_HEAD = (
-    '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>htmx partial</title></head>\n<body>\n'
+    '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>htmx partial</title></head>\n'
+    "<body>\n"
 )
 
 

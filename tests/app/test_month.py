@@ -144,7 +144,9 @@ def test_htmx_month_navigation_returns_the_content_only(client, logged_in, may_u
     make_log(may_user, at=datetime(2026, 4, 20, 8, 0, tzinfo=UTC))
     page = client.get("/month/2026-05").get_data(as_text=True)
     assert (
-        'data-hx-get="/month/2026-04"' in page and 'data-hx-push-url="true"' in page and 'href="/month/2026-04"' in page
+        'data-hx-get="/month/2026-04"' in page
+        and 'data-hx-push-url="true"' in page
+        and 'href="/month/2026-04"' in page
     )
     assert 'rel="next"' not in page  # nothing after the current month
     response = client.get("/month/2026-04", headers={"HX-Request": "true"})
