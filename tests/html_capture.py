@@ -42,10 +42,8 @@ _PARENTS = {
 }
 _NO_PARENT = ("", "")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_FRAGMENT_HEAD = (
-    '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>htmx partial</title></head>\n'
-    "<body>\n"
-)
+_FRAGMENT_HEAD = '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8">{title}</head>\n<body>\n'
+_FRAGMENT_END = "\n</body>\n</html>\n"
 
 
 def noise_free(body: str) -> str:
@@ -87,21 +85,28 @@ class _TopLevel(HTMLParser):
 
 
 def as_document(fragment: str) -> str:
-    """A fragment as the body of a minimal document, each top-level run of elements in its parent."""
+    """A fragment as the body of a minimal document, each top-level run of elements in its parent.
+
+    A top-level `<title>` goes to the head: htmx takes it out of a response and makes it the page title.
+    """
     starts = _TopLevel(fragment).starts
+    title = "<title>htmx partial</title>"
     if not starts:
-        return _FRAGMENT_HEAD + fragment + "\n</body>\n</html>\n"
+        return _FRAGMENT_HEAD.format(title=title) + fragment + _FRAGMENT_END
     parts = [fragment[: starts[0][0]]]
     ends = [offset for offset, _ in starts[1:]] + [len(fragment)]
     open_parent = _NO_PARENT
     for (start, tag), end in zip(starts, ends, strict=True):
+        if tag == "title":
+            title = fragment[start:end]
+            continue
         parent = _PARENTS.get(tag, _NO_PARENT)
         if parent != open_parent:
             parts.append(open_parent[1] + parent[0])
             open_parent = parent
         parts.append(fragment[start:end])
     parts.append(open_parent[1])
-    return _FRAGMENT_HEAD + "".join(parts) + "\n</body>\n</html>\n"
+    return _FRAGMENT_HEAD.format(title=title) + "".join(parts) + _FRAGMENT_END
 
 
 def capture(directory: Path, body: str, source: dict) -> Path | None:

@@ -44,6 +44,8 @@ def safe_next(default: str) -> str:
     """The `next` target when it stays on this site, else the default."""
     target = request.values.get("next", "")
     parts = urlparse(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
+    # A backslash is a slash to browsers: "/\\evil.example" is another host (in the redirect's own link too).
+    local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    if local and not parts.netloc and not parts.scheme:
         return target
     return default
