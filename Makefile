@@ -30,7 +30,7 @@ run: setup
 # Every page, partial and email the suite renders is kept in $(HTML_CAPTURE_DIR), then checked once by the
 # Nu Html Checker (scripts/check-html.py; fewer than HTML_MIN_DOCUMENTS kept means the capture broke).
 HTML_CAPTURE_DIR ?= test-artifacts/html
-HTML_MIN_DOCUMENTS ?= 200
+HTML_MIN_DOCUMENTS ?= 300
 test: setup
 	rm -rf $(HTML_CAPTURE_DIR)
 	HTML_CAPTURE_DIR=$(abspath $(HTML_CAPTURE_DIR)) $(BIN)/pytest -n auto --dist loadgroup -q
