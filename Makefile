@@ -27,8 +27,14 @@ instance/.migrated: $(VENV)/.installed $(wildcard tracker/migrations/*.py)
 run: setup
 	SCHEDULER=$${SCHEDULER:-1} $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
+# Every page, partial and email the suite renders is kept in $(HTML_CAPTURE_DIR), then checked once by the
+# Nu Html Checker (scripts/check-html.py; fewer than HTML_MIN_DOCUMENTS kept means the capture broke).
+HTML_CAPTURE_DIR ?= test-artifacts/html
+HTML_MIN_DOCUMENTS ?= 300
 test: setup
-	$(BIN)/pytest -n auto --dist loadgroup -q
+	rm -rf $(HTML_CAPTURE_DIR)
+	HTML_CAPTURE_DIR=$(abspath $(HTML_CAPTURE_DIR)) $(BIN)/pytest -n auto --dist loadgroup -q
+	$(BIN)/python scripts/check-html.py $(HTML_CAPTURE_DIR) --min-files $(HTML_MIN_DOCUMENTS)
 
 # bandit at medium severity and up; a `# nosec` needs a reason beside it.
 lint: setup

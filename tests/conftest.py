@@ -7,17 +7,20 @@ instead of skipping.
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import uuid
 from datetime import UTC, date, datetime
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import psycopg2
 import pytest
 
 from tracker import create_app
+from tracker import emails as tracker_emails
 from tracker.models import Log, Person, User, database, init_database, naive_utc
 from tracker.security import hash_password
 
@@ -184,6 +187,47 @@ def today_in(user: User, clock: Clock) -> date:
     from tracker.insights import local_date_of
 
     return local_date_of(clock.now, user.timezone)
+
+
+def _capture_html() -> None:
+    """With HTML_CAPTURE_DIR set (`make test` sets it), keep every HTML page, partial and email rendered.
+
+    scripts/check-html.py then runs the Nu Html Checker over them once, after the whole suite.
+    """
+    directory = os.environ.get("HTML_CAPTURE_DIR")
+    if not directory:
+        return
+    import brotli
+    from flask import request, request_finished
+    from html_capture import capture
+
+    decoders = {"gzip": gzip.decompress, "br": brotli.decompress}
+
+    def on_response(sender, response, **extra) -> None:
+        if response.mimetype != "text/html" or response.is_streamed or response.direct_passthrough:
+            return
+        body = response.get_data()
+        coding = response.headers.get("Content-Encoding")
+        if coding:
+            body = decoders[coding](body)
+        if body.strip():
+            source = {"url": request.full_path.rstrip("?"), "method": request.method}
+            source |= {"status": response.status_code, "htmx": "HX-Request" in request.headers}
+            capture(Path(directory), body.decode(), source)
+
+    render = tracker_emails._render
+
+    def render_and_capture(name: str, context: dict) -> str:
+        text = render(name, context)
+        if name.endswith(".html"):
+            capture(Path(directory), text, {"email": name})
+        return text
+
+    request_finished.connect(on_response, weak=False)
+    tracker_emails._render = render_and_capture
+
+
+_capture_html()
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

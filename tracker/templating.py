@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -34,6 +35,57 @@ def nice_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+# Code points HTML forbids in a document: controls other than whitespace, noncharacters, lone surrogates.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_DROP = dict.fromkeys([*range(0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF])
+_DROP |= dict.fromkeys([*range(0xD800, 0xE000), *range(0xFDD0, 0xFDF0)])
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIME = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,3})?)?")
+_LONGEST_VALUE = 32  # longer than any date, time or date and time
+
+
+def printable(value: object) -> object:
+    """Every value a template prints, less the code points no HTML document may contain.
+
+    A refused form entry is shown back to its author, and it may hold a NUL or a bell: the page must
+    still be valid HTML.
+    """
+    if isinstance(value, str) and _FORBIDDEN.search(value):
+        return value.translate(_DROP)  # markup stays markup
+    return value
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return bool(_DATE.fullmatch(text)) and date.fromisoformat(text) is not None
+    except ValueError:
+        return False
+
+
+def _is_time(text: str) -> bool:
+    try:
+        return bool(_TIME.fullmatch(text)) and time.fromisoformat(text) is not None
+    except ValueError:
+        return False
+
+
+def input_value(value: object, kind: str) -> str:
+    """The value a `date`, `time` or `datetime-local` input may show: the text when it is one, else ''.
+
+    A browser empties an input whose value isn't of its type anyway (HTML's value sanitization), so a
+    refused entry like "2026-02-30" is dropped here rather than written into invalid HTML.
+    """
+    text = "" if value is None else str(value)
+    if not text or len(text) > _LONGEST_VALUE:
+        return ""
+    if kind == "date":
+        return text if _is_date(text) else ""
+    if kind == "time":
+        return text if _is_time(text) else ""
+    day, separator, clock = text.partition("T")
+    return text if separator and _is_date(day) and _is_time(clock) else ""
+
+
 @cache
 def timezones() -> list[str]:
     """The IANA zones, sorted, for the time zone picker."""
@@ -50,4 +102,7 @@ def init_app(app: Flask) -> None:
         CRISIS_LINKS=CRISIS_LINKS,
         timezones=timezones,
     )
-    app.jinja_env.filters.update(local_time=local_time, local_input=local_input, nice_date=nice_date)
+    app.jinja_env.filters.update(
+        local_time=local_time, local_input=local_input, nice_date=nice_date, input_value=input_value
+    )
+    app.jinja_env.finalize = printable

@@ -158,7 +158,7 @@ def test_history_by_htmx_is_the_list_fragment(client, logged_in, user):
     assert "<html" not in html
     assert html.lstrip().startswith('<section id="history"')
     assert _log_ids(html) == [str(log.id)]
-    assert 'hx-trigger="log-changed from:body"' in html
+    assert 'data-hx-trigger="log-changed from:body"' in html
     assert "HX-Request" in response.headers["Vary"]
 
 

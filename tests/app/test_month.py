@@ -64,7 +64,7 @@ def test_the_calendar_tells_each_days_status(client, logged_in, may_user):
 def test_days_link_to_their_logs_with_counts_for_screen_readers(client, logged_in, may_user):
     html = client.get("/month/2026-05").get_data(as_text=True)
     assert 'href="/day/2026-05-07"' in html
-    assert 'hx-get="/day/2026-05-07?panel=month"' in html and 'hx-target="#day-panel"' in html
+    assert 'data-hx-get="/day/2026-05-07?panel=month"' in html and 'data-hx-target="#day-panel"' in html
     assert "May: active, 2 logs" in html
     assert 'class="day-count" aria-hidden="true">2<' in html
     assert 'href="/day/2026-05-20"' not in html  # the future has nothing to show
@@ -144,14 +144,16 @@ def test_htmx_month_navigation_returns_the_content_only(client, logged_in, may_u
     make_log(may_user, at=datetime(2026, 4, 20, 8, 0, tzinfo=UTC))
     page = client.get("/month/2026-05").get_data(as_text=True)
     assert (
-        'hx-get="/month/2026-04"' in page and 'hx-push-url="true"' in page and 'href="/month/2026-04"' in page
+        'data-hx-get="/month/2026-04"' in page
+        and 'data-hx-push-url="true"' in page
+        and 'href="/month/2026-04"' in page
     )
     assert 'rel="next"' not in page  # nothing after the current month
     response = client.get("/month/2026-04", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert "<html" not in html and html.count('id="month"') == 1
     assert "<title>April 2026 · Secure Base</title>" in html
-    assert 'id="month-status"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="month-status"' in html and 'data-hx-swap-oob="true"' in html
     assert 'rel="prev"' not in html  # April holds the first log
     assert 'href="/month/2026-05"' in html
     assert "HX-Request" in response.headers["Vary"]
@@ -212,19 +214,19 @@ def test_the_day_page_lists_that_days_logs(client, logged_in, may_user):
     assert "3 logs: an active day." in html
     assert 'href="/month/2026-05"' in html
     assert "Edit" in html and "Delete" in html
-    assert 'hx-target="this"' in html  # a change refreshes the day itself
+    assert 'data-hx-target="this"' in html  # a change refreshes the day itself
     # The row's delete form names its own swap: inheriting a list's outerHTML would replace #confirmation.
-    assert 'hx-target="#confirmation" hx-swap="innerHTML"' in html
+    assert 'data-hx-target="#confirmation" data-hx-swap="innerHTML"' in html
 
 
 def test_the_day_panel_in_the_month_refreshes_the_month_around_it(client, logged_in, may_user):
     response = client.get("/day/2026-05-07?panel=month", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert "<html" not in html and html.count('id="day-panel"') == 1
-    assert 'hx-get="/month/2026-05?day=2026-05-07"' in html and 'hx-target="#month"' in html
-    assert 'hx-disinherit="*"' in html
+    assert 'data-hx-get="/month/2026-05?day=2026-05-07"' in html and 'data-hx-target="#month"' in html
+    assert 'data-hx-disinherit="*"' in html
     page = client.get("/day/2026-05-07?panel=month").get_data(as_text=True)  # without htmx: the day page
-    assert "<html" in page and '<h1 id="day-heading">' in page and 'hx-target="this"' in page
+    assert "<html" in page and '<h1 id="day-heading">' in page and 'data-hx-target="this"' in page
     assert (
         "next=/month/2026-05?day%3D2026-05-07" in html or "next=%2Fmonth%2F2026-05%3Fday%3D2026-05-07" in html
     )

@@ -27,7 +27,7 @@ def test_adding_a_pause_with_htmx_swaps_the_card(client, logged_in, user):
     assert "<html" not in html
     assert html.count('id="pauses"') == 1
     assert "4–8 May 2026" in html and "5 days" in html and "flu" in html
-    assert 'hx-swap-oob="true"' in html and "those days are rest" in html
+    assert 'data-hx-swap-oob="true"' in html and "those days are rest" in html
     pause = Pause.get()
     assert (pause.user_id, pause.start_date, pause.end_date, pause.reason) == (
         user.id,

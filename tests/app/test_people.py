@@ -41,7 +41,7 @@ def test_add_a_person_by_htmx_answers_the_people_fragment(client, logged_in, use
     assert "<html" not in html
     assert html.lstrip().startswith('<div id="people">')
     assert 'value="Maya"' in html
-    assert 'hx-swap-oob="true"' in html and "Added Maya." in html
+    assert 'data-hx-swap-oob="true"' in html and "Added Maya." in html
     assert "HX-Request" in response.headers["Vary"]
 
 

@@ -57,7 +57,7 @@ def test_add_with_htmx_swaps_the_block(client, logged_in):
     response = add(logged_in, htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and 'id="reminders"' in html
-    assert "Reminder added." in html and 'hx-swap-oob="true"' in html
+    assert "Reminder added." in html and 'data-hx-swap-oob="true"' in html
     assert "HX-Request" in response.headers["Vary"]
     assert ReminderRule.get().kind is None
 
