@@ -15,7 +15,7 @@ from werkzeug.test import encode_multipart
 from tests.app.test_your_data import counts, upload
 from tests.conftest import FIXED_NOW, csrf_token
 from tracker import forms
-from tracker.models import CheckIn, Log, Pause, Person, ReminderRule, User
+from tracker.models import ApiToken, CheckIn, Log, Pause, Person, ReminderRule, User
 
 PAGES = (
     "/",
@@ -231,3 +231,63 @@ def test_after_the_worst_accepted_file_every_page_answers(client, logged_in, use
     assert Person.select().count() == forms.MAX_PEOPLE and Pause.select().count() == forms.MAX_PAUSES
     assert ReminderRule.select().count() == forms.MAX_REMINDERS and CheckIn.select().count() == 317
     assert_pages_answer(client)
+
+
+# --- The forms and the API keep to the same limits --------------------------------------------------
+
+
+@pytest.fixture
+def full(user) -> User:
+    """An account with as many people as an account may hold."""
+    rows = [{"user": user.id, "nickname": f"p{i}", "role": "friend"} for i in range(forms.MAX_PEOPLE)]
+    Person.insert_many(rows).execute()
+    return user
+
+
+LIMIT_MESSAGE = f"You can have up to {forms.MAX_PEOPLE} people"
+
+
+def test_the_people_form_refuses_one_more_person(client, logged_in, full):
+    response = logged_in.post("/people", {"nickname": "One more", "role": "friend"})
+    assert response.status_code == 422 and LIMIT_MESSAGE in response.get_data(as_text=True)
+    assert Person.select().count() == forms.MAX_PEOPLE
+
+
+def test_a_log_naming_one_more_person_is_refused_by_the_api_and_the_form(client, logged_in, full):
+    from tracker.security import new_api_token
+
+    token, token_hash = new_api_token()
+    ApiToken.create(user=full, name="script", token_hash=token_hash)
+    headers = {"Authorization": f"Bearer {token}"}
+    response = client.post("/api/v1/logs", json={"kind": "closeness", "person": "One more"}, headers=headers)
+    assert response.status_code == 400 and response.get_json()["field"] == "person"
+    assert (
+        client.post("/api/v1/logs", json={"kind": "closeness", "person": "P7"}, headers=headers).status_code
+        == 201
+    )
+    form = {"kind": "closeness", "person_id": "new", "new_person": "One more"}
+    assert LIMIT_MESSAGE in logged_in.post("/logs", form, htmx=True).get_data(as_text=True)
+    assert Person.select().count() == forms.MAX_PEOPLE and Log.select().count() == 1
+
+
+def test_the_welcome_refuses_one_more_person_gently(client, logged_in, full):
+    response = logged_in.post("/welcome/5", {"nickname1": "One more", "role1": "friend"})
+    assert response.status_code == 422 and LIMIT_MESSAGE in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("digits", ["1" * 5000, "٣", "-0" * 3000])
+def test_numbers_too_long_for_int_are_refused_not_a_500(client, logged_in, user, digits):
+    """Before: ASCII digits beyond Python's 4300-digit limit made int() raise inside the view."""
+    assert logged_in.post("/welcome/7", {"weekly_target": digits}).status_code == 422
+    assert client.get(f"/recall/guide?who=past&before={digits}").status_code == 422
+    response = logged_in.post("/recall", {"who": "past", "before": "3", "after": digits})
+    assert response.status_code == 422 and Log.select().count() == 0
+
+
+@pytest.mark.parametrize("reason", ["two\nlines", "tab\there", "\x7f"])
+def test_the_pause_form_refuses_a_reason_with_control_characters(client, logged_in, reason):
+    response = logged_in.post(
+        "/settings/pauses", {"start": "2026-05-01", "end": "2026-05-02", "reason": reason}
+    )
+    assert response.status_code == 422 and "one line" in response.get_data(as_text=True)
+    assert Pause.select().count() == 0

@@ -169,7 +169,7 @@ LOG_FIELDS = (
 MAPPING_VALIDATORS: dict[str, Callable[[object], object]] = {
     **{
         f"parse_log.{name}": (
-            lambda v, n=name: forms.parse_log({"kind": "rest", n: v}, tz="Europe/Berlin", now=NOW)
+            lambda v, n=name: forms.parse_log({"kind": "closeness", n: v}, tz="Europe/Berlin", now=NOW)
         )
         for name in LOG_FIELDS
     },
@@ -229,7 +229,7 @@ ITEM = {
     "people": lambda v: {"nickname": v, "role": v, "archived": v, "created_at": v},
     "logs": lambda v: {
         "id": str(uuid.uuid4()),
-        "kind": "rest",
+        "kind": "closeness",
         "at": "2026-05-01T10:00:00Z",
         "local_date": v,
         "note": v,
