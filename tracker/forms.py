@@ -1,8 +1,14 @@
-"""Input parsing and validation in one place, shared by the HTML forms and the JSON API.
+"""Input parsing and validation in one place, shared by the HTML forms, the JSON API and the import.
 
 Parsers take plain mappings (a form or a JSON object) and return validated values, or raise
 `InvalidInput` with a message per field, so a form re-renders its messages and the API answers
 `{"error", "field"}` with the first one.
+
+Every parser answers any input in time linear in its size: it refuses an over-long value by its length
+before any regex or date parser sees it, and its regexes are fixed-width or a single bounded
+repetition (nothing nested or overlapping that could backtrack). tests/unit/test_validators_linear.py
+checks both. The limits of what an account may hold are here too, so the forms, the API and the import
+apply the same ones.
 """
 
 from __future__ import annotations
@@ -11,19 +17,40 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from tracker.kinds import KINDS_BY_KEY, RESPONSES, ROLES
+from tracker.practice import ITEMS as CHECKIN_QUESTIONS
+from tracker.schedule import DAY_NAMES, days_mask, parse_time
 
 NOTE_MAX = 2000
 NICKNAME_MAX = 40
+REASON_MAX = 200
 PASSWORD_MIN = 10
 PASSWORD_MAX = 1024
-EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+EMAIL_MAX = 254
+EMAIL_LOCAL_MAX = 64
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+EARLIEST_DAY = EARLIEST.date()
 CLOCK_SKEW = timedelta(minutes=5)
+# Real zones' offsets since 2000 lie within these: a log's local date is its instant's day at one of them.
+WESTMOST, EASTMOST = timedelta(hours=-12), timedelta(hours=14)
 UNSET = object()
+
+# What an account may hold, whichever way it arrives (form, API or import).
+MAX_PEOPLE = 200
+MAX_PAUSES = 200
+MAX_REMINDERS = 20
+PAUSE_DAYS_MAX = 366
+IMPORT_MAX_BYTES = 1_000_000  # under MAX_CONTENT_LENGTH (1 MiB), which also holds the upload's envelope
+CHECKIN_KEYS: tuple[str, ...] = tuple(item.key for item in CHECKIN_QUESTIONS)
+
+# Longest text any pattern below is run on: each is fixed-width or one bounded repetition.
+_INTEGER = re.compile(r"-?[0-9]{1,6}")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_MONTH = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
+_EMAIL_FORBIDDEN = re.compile(r"[@\s\x00-\x1f\x7f]")
 
 
 class InvalidInput(ValueError):
@@ -54,33 +81,59 @@ class Errors:
 
 
 def _text(data: Mapping, name: str) -> str | None:
-    """A stripped string value, None when absent or blank; non-strings are an error."""
+    """A stripped string value, None when absent or blank; non-strings (and lone surrogates, which no
+    database can store) are an error."""
     value = data.get(name)
     if value is None:
         return None
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _storable(value):
         raise TypeError(name)
     # NUL is never meant (and PostgreSQL cannot store it in text): drop it rather than the whole value.
     value = value.replace("\x00", "").strip()
     return value or None
 
 
+def _storable(value: str) -> bool:
+    """Whether text can be stored as UTF-8 (a JSON string may hold a lone surrogate, which can't)."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _one_line(value: str) -> bool:
+    """No control characters (a nickname or a reason is one line of plain text)."""
+    return not any(ord(c) < 32 or c == "\x7f" for c in value)
+
+
 def _int(value: object, low: int, high: int) -> int:
-    """An int within [low, high] from a form string or a JSON number."""
+    """An int within [low, high] from a form string (ASCII digits) or a JSON number."""
     if isinstance(value, bool):
         raise ValueError
     if isinstance(value, str):
-        if not re.fullmatch(r"-?\d{1,6}", value.strip()):
+        if len(value) > 32:
             raise ValueError
-        value = int(value.strip())
+        value = value.strip()
+        if not _INTEGER.fullmatch(value):
+            raise ValueError
+        value = int(value)
     if not isinstance(value, int) or not low <= value <= high:
         raise ValueError
     return value
 
 
+def whole_number(value: object, low: int, high: int) -> int | None:
+    """A whole number within [low, high] from a form or query string, else None."""
+    try:
+        return _int(value, low, high)
+    except (ValueError, TypeError):
+        return None
+
+
 def valid_timezone(name: object) -> bool:
     """Whether `name` is an IANA time zone this machine knows."""
-    return isinstance(name, str) and name in _zones()
+    return isinstance(name, str) and len(name) <= 64 and name in _zones()
 
 
 _ZONES: set[str] = set()
@@ -120,9 +173,23 @@ def _parse_at(value: object, tz: str, now: datetime) -> datetime:
     parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(tz))
-    if not EARLIEST <= parsed <= now + CLOCK_SKEW:
+    if not EARLIEST <= parsed <= now + CLOCK_SKEW or parsed.astimezone(ZoneInfo(tz)).date() < EARLIEST_DAY:
         raise OverflowError
     return parsed.astimezone(UTC)
+
+
+def parse_local_date(value: object, at: datetime) -> date:
+    """A log's stored local date (an export's `local_date`): the calendar day of `at` in some real zone.
+
+    It is the day in the zone the user had when they logged it (DESIGN.md, Time), so after a move it
+    may differ from the day in today's zone; it can never be further from `at` than the zones are.
+    """
+    if not isinstance(value, str) or len(value) != 10 or not _ISO_DAY.fullmatch(value):
+        raise ValueError("must be a date like 2026-05-13")
+    day = date.fromisoformat(value)
+    if not (at + WESTMOST).date() <= day <= (at + EASTMOST).date() or day < EARLIEST_DAY:
+        raise ValueError("must be the day of its “at” in the zone it was logged in")
+    return day
 
 
 _SIMPLE_FIELDS = {
@@ -164,6 +231,8 @@ def _parse_optional_fields(data: Mapping, result: LogInput, errors: Errors, *, t
     """The string-valued fields of a log: id, at, response, note, person."""
     if data.get("id") is not None:
         try:
+            if not isinstance(data["id"], str) or len(data["id"]) > 45:
+                raise ValueError
             result.id = uuid.UUID(data["id"])
         except (ValueError, TypeError, AttributeError):
             errors.add("id", "The id must be a UUID.")
@@ -214,14 +283,16 @@ def _nickname(value: str | None, errors: Errors, name: str) -> str | None:
     """A nickname: 1–40 characters, no control characters."""
     if value is None:
         return None
-    if len(value) > NICKNAME_MAX or any(ord(c) < 32 for c in value):
+    if len(value) > NICKNAME_MAX or not _one_line(value):
         errors.add(name, f"A nickname is at most {NICKNAME_MAX} characters.")
         return None
     return value
 
 
 def parse_person(data: Mapping, *, partial: bool = False) -> dict[str, str]:
-    """A person's nickname and role from the people form."""
+    """A person's nickname and role from the people form (and each person of an import)."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput({"body": "Send a JSON object."})
     errors, values = Errors(), {}
     try:
         nickname = _nickname(_text(data, "nickname"), errors, "nickname")
@@ -233,7 +304,7 @@ def parse_person(data: Mapping, *, partial: bool = False) -> dict[str, str]:
     elif not partial or "nickname" in data:
         errors.add("nickname", "Give them a nickname.")
     role = data.get("role")
-    if role in ROLES:
+    if isinstance(role, str) and role in ROLES:
         values["role"] = role
     elif role or not partial:
         errors.add("role", "Choose a role from the list.")
@@ -242,10 +313,19 @@ def parse_person(data: Mapping, *, partial: bool = False) -> dict[str, str]:
 
 
 def parse_email(value: object) -> str:
-    """A normalised email address, or InvalidInput."""
-    if not isinstance(value, str) or not EMAIL_RE.match(value.strip()) or len(value.strip()) > 254:
+    """A normalised email address, or InvalidInput: one @, a local part of 1–64 characters, a dot
+    inside the domain, no spaces or control characters, at most 254 characters in all."""
+    text = value.strip() if isinstance(value, str) and len(value) <= 2 * EMAIL_MAX else ""
+    local, _, domain = text.partition("@")
+    if (
+        len(text) > EMAIL_MAX
+        or not 1 <= len(local) <= EMAIL_LOCAL_MAX
+        or "." not in domain[1:-1]
+        or _EMAIL_FORBIDDEN.search(local)
+        or _EMAIL_FORBIDDEN.search(domain)
+    ):
         raise InvalidInput({"email": "Enter a valid email address."})
-    return value.strip().lower()
+    return text.lower()
 
 
 def parse_password(value: object, name: str = "password") -> str:
@@ -268,5 +348,132 @@ def parse_settings(data: Mapping) -> dict[str, object]:
         values["weekly_target"] = _int(data.get("weekly_target"), 1, 7)
     except (ValueError, TypeError):
         errors.add("weekly_target", "The weekly target is 1 to 7 days.")
+    errors.raise_if_any()
+    return values
+
+
+def check_room(name: str, have: int, adding: int, limit: int, what: str) -> None:
+    """InvalidInput when `adding` more would take an account past its `limit` of `what`."""
+    if have + adding > limit:
+        raise InvalidInput(
+            {name: f"You can have up to {limit} {what}: remove some you no longer need first."}
+        )
+
+
+# --- Pauses -----------------------------------------------------------------------------------------
+
+
+def _pause_day(data: Mapping, name: str, label: str, errors: Errors) -> date | None:
+    """A YYYY-MM-DD date field (what `<input type=date>` sends), or a message."""
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.add(f"pause_{name}", f"Choose the {label}.")
+        return None
+    day = None
+    if isinstance(value, str) and len(value) <= 32 and _ISO_DAY.fullmatch(value.strip()):
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            day = None
+    if day is None:
+        errors.add(f"pause_{name}", f"The {label} must be a date like 2026-03-09.")
+    elif day < EARLIEST_DAY:
+        errors.add(f"pause_{name}", f"The {label} must be in the year 2000 or later.")
+        return None
+    return day
+
+
+def parse_pause(data: Mapping) -> dict:
+    """A pause's `start` and `end` days (both included, at most a leap year apart) and its reason."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput({"body": "Send a JSON object."})
+    errors = Errors()
+    start = _pause_day(data, "start", "first day", errors)
+    end = _pause_day(data, "end", "last day", errors)
+    try:
+        reason = _text(data, "reason")
+    except TypeError:
+        reason = None
+        errors.add("pause_reason", "The reason must be text.")
+    if reason and len(reason) > REASON_MAX:
+        errors.add("pause_reason", f"Keep the reason to {REASON_MAX} characters or fewer.")
+    elif reason and not _one_line(reason):
+        errors.add("pause_reason", "Keep the reason to one line of plain text.")
+    if start and end and end < start:
+        errors.add("pause_end", "The last day can't be before the first day.")
+    elif start and end and (end - start).days + 1 > PAUSE_DAYS_MAX:
+        errors.add("pause_end", f"A pause can last up to {PAUSE_DAYS_MAX} days; add another one for longer.")
+    errors.raise_if_any()
+    return {"start_date": start, "end_date": end, "reason": reason}
+
+
+# --- The monthly check-in ---------------------------------------------------------------------------
+
+
+def checkin_answers(data: Mapping) -> dict[str, int | None]:
+    """Each of the nine answers as 1–5, None where it is missing or not one of those."""
+    return {key: whole_number(data.get(key), 1, 5) for key in CHECKIN_KEYS}
+
+
+def parse_checkin(data: Mapping, *, complete: bool = True) -> dict[str, int | None]:
+    """A check-in's answers; the form needs all nine, an export may hold some left open (None)."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput({"body": "Send a JSON object."})
+    answers = checkin_answers(data)
+    errors = Errors()
+    for key, value in answers.items():
+        if value is None and (complete or data.get(key) is not None):
+            errors.add(key, "Choose an answer from 1 to 5.")
+    errors.raise_if_any()
+    return answers
+
+
+def parse_checkin_month(value: object, today: date) -> str:
+    """A check-in's month as YYYY-MM, from January 2000 to the month of `today` (no later)."""
+    if not isinstance(value, str) or len(value) != 7 or not _ISO_MONTH.fullmatch(value):
+        raise InvalidInput({"month": "The month must look like 2026-05."})
+    if not f"{EARLIEST_DAY:%Y-%m}" <= value <= f"{today:%Y-%m}":
+        raise InvalidInput({"month": "The month must be from 2000-01 to this month."})
+    return value
+
+
+# --- Reminder rules ---------------------------------------------------------------------------------
+
+
+def parse_rule(data: Mapping, *, partial: bool = False) -> dict[str, object]:
+    """Days, time, kind and enabled from a form or a JSON object; `partial` for PATCH."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput({"body": "Send a JSON object."})
+    errors, values = Errors(), {}
+    if "days" in data or not partial:
+        days = data.get("days")
+        if (
+            not isinstance(days, list | tuple)
+            or len(days) > len(DAY_NAMES)
+            or not all(d in DAY_NAMES for d in days)
+        ):
+            errors.add("days", 'Days must be a list like ["mon", "thu"].')
+        elif not days:
+            errors.add("days", "Choose at least one day.")
+        else:
+            values["days"] = days_mask(days)
+    if "time" in data or not partial:
+        try:
+            values["local_time"] = parse_time(data.get("time"))
+        except ValueError:
+            errors.add("time", "Set a time like 18:30.")
+    if "kind" in data:
+        kind = data["kind"]
+        if kind in (None, "", "any"):
+            values["kind"] = None
+        elif isinstance(kind, str) and kind in KINDS_BY_KEY:
+            values["kind"] = kind
+        else:
+            errors.add("kind", "Choose an action from the list, or any.")
+    if "enabled" in data:
+        if isinstance(data["enabled"], bool):
+            values["enabled"] = data["enabled"]
+        else:
+            errors.add("enabled", "Enabled must be true or false.")
     errors.raise_if_any()
     return values

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from peewee import IntegrityError, fn
 
-from tracker.forms import InvalidInput, LogInput
+from tracker.forms import MAX_PEOPLE, InvalidInput, LogInput, check_room
 from tracker.insights import local_date_of
 from tracker.models import LadderStep, Log, Person, User, database, naive_utc
 
@@ -23,12 +23,14 @@ class Conflict(Exception):
 
 
 def person_by_nickname(user: User, nickname: str, role: str | None = None) -> Person:
-    """The user's person with this nickname (any case), created (as a friend by default) when new."""
+    """The user's person with this nickname (any case), created (as a friend by default) when new;
+    InvalidInput when the user already has as many people as an account may hold."""
     # Lower both sides in the database, as the unique index does: SQLite's LOWER() folds ASCII only, so
     # Python's lower() would miss "Émile" here and the insert would then hit the index.
     query = Person.select().where(Person.user == user, fn.LOWER(Person.nickname) == fn.LOWER(nickname))
     person = query.first()
     if person is None:
+        check_room("person", Person.select().where(Person.user == user).count(), 1, MAX_PEOPLE, "people")
         try:
             with database.atomic():
                 person = Person.create(user=user, nickname=nickname, role=role or "friend")

@@ -5,6 +5,12 @@ id is already stored, a person whose nickname (any case) exists, a pause with th
 reminder with the same schedule are skipped, so importing twice changes nothing. The whole file is
 validated before anything is written, and written in one transaction: a malformed file changes
 nothing and the error says where the problem is.
+
+Each part goes through the very parser the forms and the API use (tracker/forms.py), with the same
+limits: what the forms refuse, the import refuses, so no file can make the user's pages slow or failing.
+A log's `local_date` is kept when it is the day of its `at` in some real zone (the zone the user had
+when they logged it, which may not be today's), and refused otherwise; a log without one is filed under
+its day in the user's zone. The file itself is at most `IMPORT_MAX_BYTES`.
 """
 
 from __future__ import annotations
@@ -12,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,11 +26,27 @@ from datetime import date, datetime
 from peewee import ValuesList, chunked, fn
 
 from tracker import rules
-from tracker.forms import InvalidInput, parse_log, valid_timezone
+from tracker.forms import (
+    EARLIEST,
+    EASTMOST,
+    IMPORT_MAX_BYTES,
+    MAX_PAUSES,
+    MAX_PEOPLE,
+    MAX_REMINDERS,
+    InvalidInput,
+    check_room,
+    parse_checkin,
+    parse_checkin_month,
+    parse_local_date,
+    parse_log,
+    parse_pause,
+    parse_person,
+    parse_rule,
+    valid_timezone,
+    whole_number,
+)
 from tracker.insights import local_date_of
-from tracker.kinds import ROLES
 from tracker.models import (
-    CHECKIN_ITEMS,
     BaseModel,
     CheckIn,
     Log,
@@ -42,7 +63,6 @@ from tracker.schedule import day_names
 VERSION = 1
 CSV_FIELDS = ("id", "local_date", "at", "kind", "step", "person", "before", "after", "response", "note")
 MAX_ERRORS = 5
-REASON_MAX = 200
 # Rows per bulk INSERT: a log has 13 columns, and 13 × 70 stays under SQLite's old limit of 999 parameters.
 BATCH = 70
 
@@ -173,57 +193,52 @@ class ImportProblem(InvalidInput):
         self.messages = messages
 
 
-def _list(data: Mapping, name: str, problems: list[str]) -> list:
-    """A top-level list (missing means empty)."""
+def _list(data: Mapping, name: str, problems: list[str], limit: int | None = None) -> list:
+    """A top-level list (missing means empty), refused whole when longer than an account may hold."""
     value = data.get(name, [])
     if not isinstance(value, list):
         problems.append(f"“{name}” must be a list.")
         return []
+    if limit is not None and len(value) > limit:
+        problems.append(f"“{name}”: an account holds at most {limit}; this file has {len(value)}.")
+        return []
     return value
 
 
-def _text_or_none(value: object, limit: int) -> str | None:
-    """Optional text without control characters, up to `limit` characters."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > limit or any(ord(c) < 32 for c in value):
-        raise ValueError
-    return value
+def _problem(where: str, exc: InvalidInput) -> str:
+    """The first message of a parser, prefixed with where in the file it was found."""
+    return f"{where}.{exc.field}: {exc.errors[exc.field]}"
 
 
 def _optional_instant(value: object) -> datetime | None:
-    """A stored instant (naive UTC) from an exported one; None when absent or unreadable."""
+    """A stored instant (naive UTC) from an exported one; None when absent, unreadable or before 2000."""
     try:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
     except ValueError:
         return None
-    return naive_utc(parsed) if parsed and parsed.tzinfo else None
+    if parsed is None or parsed.tzinfo is None or parsed < EARLIEST:
+        return None
+    return naive_utc(parsed)
 
 
 def _parse_people(items: list, plan: Plan, problems: list[str]) -> None:
     for n, item in enumerate(items):
-        where = f"people[{n}]"
-        try:
-            if not isinstance(item, dict):
-                raise ValueError
-            nickname = _text_or_none(item.get("nickname"), 40)
-            if not nickname or item.get("role", "friend") not in ROLES:
-                raise ValueError
-            if not isinstance(item.get("archived", False), bool):
-                raise ValueError
-        except (ValueError, TypeError):
-            problems.append(
-                f"{where}: needs a nickname (up to 40 characters) and a role from {', '.join(ROLES)}."
-            )
+        if not isinstance(item, dict):
+            problems.append(f"people[{n}]: must be an object.")
             continue
-        plan.people.append(
-            {
-                "nickname": nickname,
-                "role": item.get("role", "friend"),
-                "archived": item.get("archived", False),
-                "created_at": _optional_instant(item.get("created_at")),
-            }
-        )
+        try:
+            values = parse_person({"nickname": item.get("nickname"), "role": item.get("role", "friend")})
+        except InvalidInput as exc:
+            problems.append(_problem(f"people[{n}]", exc))
+            continue
+        if not isinstance(item.get("archived", False), bool):
+            problems.append(f"people[{n}].archived: must be true or false.")
+            continue
+        values |= {
+            "archived": item.get("archived", False),
+            "created_at": _optional_instant(item.get("created_at")),
+        }
+        plan.people.append(values)
 
 
 def _parse_logs(items: list, plan: Plan, tz: str, now: datetime, problems: list[str]) -> None:
@@ -244,34 +259,37 @@ def _parse_logs(items: list, plan: Plan, tz: str, now: datetime, problems: list[
         try:
             values = parse_log(fields, tz=tz, now=now)
         except InvalidInput as exc:
-            problems.append(f"{where}.{exc.field}: {exc.errors[exc.field]}")
+            problems.append(_problem(where, exc))
             continue
         if values.id in seen:
             problems.append(f"{where}.id: appears twice in the file.")
             continue
         seen.add(values.id)
         try:
-            local = date.fromisoformat(item["local_date"]) if item.get("local_date") else None
-        except (TypeError, ValueError):
-            problems.append(f"{where}.local_date: must be a date like 2026-05-13.")
+            local = (
+                parse_local_date(item["local_date"], values.at)
+                if item.get("local_date") is not None
+                else None
+            )
+        except ValueError as exc:
+            problems.append(f"{where}.local_date: {exc}.")
             continue
         plan.logs.append({"values": values, "local_date": local})
 
 
 def _parse_pauses(items: list, plan: Plan, problems: list[str]) -> None:
     for n, item in enumerate(items):
-        try:
-            start = date.fromisoformat(item["start_date"])
-            end = date.fromisoformat(item["end_date"])
-            reason = _text_or_none(item.get("reason"), REASON_MAX)
-            if end < start or (end - start).days > 366:
-                raise ValueError
-        except (TypeError, ValueError, KeyError):
-            problems.append(
-                f"pauses[{n}]: needs start_date and end_date (at most a year apart) and a short reason."
-            )
+        if not isinstance(item, dict):
+            problems.append(f"pauses[{n}]: must be an object.")
             continue
-        plan.pauses.append((start, end, reason))
+        try:
+            values = parse_pause(
+                {"start": item.get("start_date"), "end": item.get("end_date"), "reason": item.get("reason")}
+            )
+        except InvalidInput as exc:
+            problems.append(f"pauses[{n}]: {exc.errors[exc.field]}")
+            continue
+        plan.pauses.append((values["start_date"], values["end_date"], values["reason"]))
 
 
 def _parse_reminders(items: list, plan: Plan, problems: list[str]) -> None:
@@ -283,30 +301,54 @@ def _parse_reminders(items: list, plan: Plan, problems: list[str]) -> None:
             plan.digest = item.get("enabled") is True
             continue
         try:
-            values = rules.parse_rule({k: item[k] for k in ("days", "time", "kind", "enabled") if k in item})
+            values = parse_rule({k: item[k] for k in ("days", "time", "kind", "enabled") if k in item})
         except InvalidInput as exc:
-            problems.append(f"reminders[{n}].{exc.field}: {exc.errors[exc.field]}")
+            problems.append(_problem(f"reminders[{n}]", exc))
             continue
         plan.reminders.append(values)
 
 
-def _parse_checkins(items: list, plan: Plan, problems: list[str]) -> None:
+def _parse_checkins(items: list, plan: Plan, today: date, problems: list[str]) -> None:
+    months: set[str] = set()
     for n, item in enumerate(items):
-        try:
-            month = item["month"]
-            if not isinstance(month, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month, re.ASCII):
-                raise ValueError
-            answers = {key: item.get(key) for key in CHECKIN_ITEMS}
-            if not all(v is None or (type(v) is int and 1 <= v <= 5) for v in answers.values()):
-                raise ValueError
-        except (TypeError, ValueError, KeyError):
-            problems.append(f"checkins[{n}]: needs a month like 2026-05 and answers from 1 to 5.")
+        if not isinstance(item, dict):
+            problems.append(f"checkins[{n}]: must be an object.")
             continue
+        try:
+            month = parse_checkin_month(item.get("month"), today)
+            answers = parse_checkin(item, complete=False)
+        except InvalidInput as exc:
+            problems.append(_problem(f"checkins[{n}]", exc))
+            continue
+        if month in months:
+            problems.append(f"checkins[{n}].month: appears twice in the file.")
+            continue
+        months.add(month)
         plan.checkins.append({"month": month, **answers})
 
 
+def _parse_profile(profile: object, plan: Plan, problems: list[str]) -> None:
+    if not isinstance(profile, dict):
+        problems.append("“profile” must be an object.")
+        return
+    if "timezone" in profile:
+        if valid_timezone(profile["timezone"]):
+            plan.profile["timezone"] = profile["timezone"]
+        else:
+            problems.append("profile.timezone: not a time zone we know.")
+    target = profile.get("weekly_target")
+    if target is not None:
+        if whole_number(target, 1, 7) is not None and not isinstance(target, str):
+            plan.profile["weekly_target"] = target
+        else:
+            problems.append("profile.weekly_target: must be a whole number from 1 to 7.")
+
+
 def parse_export(raw: bytes | str, user: User, now: datetime) -> Plan:
-    """Validate an export file completely; ImportProblem lists the first few problems."""
+    """Validate an export file completely with the forms' parsers and limits; ImportProblem lists the
+    first few problems."""
+    if len(raw) > IMPORT_MAX_BYTES:
+        raise ImportProblem([f"The file is larger than {IMPORT_MAX_BYTES // 1_000_000} MB: is it an export?"])
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -315,27 +357,15 @@ def parse_export(raw: bytes | str, user: User, now: datetime) -> Plan:
         raise ImportProblem([f"This isn't a Secure Base export of version {VERSION} (the “version” field)."])
     problems: list[str] = []
     plan = Plan()
-    profile = data.get("profile", {})
-    if not isinstance(profile, dict):
-        problems.append("“profile” must be an object.")
-    else:
-        if "timezone" in profile:
-            if valid_timezone(profile["timezone"]):
-                plan.profile["timezone"] = profile["timezone"]
-            else:
-                problems.append("profile.timezone: not a time zone we know.")
-        target = profile.get("weekly_target")
-        if target is not None:
-            if isinstance(target, int) and not isinstance(target, bool) and 1 <= target <= 7:
-                plan.profile["weekly_target"] = target
-            else:
-                problems.append("profile.weekly_target: must be a whole number from 1 to 7.")
+    _parse_profile(data.get("profile", {}), plan, problems)
     tz = plan.profile.get("timezone", user.timezone)
-    _parse_people(_list(data, "people", problems), plan, problems)
+    # The latest month anywhere on Earth: a file made in another zone may already be a day ahead.
+    today = (now + EASTMOST).date()
+    _parse_people(_list(data, "people", problems, MAX_PEOPLE), plan, problems)
     _parse_logs(_list(data, "logs", problems), plan, tz, now, problems)
-    _parse_pauses(_list(data, "pauses", problems), plan, problems)
-    _parse_reminders(_list(data, "reminders", problems), plan, problems)
-    _parse_checkins(_list(data, "checkins", problems), plan, problems)
+    _parse_pauses(_list(data, "pauses", problems, MAX_PAUSES), plan, problems)
+    _parse_reminders(_list(data, "reminders", problems, MAX_REMINDERS + 1), plan, problems)  # + the digest
+    _parse_checkins(_list(data, "checkins", problems), plan, today, problems)
     if problems:
         more = len(problems) - MAX_ERRORS
         raise ImportProblem(problems[:MAX_ERRORS] + ([f"…and {more} more."] if more > 0 else []))
@@ -391,6 +421,8 @@ def _import_people(user: User, plan: Plan, now: datetime) -> tuple[dict[str, Per
                 "created_at": item.get("created_at") or naive_utc(now),
             }
     if new:
+        have = Person.select().where(Person.user == user).count()
+        check_room("people", have, len(new), MAX_PEOPLE, "people")
         _insert(Person, list(new.values()))
         found |= _people_by_key(user, new)
     return {nickname: found[keys[nickname]] for nickname in nicknames}, len(new)
@@ -437,11 +469,13 @@ def apply_import(user: User, plan: Plan, now: datetime) -> Imported:
         ]
         _insert(Log, logs)
         done.logs = len(logs)
-        stored = {(p.start_date, p.end_date) for p in Pause.select().where(Pause.user == user)}
+        rows = list(Pause.select(Pause.start_date, Pause.end_date).where(Pause.user == user).tuples())
+        stored = set(rows)
         pauses = {}
         for start, end, reason in plan.pauses:
             if (start, end) not in stored:
                 pauses.setdefault((start, end), reason)
+        check_room("pauses", len(rows), len(pauses), MAX_PAUSES, "pauses")
         _insert(
             Pause,
             [

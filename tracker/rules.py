@@ -1,8 +1,8 @@
 """Reminder rules as a user manages them (page and API share these), when each fires next, and what
 each email link does.
 
-Rule input is validated here once, for the form and the JSON API alike (`InvalidInput`, a message per
-field). Every change recomputes the rule's stored next firing, so the dispatcher never has to, and a
+Rule input is validated once, in `forms.parse_rule`, for the form, the JSON API and the import alike.
+Every change recomputes the rule's stored next firing, so the dispatcher never has to, and a
 rule never fires twice on one local day, even when edited after it fired. The monthly digest is a
 rule too (purpose "digest", the 1st at 09:00), so the dispatcher's one query finds it. The email-link
 actions run inside the caller's transaction, after the token is spent.
@@ -15,60 +15,16 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from tracker.emails import address_tag
-from tracker.forms import Errors, InvalidInput, LogInput
-from tracker.kinds import KINDS_BY_KEY
+from tracker.forms import MAX_REMINDERS, InvalidInput, LogInput
+from tracker.forms import parse_rule as parse_rule  # callers use rules.parse_rule
 from tracker.logbook import create_log
 from tracker.models import Log, Nudge, ReminderRule, User, database, naive_utc
-from tracker.schedule import (
-    DAY_NAMES,
-    aware,
-    day_names,
-    days_mask,
-    local_day,
-    next_due,
-    next_monthly,
-    parse_time,
-)
+from tracker.schedule import aware, day_names, local_day, next_due, next_monthly
 from tracker.tokens import Token, TokenError
 
-MAX_RULES = 20
+MAX_RULES = MAX_REMINDERS
 SNOOZE = timedelta(hours=1)
 DIGEST_DAY, DIGEST_TIME = 1, time(9, 0)
-
-
-def parse_rule(data: Mapping, *, partial: bool = False) -> dict[str, object]:
-    """Days, time, kind and enabled from a form or a JSON object; `partial` for PATCH."""
-    if not isinstance(data, Mapping):
-        raise InvalidInput({"body": "Send a JSON object."})
-    errors, values = Errors(), {}
-    if "days" in data or not partial:
-        days = data.get("days")
-        if not isinstance(days, list | tuple) or not all(day in DAY_NAMES for day in days):
-            errors.add("days", 'Days must be a list like ["mon", "thu"].')
-        elif not days:
-            errors.add("days", "Choose at least one day.")
-        else:
-            values["days"] = days_mask(days)
-    if "time" in data or not partial:
-        try:
-            values["local_time"] = parse_time(data.get("time"))
-        except ValueError:
-            errors.add("time", "Set a time like 18:30.")
-    if "kind" in data:
-        kind = data["kind"]
-        if kind in (None, "", "any"):
-            values["kind"] = None
-        elif isinstance(kind, str) and kind in KINDS_BY_KEY:
-            values["kind"] = kind
-        else:
-            errors.add("kind", "Choose an action from the list, or any.")
-    if "enabled" in data:
-        if isinstance(data["enabled"], bool):
-            values["enabled"] = data["enabled"]
-        else:
-            errors.add("enabled", "Enabled must be true or false.")
-    errors.raise_if_any()
-    return values
 
 
 def rule_json(rule: ReminderRule) -> dict:

@@ -104,11 +104,11 @@ def next_monthly(day_of_month: int, at: time, zone: str, after: datetime) -> dat
 
 
 def parse_time(value: object) -> time:
-    """A wall time from "HH:MM" (24-hour; ":00" seconds, as some browsers send, are fine)."""
-    text = value.strip() if isinstance(value, str) else ""
+    """A wall time from "HH:MM" (24-hour, ASCII digits; ":00" seconds, as some browsers send, are fine)."""
+    text = value.strip() if isinstance(value, str) and len(value) <= 16 else ""
     if len(text) == 8 and text.endswith(":00"):
         text = text[:5]
     hours, colon, minutes = text.partition(":")
-    if not (len(text) == 5 and colon and hours.isdigit() and minutes.isdigit()):
+    if not (len(text) == 5 and colon and (hours + minutes).isascii() and (hours + minutes).isdigit()):
         raise ValueError("expected HH:MM")
     return time(int(hours), int(minutes))

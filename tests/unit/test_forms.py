@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.forms import (
+    CHECKIN_KEYS,
+    MAX_PEOPLE,
     NICKNAME_MAX,
     NOTE_MAX,
     UNSET,
     InvalidInput,
     LogInput,
+    check_room,
+    parse_checkin,
+    parse_checkin_month,
     parse_email,
+    parse_local_date,
     parse_log,
     parse_password,
+    parse_pause,
     parse_person,
+    parse_rule,
     parse_settings,
     valid_timezone,
+    whole_number,
 )
 
 NOW = datetime(2026, 5, 13, 10, 30, tzinfo=UTC)
@@ -376,3 +388,164 @@ def test_parse_settings_rejects(data, fields):
 )
 def test_valid_timezone(name, valid):
     assert valid_timezone(name) is valid
+
+
+# --- parse_email: the same addresses as the regex it replaced, in linear time ----------------------
+
+# The check before issue 12: right on short input, quadratic on long input (its domain part backtracks).
+OLD_EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+EMAILISH = st.text(st.sampled_from("a.@ -\x00\x7f\tÉ\n"), max_size=80) | st.emails().map(str)
+
+
+@settings(max_examples=300)
+@given(value=EMAILISH)
+def test_parse_email_accepts_what_the_old_pattern_accepted_up_to_254_characters(value):
+    old = bool(OLD_EMAIL_RE.match(value.strip())) and len(value.strip()) <= 254
+    try:
+        parse_email(value)
+        new = True
+    except InvalidInput:
+        new = False
+    assert new is old
+
+
+# --- Surrogates: a JSON string may hold one, no database can store it ------------------------------
+
+
+@pytest.mark.parametrize("field", ["note", "person"])
+def test_text_with_a_lone_surrogate_is_refused(field):
+    assert set(errors_of(parse_log, {"kind": "closeness", field: "a\ud800b"}, tz=TZ, now=NOW)) == {field}
+
+
+def test_a_log_whose_day_in_the_users_zone_is_before_2000_is_refused():
+    data = {"kind": "closeness", "at": "2000-01-01T03:00:00+00:00"}  # 31 December 1999 in New York
+    assert set(errors_of(parse_log, data, tz="America/New_York", now=NOW)) == {"at"}
+    assert parse(data, tz="Europe/Berlin")["at"] == datetime(2000, 1, 1, 3, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        *[("0", 0), ("10", 10), (" 7 ", 7), (3, 3), ("11", None), ("-1", None), ("٣", None), ("²", None)],
+        *[("1" * 5000, None), (True, None), (3.0, None), ("", None), (None, None), ([], None)],
+    ],
+)
+def test_whole_number(value, expected):
+    assert whole_number(value, 0, 10) == expected
+
+
+def test_check_room_counts_what_is_there_and_what_comes():
+    check_room("people", MAX_PEOPLE - 2, 2, MAX_PEOPLE, "people")
+    assert errors_of(check_room, "people", MAX_PEOPLE - 2, 3, MAX_PEOPLE, "people") == {
+        "people": f"You can have up to {MAX_PEOPLE} people: remove some you no longer need first."
+    }
+
+
+# --- Pauses -------------------------------------------------------------------------------------
+
+
+def test_parse_pause_accepts_a_leap_year_and_strips_the_reason():
+    assert parse_pause({"start": "2028-01-01", "end": "2028-12-31", "reason": "  flu "}) == {
+        "start_date": date(2028, 1, 1),
+        "end_date": date(2028, 12, 31),
+        "reason": "flu",
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "fields"),
+    [
+        ({}, {"pause_start", "pause_end"}),
+        ({"start": "2026-05-02", "end": "2026-05-01"}, {"pause_end"}),
+        ({"start": "2026-01-01", "end": "2027-01-02"}, {"pause_end"}),
+        ({"start": "1999-12-31", "end": "2000-01-01"}, {"pause_start"}),
+        ({"start": 20260501, "end": ["2026-05-01"]}, {"pause_start", "pause_end"}),
+        ({"start": "2026-05-01" + " " * 5000, "end": "2026-05-01"}, {"pause_start"}),
+        ({"start": "٢٠٢٦-05-01", "end": "2026-05-01"}, {"pause_start"}),
+        ({"start": "2026-05-01", "end": "2026-05-01", "reason": "x" * 201}, {"pause_reason"}),
+        ({"start": "2026-05-01", "end": "2026-05-01", "reason": "two\nlines"}, {"pause_reason"}),
+        ({"start": "2026-05-01", "end": "2026-05-01", "reason": "\udc00"}, {"pause_reason"}),
+        ({"start": "2026-05-01", "end": "2026-05-01", "reason": 5}, {"pause_reason"}),
+    ],
+)
+def test_parse_pause_rejects(data, fields):
+    assert set(errors_of(parse_pause, data)) == fields
+
+
+# --- The monthly check-in ----------------------------------------------------------------------------
+
+
+def test_parse_checkin_needs_every_answer_from_the_form_and_takes_open_ones_from_an_export():
+    answers = dict.fromkeys(CHECKIN_KEYS, "3")
+    assert parse_checkin(answers) == dict.fromkeys(CHECKIN_KEYS, 3)
+    assert set(errors_of(parse_checkin, {**answers, "c1": ""})) == {"c1"}
+    assert parse_checkin({"c1": 5}, complete=False) == {**dict.fromkeys(CHECKIN_KEYS), "c1": 5}
+    assert set(errors_of(parse_checkin, {"c1": 6, "a3": "x"}, complete=False)) == {"c1", "a3"}
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        *[("2000-01", True), ("2026-05", True), ("2026-06", False), ("1999-12", False), ("2026-13", False)],
+        *[("2026-5", False), ("٢٠٢٦-05", False), (202605, False), ("2026-05" + "\n", False)],
+    ],
+)
+def test_parse_checkin_month_is_from_2000_to_this_month(value, valid):
+    if valid:
+        assert parse_checkin_month(value, date(2026, 5, 13)) == value
+    else:
+        assert set(errors_of(parse_checkin_month, value, date(2026, 5, 13))) == {"month"}
+
+
+# --- A log's stored local date ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("at", "value", "valid"),
+    [
+        (datetime(2026, 5, 1, 10, tzinfo=UTC), "2026-05-01", True),
+        (datetime(2026, 5, 1, 10, 30, tzinfo=UTC), "2026-05-02", True),  # Kiritimati, UTC+14
+        (datetime(2026, 5, 1, 11, 30, tzinfo=UTC), "2026-04-30", True),  # Baker Island, UTC−12
+        (datetime(2026, 5, 1, 9, 59, tzinfo=UTC), "2026-05-02", False),
+        (datetime(2026, 5, 1, 12, 0, tzinfo=UTC), "2026-04-30", False),
+        (datetime(2000, 1, 1, 3, tzinfo=UTC), "1999-12-31", False),  # before 2000
+        (datetime(2026, 5, 1, 10, tzinfo=UTC), "0001-01-01", False),
+        (datetime(2026, 5, 1, 10, tzinfo=UTC), "2026-02-30", False),
+        (datetime(2026, 5, 1, 10, tzinfo=UTC), 20260501, False),
+    ],
+)
+def test_a_local_date_is_its_instants_day_in_some_real_zone(at, value, valid):
+    if valid:
+        assert parse_local_date(value, at) == date.fromisoformat(value)
+    else:
+        with pytest.raises(ValueError):
+            parse_local_date(value, at)
+
+
+# --- Reminder rules -------------------------------------------------------------------------------
+
+
+def test_parse_rule_reads_days_and_time():
+    assert parse_rule({"days": ["mon", "fri"], "time": "18:30:00", "kind": "any"}) == {
+        "days": 0b10001,
+        "local_time": time(18, 30),
+        "kind": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "fields"),
+    [
+        ({"days": ["mon"] * 8, "time": "09:00"}, {"days"}),
+        ({"days": [], "time": "09:00"}, {"days"}),
+        ({"days": "mon", "time": "09:00"}, {"days"}),
+        ({"days": [["mon"]], "time": "09:00"}, {"days"}),
+        ({"days": ["mon"], "time": "١٢:٣٠"}, {"time"}),
+        ({"days": ["mon"], "time": "09:00" + " " * 100}, {"time"}),
+        ({"days": ["mon"], "time": "24:00"}, {"time"}),
+        ({"days": ["mon"], "time": "09:00", "kind": ["rest"]}, {"kind"}),
+        ({"days": ["mon"], "time": "09:00", "enabled": "yes"}, {"enabled"}),
+    ],
+)
+def test_parse_rule_rejects(data, fields):
+    assert set(errors_of(parse_rule, data)) == fields

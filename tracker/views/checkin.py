@@ -14,12 +14,12 @@ from peewee import IntegrityError
 
 from tracker import practice
 from tracker.charts import line_chart
+from tracker.forms import InvalidInput, checkin_answers, parse_checkin
 from tracker.insights import local_date_of
-from tracker.models import CHECKIN_ITEMS, CheckIn, User, database, naive_utc
+from tracker.models import CheckIn, User, database, naive_utc
 from tracker.views.common import invalid_status, now, render
 
 bp = Blueprint("checkin", __name__)
-ANSWERS = {str(value): value for value in practice.SCALE}
 
 
 def this_month(user: User) -> str:
@@ -73,10 +73,11 @@ def show():
 @login_required
 def save():
     """Save (or change) this month's check-in."""
-    answers = {key: ANSWERS.get(request.form.get(key, "")) for key in CHECKIN_ITEMS}
-    errors = {key: "Choose an answer from 1 to 5." for key, value in answers.items() if value is None}
-    if errors:
-        return _page({k: v for k, v in answers.items() if v is not None}, errors, invalid_status())
+    try:
+        answers = parse_checkin(request.form)
+    except InvalidInput as exc:
+        kept = {key: value for key, value in checkin_answers(request.form).items() if value is not None}
+        return _page(kept, exc.errors, invalid_status())
     month, stamp = this_month(current_user), naive_utc(now())
     try:
         with database.atomic():

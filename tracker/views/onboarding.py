@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from peewee import IntegrityError
 
 from tracker import practice
-from tracker.forms import InvalidInput, parse_person
+from tracker.forms import InvalidInput, parse_person, whole_number
 from tracker.kinds import KINDS, get_kind
 from tracker.logbook import person_by_nickname
 from tracker.models import Log, Person, PracticeProfile, User, database, naive_utc
@@ -110,10 +110,10 @@ def save(number: int):
             profile.save()
             return _page(number, care=True)
     elif number == TARGET:
-        value = request.form.get("weekly_target", "")
-        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 7):
+        target = whole_number(request.form.get("weekly_target"), 1, 7)
+        if target is None:
             return _page(number, {"weekly_target": "The weekly target is 1 to 7 days."}, invalid_status())
-        User.update(weekly_target=int(value)).where(User.id == current_user.id).execute()
+        User.update(weekly_target=target).where(User.id == current_user.id).execute()
     return _advance(profile, number)
 
 
@@ -126,10 +126,11 @@ def _add_people() -> dict:
             continue
         try:
             values = parse_person({"nickname": nickname, "role": request.form.get(f"role{row}") or "friend"})
+            person_by_nickname(current_user, values["nickname"], values["role"])
         except InvalidInput as exc:
-            errors.update({f"{key}{row}": message for key, message in exc.errors.items()})
-            continue
-        person_by_nickname(current_user, values["nickname"], values["role"])
+            errors.update(
+                {f"{'nickname' if key == 'person' else key}{row}": m for key, m in exc.errors.items()}
+            )
     return errors
 
 

@@ -6,24 +6,16 @@ page includes it without passing anything.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from tracker.forms import Errors, InvalidInput
+from tracker.forms import MAX_PAUSES, InvalidInput, check_room, parse_pause
 from tracker.models import Pause, User, naive_utc
 from tracker.views.common import invalid_status, now, render, wants_partial
 
 bp = Blueprint("pauses", __name__)
-
-REASON_MAX = 200
-MAX_DAYS = 366
-MAX_PAUSES = 200
-EARLIEST = date(2000, 1, 1)
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @bp.app_template_global()
@@ -42,40 +34,6 @@ def date_range(start: date, end: date) -> str:
     if start.year == end.year:
         return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
     return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
-
-
-def _date(form: Mapping, name: str, label: str, errors: Errors) -> date | None:
-    """A YYYY-MM-DD date field (what `<input type=date>` sends), or a message."""
-    value = (form.get(name) or "").strip()
-    if not value:
-        errors.add(f"pause_{name}", f"Choose the {label}.")
-        return None
-    try:
-        day = date.fromisoformat(value) if ISO_DATE.fullmatch(value) else None
-    except ValueError:
-        day = None
-    if day is None:
-        errors.add(f"pause_{name}", f"The {label} must be a date like 2026-03-09.")
-    elif day < EARLIEST:
-        errors.add(f"pause_{name}", f"The {label} must be in the year 2000 or later.")
-        return None
-    return day
-
-
-def parse_pause(form: Mapping) -> dict:
-    """Validated pause fields: both dates, end on or after start, at most a leap year long."""
-    errors = Errors()
-    start = _date(form, "start", "first day", errors)
-    end = _date(form, "end", "last day", errors)
-    reason = (form.get("reason") or "").strip() or None
-    if reason and len(reason) > REASON_MAX:
-        errors.add("pause_reason", f"Keep the reason to {REASON_MAX} characters or fewer.")
-    if start and end and end < start:
-        errors.add("pause_end", "The last day can't be before the first day.")
-    elif start and end and (end - start).days + 1 > MAX_DAYS:
-        errors.add("pause_end", f"A pause can last up to {MAX_DAYS} days; add another one for longer.")
-    errors.raise_if_any()
-    return {"start_date": start, "end_date": end, "reason": reason}
 
 
 def _partial(status: int = 200, errors: dict | None = None):
@@ -107,8 +65,8 @@ def create():
     """Add a pause; nothing is stored when a field is wrong."""
     try:
         values = parse_pause(request.form)
-        if Pause.select().where(Pause.user == current_user.id).count() >= MAX_PAUSES:
-            raise InvalidInput({"pause_start": "That's a lot of pauses: remove an old one first."})
+        have = Pause.select().where(Pause.user == current_user.id).count()
+        check_room("pause_start", have, 1, MAX_PAUSES, "pauses")
     except InvalidInput as exc:
         return _partial(invalid_status(), exc.errors)
     Pause.create(user=current_user.id, created_at=naive_utc(now()), **values)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from peewee import IntegrityError
 
 from tracker import insights, practice
-from tracker.forms import InvalidInput, parse_person
+from tracker.forms import MAX_PEOPLE, InvalidInput, check_room, parse_person
 from tracker.insights import LogFact, local_date_of
 from tracker.kinds import ROLES
 from tracker.models import Log, Person, database
@@ -57,6 +57,8 @@ def create():
     """Add a person."""
     try:
         values = parse_person(request.form)
+        have = Person.select().where(Person.user == current_user.id).count()
+        check_room("nickname", have, 1, MAX_PEOPLE, "people")
         with database.atomic():
             Person.create(user=current_user, **values)
     except InvalidInput as exc:

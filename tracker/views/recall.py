@@ -10,7 +10,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import practice
-from tracker.forms import InvalidInput, parse_log
+from tracker.forms import InvalidInput, parse_log, whole_number
 from tracker.logbook import create_log, get_log
 from tracker.models import Person
 from tracker.views.common import now, render
@@ -36,7 +36,7 @@ def _choices() -> list[Person]:
 
 def _rating(value: str | None) -> int | None:
     """A 0–10 rating from ASCII digits, else None."""
-    return int(value) if value and value.isascii() and value.isdigit() and int(value) <= 10 else None
+    return whole_number(value, 0, 10)
 
 
 def _who(value: str | None) -> Person | str | None:
