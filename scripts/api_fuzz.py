@@ -113,7 +113,8 @@ def main() -> int:
                 "--no-color",
                 *sys.argv[1:],
             ]
-            status = subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
+            # In the temp directory, so its cache (.schemathesis/) goes away with the run.
+            status = subprocess.run(command, cwd=tmp, check=False).returncode  # noqa: S603
         finally:
             server.terminate()
             server.wait(timeout=30)
