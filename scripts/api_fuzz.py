@@ -78,7 +78,6 @@ def main() -> int:
             "MAIL_URL": f"file://{tmp}/outbox",
             "RATELIMIT_ENABLED": "0",
             "SCHEDULER": "0",
-            "PAGE_CACHE_BYTES": "0",
         }
         token = make_token(env)
         port = free_port()
