@@ -9,6 +9,17 @@
     event.detail.headers["X-CSRFToken"] = csrfToken();
   });
 
+  // A boosted page swaps only the body, so the head's token would stay the one from before: after
+  // signing in or out (the CSRF secret rotates) every later request would be refused. Take the new
+  // page's token along.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const text = event.detail.serverResponse;
+    if (typeof text !== "string" || !text.includes('name="csrf-token"')) return;
+    const fresh = new DOMParser().parseFromString(text, "text/html").querySelector('meta[name="csrf-token"]');
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    if (fresh && meta) meta.content = fresh.content;
+  });
+
   // Fill the time zone fields from the browser (registration, settings "use this device's zone").
   // Intl is asked only where there is a field: its first use loads the zone data, a long task on a
   // slow phone that pages without a field (most of them) should not pay for.

@@ -80,3 +80,27 @@ def test_everything_works_without_javascript(browser, live_server):
     expect(page.locator(".flash-info")).to_contain_text("Removed: Confide")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+def test_the_head_token_follows_each_sign_in_and_sign_out(page: Page, live_server):
+    """Signing in or out rotates the CSRF secret, while a boosted page swaps only the body: the head's
+    token, which every htmx and script request sends, must be the new page's, not the form's before."""
+    email = register(page, live_server)
+    head = page.locator('meta[name="csrf-token"]')
+
+    def head_token_works() -> bool:
+        response = page.request.post(
+            f"{live_server}/api/v1/logs",
+            data={"kind": "recall"},
+            headers={"X-CSRFToken": head.get_attribute("content")},
+        )
+        return response.status == 201
+
+    assert head_token_works()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+    assert head_token_works()
