@@ -19,7 +19,6 @@ are never "already used". Existing rows get random values from the database's ow
 
 from __future__ import annotations
 
-import re
 
 from peewee import Column, Database, PostgresqlDatabase, Table
 
@@ -107,6 +106,6 @@ def _replace_once(sql: str, old: str, new: str) -> str:
 
 def _add_column(sql: str, column: str) -> str:
     """Add a column after the last column, before the table constraints (FOREIGN KEY …)."""
-    match = re.search(r", FOREIGN KEY ", sql)
-    at = match.start() if match else sql.rstrip().rindex(")")
+    constraints = sql.find(", FOREIGN KEY ")
+    at = constraints if constraints >= 0 else sql.rstrip().rindex(")")
     return f"{sql[:at]}, {column}{sql[at:]}"
