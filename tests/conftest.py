@@ -199,7 +199,7 @@ def _capture_html() -> None:
         return
     import brotli
     from flask import request, request_finished
-    from html_capture import capture
+    from tests.html_capture import capture
 
     decoders = {"gzip": gzip.decompress, "br": brotli.decompress}
 

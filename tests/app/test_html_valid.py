@@ -19,8 +19,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
-from html_capture import as_document, capture, noise_free
+from tests.conftest import PASSWORD
+from tests.html_capture import as_document, capture, noise_free
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK = ROOT / "scripts" / "check-html.py"
