@@ -199,6 +199,7 @@ def _capture_html() -> None:
         return
     import brotli
     from flask import request, request_finished
+
     from tests.html_capture import capture
 
     decoders = {"gzip": gzip.decompress, "br": brotli.decompress}

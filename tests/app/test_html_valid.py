@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import PASSWORD
 from tests.html_capture import as_document, capture, noise_free
 

@@ -19,7 +19,6 @@ are never "already used". Existing rows get random values from the database's ow
 
 from __future__ import annotations
 
-
 from peewee import Column, Database, PostgresqlDatabase, Table
 
 FOREIGN_KEYS_OFF = True  # tracker/migrations/__init__.py: SQLite's foreign keys off during this step
