@@ -70,12 +70,15 @@ def _is_time(text: str) -> bool:
 
 
 def input_value(value: object, kind: str) -> str:
-    """The value a `date`, `time` or `datetime-local` input may show: the text when it is one, else ''.
+    """The value an input of `kind` may show, as HTML's value sanitization would leave it.
 
-    A browser empties an input whose value isn't of its type anyway (HTML's value sanitization), so a
-    refused entry like "2026-02-30" is dropped here rather than written into invalid HTML.
+    A `text` input drops line breaks; a `date`, `time` or `datetime-local` input is emptied when the
+    text isn't of its type. Browsers do so anyway, so a refused entry like "2026-02-30" or a reason with
+    a line break is shown as the browser would rather than written into invalid HTML.
     """
     text = "" if value is None else str(value)
+    if kind == "text":
+        return text.replace("\r", "").replace("\n", "")
     if not text or len(text) > _LONGEST_VALUE:
         return ""
     if kind == "date":

@@ -165,6 +165,8 @@ def test_a_refused_entry_shown_back_holds_no_forbidden_characters(auth):
         ("time", "07:30", "07:30"),
         ("datetime-local", "2026-05-13T10:30", "2026-05-13T10:30"),
         ("datetime-local", "2026-05-13", ""),
+        ("text", "two\r\nlines", "twolines"),
+        ("text", "flu", "flu"),
     ],
 )
 def test_typed_inputs_show_only_values_of_their_type(kind, value, shown):
@@ -190,3 +192,11 @@ def test_a_backslash_next_is_not_followed_even_by_the_redirects_link(client, aut
     assert response.status_code == 303
     assert "evil.example" not in response.headers["Location"]
     assert "evil.example" not in response.get_data(as_text=True)
+
+
+def test_a_refused_reason_with_a_line_break_is_shown_on_one_line(logged_in):
+    """A text input's value holds no line break (the browser strips it): writing one made the page invalid."""
+    html = logged_in.post(
+        "/settings/pauses", {"start": "2026-05-01", "end": "2026-05-02", "reason": "two\nlines"}, htmx=True
+    ).get_data(as_text=True)
+    assert 'value="twolines"' in html
