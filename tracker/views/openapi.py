@@ -174,6 +174,7 @@ def _reminder_schemas() -> dict:
             "type": "array",
             "items": {"type": "string", "enum": list(DAY_NAMES)},
             "minItems": 1,
+            "maxItems": len(DAY_NAMES),  # the parser's bound (a day named twice counts twice)
         },
         "time": {"type": "string", "pattern": TIME_PATTERN, "description": "Your local time, 24-hour HH:MM."},
         "kind": {"anyOf": [{"type": "string", "enum": [*KIND_KEYS, "any", ""]}, NULL]},
