@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HTMX := static/vendor/htmx.min.js
 export FLASK_APP := wsgi
 
-.PHONY: setup run test lint format bench demo clean api-fuzz
+.PHONY: setup run serve test lint format bench demo clean api-fuzz
 
 setup: $(VENV)/.installed $(HTMX) instance/.migrated
 
@@ -26,6 +26,10 @@ instance/.migrated: $(VENV)/.installed $(wildcard tracker/migrations/*.py)
 
 run: setup
 	SCHEDULER=$${SCHEDULER:-1} $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+# Beyond this machine (README, "On your phone"): gunicorn on $(BIND) and the scheduler as its own process.
+serve: setup
+	scripts/serve.sh
 
 # Every page, partial and email the suite renders is kept in $(HTML_CAPTURE_DIR), then checked once by the
 # Nu Html Checker (scripts/check-html.py; fewer than HTML_MIN_DOCUMENTS kept means the capture broke).
