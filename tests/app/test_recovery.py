@@ -78,6 +78,9 @@ def test_a_used_link_is_refused_and_changes_nothing(client, user, outbox):
     again = choose(client, path, "someone else's idea")
     assert again.status_code == 410 and "already used" in again.get_data(as_text=True)
     assert client.get(path).status_code == 410
+    # It says what is true: this link did set the password a moment ago (issue 13).
+    page = again.get_data(as_text=True)
+    assert "hasn't changed" not in page and "has set a password" in page and 'href="/login"' in page
     assert verify_password(User.get_by_id(user.id).password_hash, NEW_PASSWORD)
 
 

@@ -24,16 +24,21 @@ SENT = (
     "If an account uses that address, we've emailed it a link to choose a new password. "
     "The link works for one hour."
 )
-UNUSABLE = {
-    "used": ("This reset link was already used", "Each link works once. Ask for a new one below.", 410),
+UNUSABLE = {  # what is true in each case: a used link most likely just set the password
+    "used": (
+        "This reset link was already used",
+        "Each link works once, and this one has set a password. If that was you, sign in with the new "
+        "one. If it wasn't, ask for a new link: setting a password signs out every device.",
+        410,
+    ),
     "expired": (
         "This reset link has expired",
-        "Reset links work for one hour. Ask for a new one below.",
+        "Reset links work for one hour, and this one changed nothing. Ask for a new one below.",
         410,
     ),
     "invalid": (
         "This reset link doesn't work",
-        "It may have been cut short by a mail app. Ask for a new one.",
+        "It may have been cut short by a mail app; nothing changed. Ask for a new one.",
         404,
     ),
 }
@@ -81,7 +86,9 @@ def _valid(token: str) -> tuple[tokens.Token, User]:
 def _unusable(reason: str):
     """The page for a link that can't be used, and why."""
     title, message, status = UNUSABLE[reason]
-    return render_template("pages/reset_unusable.html", title=title, message=message), status
+    return render_template(
+        "pages/reset_unusable.html", title=title, message=message, used=reason == "used"
+    ), status
 
 
 @bp.get("/reset/<token>")
