@@ -21,6 +21,7 @@ PAGES = {
     "settings": "/settings",
     "people": "/people",
     "about": "/about",
+    "more": "/more",
     "offline": "/offline",
     "log-kind": "/log/closeness",
 }

@@ -51,6 +51,9 @@ def test_register_log_details_undo_and_history(page: Page, live_server, shoot):
 
     page.get_by_role("button", name="Ask for closeness").first.click()
     expect(confirmation).to_contain_text("Logged: Ask for closeness")
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="More"
+    ).click()  # the phone's tab bar
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name="History")).to_be_visible()
     rows = page.locator("#history .log-row")
@@ -104,3 +107,34 @@ def test_the_head_token_follows_each_sign_in_and_sign_out(page: Page, live_serve
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
     assert head_token_works()
+
+
+def test_one_row_of_tabs_at_the_bottom_of_a_phone_and_everything_one_tap_away(page: Page, live_server, shoot):
+    register(page, live_server)
+    tabs = page.get_by_role("navigation", name="Main")
+    expect(tabs.get_by_role("link")).to_have_text(["Today", "Month", "People", "More"])
+    box = tabs.bounding_box()
+    assert (
+        box["height"] < 70 and box["y"] + box["height"] >= page.viewport_size["height"] - 1
+    )  # one row, at the bottom
+    for link in tabs.get_by_role("link").all():
+        size = link.bounding_box()
+        assert size["height"] >= 44 and size["width"] >= 44
+    tabs.get_by_role("link", name="More").click()
+    expect(page.get_by_role("heading", name="More")).to_be_visible()
+    expect(tabs.get_by_role("link", name="More")).to_have_attribute("aria-current", "page")
+    more = page.get_by_role("navigation", name="More")
+    for name in (
+        "History",
+        "Year",
+        "Ladder",
+        "Monthly check-in",
+        "Recall a safe person",
+        "Reminders",
+        "Settings",
+    ):
+        expect(more.get_by_role("link", name=re.compile(f"^{name}"))).to_be_visible()
+    shoot("more")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    expect(tabs.get_by_role("link")).to_have_text(["Today", "History", "Month", "Year", "People", "More"])
+    assert tabs.bounding_box()["y"] < 100  # a top bar on a wide screen

@@ -83,6 +83,9 @@ def test_worker_activates_and_serves_the_offline_page_offline(
 ):
     register(page, live_server)
     assert page.evaluate(WAIT_FOR_WORKER) == "activated"
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="More"
+    ).click()  # the phone's tab bar
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name="History")).to_be_visible()
 
@@ -187,7 +190,12 @@ def test_no_horizontal_scroll_at_320_px(browser, live_server):
     context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
     page = context.new_page()
     register(page, live_server)
-    for path in ("/", "/history", "/settings", "/people", "/offline", "/log/closeness", "/about"):
+    for path in ("/", "/history", "/settings", "/people", "/offline", "/log/closeness", "/about", "/more"):
         page.goto(f"{live_server}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    one_line = (  # each visible tab's label is one line box
+        "[...document.querySelectorAll('.tabs a')].every(a => { const r = document.createRange();"
+        " r.selectNodeContents(a); return !a.offsetWidth || r.getClientRects().length === 1; })"
+    )
+    assert page.evaluate(one_line), "a tab's label wraps at 320 px"
     context.close()

@@ -1,8 +1,9 @@
-"""Pages about the app itself: About and the health check."""
+"""Pages about the app itself: About, More (everything the tab bar leaves out) and the health check."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
+from flask_login import login_required
 from peewee import PeeweeException
 
 from tracker.models import database
@@ -14,6 +15,13 @@ bp = Blueprint("pages", __name__)
 def about():
     """The idea in plain words, with the research behind it."""
     return render_template("pages/about.html")
+
+
+@bp.get("/more")
+@login_required
+def more():
+    """Every section the phone's tab bar has no room for, one tap away."""
+    return render_template("pages/more.html")
 
 
 @bp.get("/healthz")

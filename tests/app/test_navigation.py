@@ -1,0 +1,37 @@
+"""The main navigation: four tabs on a phone (Today, Month, People, More), and More lists the rest."""
+
+from __future__ import annotations
+
+import re
+
+MORE_LINKS = ("/history", "/year", "/ladder", "/checkin", "/recall", "/reminders", "/settings", "/about")
+
+
+def test_more_needs_an_account(client):
+    answer = client.get("/more")
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+
+
+def test_more_lists_every_section_the_tabs_leave_out(client, logged_in):
+    page = client.get("/more").get_data(as_text=True)
+    more = page[page.index('aria-label="More"') :]
+    for path in MORE_LINKS:
+        assert f'href="{path}"' in more, path
+
+
+def test_the_tabs_mark_where_you_are(client, logged_in):
+    nav = re.search(
+        r'<nav class="tabs" aria-label="Main">(.*?)</nav>',
+        client.get("/reminders").get_data(as_text=True),
+        re.S,
+    )
+    current = re.findall(r'<a[^>]*href="([^"]+)"[^>]*aria-current="page"', nav[1])
+    assert current == ["/more"]  # reminders live behind More
+    nav = re.search(
+        r'<nav class="tabs" aria-label="Main">(.*?)</nav>', client.get("/people").get_data(as_text=True), re.S
+    )
+    assert re.findall(r'<a[^>]*href="([^"]+)"[^>]*aria-current="page"', nav[1]) == ["/people"]
+
+
+def test_no_tabs_for_a_visitor(client):
+    assert 'class="tabs"' not in client.get("/login").get_data(as_text=True)
