@@ -1,0 +1,36 @@
+"""Layout details a phone user sees: what sits inside its card, and disclosures that look openable."""
+
+from __future__ import annotations
+
+import itertools
+
+from playwright.sync_api import Page, expect
+
+_emails = (f"layout{n}@example.com" for n in itertools.count())
+
+
+def register(page: Page, base: str) -> None:
+    page.goto(f"{base}/register")
+    page.get_by_label("Email").fill(next(_emails))
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+
+
+def test_check_in_questions_sit_inside_their_cards(page: Page, live_server):
+    register(page, live_server)
+    page.goto(f"{live_server}/checkin")
+    cards = page.locator("fieldset.likert")
+    expect(cards.first).to_be_visible()
+    for card in cards.all():
+        legend, box = card.locator("legend").bounding_box(), card.bounding_box()
+        assert legend["y"] > box["y"] + 4, "the question straddles the card's top border"
+
+
+def test_the_month_numbers_show_a_disclosure_triangle(page: Page, live_server):
+    register(page, live_server)
+    page.get_by_role("button", name="Ask for closeness").first.click()
+    expect(page.locator("#confirmation")).to_contain_text("Logged")
+    page.goto(f"{live_server}/month")
+    summary = page.locator("details.numbers summary")
+    assert summary.evaluate("e => getComputedStyle(e).display") == "list-item"  # flex hides the marker
