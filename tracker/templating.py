@@ -10,13 +10,8 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import Flask
 from flask_login import current_user
 
+from tracker.care import help_lines, region_for
 from tracker.kinds import KINDS, KINDS_BY_KEY, RESPONSES, ROLES
-
-CRISIS_LINKS = (
-    ("US & Canada: call or text 988", "tel:988"),
-    ("Find a helpline in your country", "https://findahelpline.com"),
-    ("Domestic abuse (US): 1-800-799-7233", "tel:18007997233"),
-)
 
 
 def local_time(at: datetime, fmt: str = "%H:%M") -> str:
@@ -102,10 +97,16 @@ def init_app(app: Flask) -> None:
         KINDS_BY_KEY=KINDS_BY_KEY,
         RESPONSES=RESPONSES,
         ROLES=ROLES,
-        CRISIS_LINKS=CRISIS_LINKS,
         timezones=timezones,
     )
     app.jinja_env.filters.update(
         local_time=local_time, local_input=local_input, nice_date=nice_date, input_value=input_value
     )
     app.jinja_env.finalize = printable
+    app.context_processor(_help_lines)
+
+
+def _help_lines() -> dict:
+    """Help for the signed-in user's region (from their time zone); the worldwide directory otherwise."""
+    timezone = current_user.timezone if current_user.is_authenticated else None
+    return {"HELP_LINES": help_lines(region_for(timezone))}

@@ -26,7 +26,7 @@ def test_unknown_page_is_a_friendly_404(client):
     assert response.mimetype == "text/html"
     page = _text(response)
     assert "<html" in page and "There's nothing here." in page
-    assert "Back to Today" in page and "988" in page  # the layout, with the crisis footer
+    assert "Back to Today" in page and "findahelpline.com" in page  # the layout, with the crisis footer
 
 
 def test_unknown_page_for_a_logged_in_user_keeps_the_navigation(client, logged_in):

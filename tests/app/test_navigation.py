@@ -35,3 +35,14 @@ def test_the_tabs_mark_where_you_are(client, logged_in):
 
 def test_no_tabs_for_a_visitor(client):
     assert 'class="tabs"' not in client.get("/login").get_data(as_text=True)
+
+
+def test_the_footer_offers_help_for_the_users_region(client, logged_in, user):
+    """Berlin (the test user's zone) gets Germany's lines; London gets Samaritans; numbers never wrap."""
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="tel:08001110111"' in page and '<span class="tel">0800 111 0 111</span>' in page
+    assert "988" not in page and "findahelpline.com" in page
+    user.timezone = "Europe/London"
+    user.save()
+    page = client.get("/").get_data(as_text=True)
+    assert "Samaritans" in page and 'href="tel:116123"' in page and "TelefonSeelsorge" not in page
