@@ -78,7 +78,7 @@ def build(source: Path, builds: Path) -> Path:
 def _forget_old_builds(builds: Path) -> None:
     """Remove all but the newest few builds."""
     done = sorted(
-        (path for path in builds.iterdir() if (path / MANIFEST).is_file()),
+        (path for path in builds.iterdir() if not path.name.startswith(".") and (path / MANIFEST).is_file()),
         key=lambda path: path.stat().st_mtime,
         reverse=True,
     )
