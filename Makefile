@@ -65,4 +65,4 @@ demo: setup
 	$(BIN)/flask --app wsgi tracker demo
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules static/vendor instance/static-build .pytest_cache .ruff_cache

@@ -8,8 +8,8 @@ from flask import Flask, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import compression, config, static_files
-from tracker.extensions import csrf, htmx, login_manager
+from tracker import assets, config
+from tracker.extensions import compress, csrf, htmx, login_manager
 from tracker.models import User, database, init_database
 
 
@@ -29,8 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     _trust_proxies(app)
     app.config.setdefault("CLOCK", utc_now)
-    compression.init_app(app)  # first: after-request hooks run last-registered first
-    static_files.init_app(app)
+    compress.init_app(app)  # first: after-request hooks run last-registered first
+    assets.init_app(app)
     _init_database(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -1,9 +1,11 @@
 """Flask extensions, created unbound and attached in `create_app`."""
 
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+compress = Compress()
 csrf = CSRFProtect()
 htmx = HTMX()
 login_manager = LoginManager()

@@ -29,12 +29,15 @@ from peewee import (
     UUIDField,
     fn,
 )
-from playhouse.db_url import connect, parse
+from playhouse.db_url import connect
 from playhouse.pool import PooledDatabase
 
-from tracker.pooling import POOL, PooledPostgres
-
 database = DatabaseProxy()
+
+# Peewee's pool (playhouse.pool), per process: a request takes a connection and gives it back at
+# teardown, instead of opening its own (opening one cost more than a light page). Up to 20: gunicorn's
+# threads plus the scheduler's; each is replaced after 5 minutes; a 21st caller waits up to 10 s.
+POOL = {"max_connections": 20, "stale_timeout": 300, "timeout": 10}
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -54,9 +57,8 @@ def naive_utc(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(tzinfo=None)
 
 
-def open_database(url: str):
-    """A pooled peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected; see
-    tracker/pooling.py)."""
+def open_database(url: str) -> PooledDatabase:
+    """A pooled peewee database for a `sqlite:///` or `postgresql://` URL (not yet connected)."""
     scheme = urlparse(url).scheme
     if scheme == "sqlite":
         # BEGIN IMMEDIATE: a transaction takes the write lock when it starts, where busy_timeout waits
@@ -71,8 +73,9 @@ def open_database(url: str):
             **POOL,
         )
     if scheme in ("postgresql", "postgres"):
-        params = parse(url)
-        return PooledPostgres(params.pop("database"), **params, **POOL)
+        # The pool checks a connection (SELECT 1) as it hands it out, so one the server dropped is
+        # replaced rather than failing the request.
+        return connect(f"{scheme}+pool" + url[len(scheme) :], **POOL)
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme}://")
 
 

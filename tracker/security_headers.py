@@ -8,6 +8,8 @@ Setting `element.style` from our own scripts (CSSOM) is not affected by the poli
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask, Response, current_app
 
 CSP = "; ".join(
@@ -38,12 +40,20 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def headers_for(config: Mapping) -> dict[str, str]:
+    """Every header above for this configuration: HSTS only when the site is served over https.
+
+    Static files get them from WhiteNoise (tracker/assets.py), which answers before Flask's hooks run.
+    """
+    if str(config["BASE_URL"]).startswith("https://"):
+        return {**HEADERS, "Strict-Transport-Security": HSTS}
+    return dict(HEADERS)
+
+
 def add_headers(response: Response) -> Response:
-    """Set the headers a view didn't set itself; HSTS only when the site is served over https."""
-    for name, value in HEADERS.items():
+    """Set the headers a view didn't set itself."""
+    for name, value in headers_for(current_app.config).items():
         response.headers.setdefault(name, value)
-    if str(current_app.config["BASE_URL"]).startswith("https://"):
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

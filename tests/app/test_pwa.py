@@ -12,7 +12,6 @@ from flask import url_for
 from tests.app.test_page_weight import loaded_by
 from tests.conftest import Auth, make_user
 from tracker.models import User
-from tracker.static_files import hashed_name
 from tracker.views.pwa import account_key
 
 
@@ -133,7 +132,7 @@ def test_cache_version_follows_the_content(app, tmp_path):
     (tmp_path / "css" / "app.css").write_text("body { color: red }")
     after = build_shell(app)
     assert after.version != before.version
-    assert after.assets == (f"/static/{hashed_name('css/app.css', b'body { color: red }')}",)
+    assert after.assets == (f"/static/{app.extensions['static_names']['css/app.css']}",)
 
 
 def test_offline_page_is_anonymous_even_when_logged_in(client, logged_in):
@@ -162,7 +161,7 @@ def test_pages_link_manifest_icons_and_scripts(app, client, logged_in, user):
     html = client.get("/").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
     assert 'rel="apple-touch-icon"' in html
-    assert re.search(r'<script src="/static/js/offline\.[0-9a-f]{10}\.js" defer></script>', html)
+    assert re.search(r'<script src="/static/js/offline-[0-9a-f]{32}\.js" defer></script>', html)
     assert html.count('name="theme-color"') == 2
     assert html.count("data-offline-kind=") == 10
     assert f'data-account="{_tag(app, user)}"' in html

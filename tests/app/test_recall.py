@@ -27,7 +27,7 @@ def test_the_whole_exercise_without_javascript(client, logged_in, user):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Bring Sam to mind" in html
     assert html.count("data-recall-prompt") == 3 and "Done" in html
-    assert 'src="/static/js/recall.' in html and "<script>" not in html  # no inline script
+    assert 'src="/static/js/recall-' in html and "<script>" not in html  # no inline script
     response = logged_in.post("/recall", {"who": str(sam.id), "before": "3", "after": "7"})
     assert response.status_code == 303
     log = Log.get()

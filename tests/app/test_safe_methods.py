@@ -102,6 +102,7 @@ def walk(client, rules: list[Rule], values: dict, outbox: Path, who: str) -> lis
         for method in SAFE:
             before = snapshot(outbox)
             response = client.open(path, method=method, data=form)
+            response.close()  # a static file's answer holds its file open until closed
             what = f"{who} {method} {path[:60]}"
             if response.status_code >= 500:
                 problems.append(f"{what}: {response.status_code}")
@@ -123,6 +124,7 @@ def send_the_rest(client, rules: list[Rule], values: dict, who: str) -> list[str
         path = url_of(rule, values)
         for method in sorted(rule.methods - set(SAFE)):
             response = client.open(path, method=method)
+            response.close()
             if response.status_code >= 500:
                 problems.append(f"{who} {method} {path}: {response.status_code}")
     return problems

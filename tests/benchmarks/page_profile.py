@@ -20,7 +20,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "build_history": ("tracker.insights.build_history",),
     "summaries": ("tracker.insights.month_summary", "tracker.insights.year_summary"),
     "templates": ("flask.templating._render",),
-    "compression": ("tracker.compression.compress_response",),
+    "compression": ("flask_compress.flask_compress.Compress.after_request",),
 }
 
 

@@ -16,7 +16,8 @@ from tracker.models import database
 
 def _sent(client, url: str, accept: str) -> int:
     """Body bytes sent for `url` to a browser that accepts `accept`."""
-    return len(client.get(url, headers={"Accept-Encoding": accept}).get_data())
+    with client.get(url, headers={"Accept-Encoding": accept}) as response:  # a static file: closes it
+        return len(response.get_data())
 
 
 @pytest.fixture

@@ -277,8 +277,6 @@ def test_a_30_kb_email_is_refused_with_the_usual_message_before_any_pattern_runs
 
 # A pattern with two unbounded repeats is listed here with the reason its matching stays linear.
 LINEAR_BY_SHAPE = {
-    "static_files.HASHED_NAME": "its second repeat follows a literal dot and cannot match a dot, so each "
-    "dot the first gives back starts one short scan over characters no other scan covers",
     "views.api.STEP_SHAPE": "its two runs of spaces sit either side of a digit neither can match, and "
     "check_shapes gives it at most 64 characters",
     "views.api.SCORE_SHAPE": "as STEP_SHAPE: spaces either side of digits, at most 64 characters",

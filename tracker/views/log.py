@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_htmx import make_response
 from flask_login import current_user, login_required
 
 from tracker.forms import InvalidInput, parse_log, parse_person
@@ -15,6 +16,9 @@ from tracker.views.common import invalid_status, now, render, safe_next, wants_p
 from tracker.views.practice import today_practice
 
 bp = Blueprint("log", __name__)
+
+# The htmx event (HX-Trigger) after which widgets showing logs refresh: hx-trigger="log-changed from:body".
+LOG_CHANGED = "log-changed"
 
 
 def _today_context(**extra) -> dict:
@@ -61,8 +65,7 @@ def create():
         return redirect(url_for("log.today"), 303)
     if wants_partial():
         response = render("pages/today.html", "partials/_logged.html", logged=log, **_form_context())
-        response.headers["HX-Trigger"] = "log-changed"
-        return response
+        return make_response(response, trigger=LOG_CHANGED)
     return redirect(url_for("log.today", logged=log.id), 303)
 
 
@@ -126,8 +129,7 @@ def update(log_id: str):
         )
     if wants_partial():
         response = render("pages/today.html", "partials/_log_saved.html", log=_own_log(log_id), next=target)
-        response.headers["HX-Trigger"] = "log-changed"
-        return response
+        return make_response(response, trigger=LOG_CHANGED)
     flash(f"Saved: {get_kind(log.kind).label}.", "success")
     return redirect(target, 303)
 
@@ -142,7 +144,6 @@ def delete(log_id: str):
     log.delete_instance()
     if wants_partial():
         response = render("pages/today.html", "partials/_undone.html", label=label)
-        response.headers["HX-Trigger"] = "log-changed"
-        return response
+        return make_response(response, trigger=LOG_CHANGED)
     flash(f"Removed: {label}.", "info")
     return redirect(target, 303)

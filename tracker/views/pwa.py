@@ -30,8 +30,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import AnonymousUserMixin, current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
+from tracker.assets import hashed
 from tracker.kinds import KINDS, get_kind
-from tracker.static_files import hashed_name
 
 bp = Blueprint("pwa", __name__)
 
@@ -80,9 +80,7 @@ def build_shell(app: Flask) -> Shell:
     # The same content-hashed URLs url_for gives the pages. A missing file (htmx before `make setup`)
     # would make the whole precache fail, so it is left out.
     assets = tuple(
-        f"{app.static_url_path}/{hashed_name(name, (static / name).read_bytes())}"
-        for name in SHELL_FILES
-        if (static / name).is_file()
+        f"{app.static_url_path}/{hashed(app, name)}" for name in SHELL_FILES if (static / name).is_file()
     )
     return Shell(version=digest.hexdigest()[:16], assets=assets)
 
