@@ -7,11 +7,12 @@ from datetime import date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import Flask
+from flask import Flask, request
 from flask_login import current_user
 
 from tracker.care import help_lines, region_for
 from tracker.kinds import KINDS, KINDS_BY_KEY, RESPONSES, ROLES
+from tracker.models import Person
 
 
 def local_time(at: datetime, fmt: str = "%H:%M") -> str:
@@ -104,9 +105,22 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.finalize = printable
     app.context_processor(_help_lines)
+    app.context_processor(_quick_exit)
 
 
 def _help_lines() -> dict:
     """Help for the signed-in user's region (from their time zone); the worldwide directory otherwise."""
     timezone = current_user.timezone if current_user.is_authenticated else None
     return {"HELP_LINES": help_lines(region_for(timezone))}
+
+
+QUICK_EXIT_URL = "https://www.bbc.com/weather"  # neutral, fast, and common on any phone
+
+
+def _quick_exit() -> dict:
+    """The quick exit shows on the sign-in page, and on every page once someone is marked not safe."""
+    if current_user.is_authenticated:
+        show = Person.select().where(Person.user == current_user.id, Person.not_safe == True).exists()  # noqa: E712
+    else:
+        show = request.endpoint in ("auth.login", "auth.sign_in_with_password")
+    return {"show_quick_exit": show, "QUICK_EXIT_URL": QUICK_EXIT_URL}

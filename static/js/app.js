@@ -9,6 +9,14 @@
     event.detail.headers["X-CSRFToken"] = csrfToken();
   });
 
+  // Quick exit (DOMAIN.md, "Care"): leave for a neutral site and take this page out of the history.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a[data-quick-exit]");
+    if (!link) return;
+    event.preventDefault();
+    window.location.replace(link.href);
+  });
+
   // A boosted page swaps only the body, so the head's token would stay the one from before: after
   // signing in or out (the CSRF secret rotates) every later request would be refused. Take the new
   // page's token along.

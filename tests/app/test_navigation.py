@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tests.conftest import make_person
+
 MORE_LINKS = ("/history", "/year", "/ladder", "/checkin", "/recall", "/reminders", "/settings", "/about")
 
 
@@ -46,3 +48,22 @@ def test_the_footer_offers_help_for_the_users_region(client, logged_in, user):
     user.save()
     page = client.get("/").get_data(as_text=True)
     assert "Samaritans" in page and 'href="tel:116123"' in page and "TelefonSeelsorge" not in page
+
+
+def test_the_quick_exit_is_on_the_sign_in_page(client):
+    assert "data-quick-exit" in client.get("/login").get_data(as_text=True)
+    assert "data-quick-exit" not in client.get("/register").get_data(as_text=True)
+
+
+def test_the_quick_exit_shows_everywhere_once_someone_is_marked_not_safe(client, logged_in, user):
+    assert "data-quick-exit" not in client.get("/").get_data(as_text=True)
+    make_person(user, "Alex", not_safe=True)
+    for path in ("/", "/month", "/people", "/more"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'href="https://www.bbc.com/weather" rel="noreferrer" data-quick-exit' in page, path
+
+
+def test_remember_me_is_off_until_ticked(client):
+    """On a shared phone, staying signed in must be a choice (DOMAIN.md, "Care": discretion)."""
+    page = client.get("/login").get_data(as_text=True)
+    assert re.search(r'<input type="checkbox" name="remember">', page)

@@ -34,3 +34,17 @@ def test_the_month_numbers_show_a_disclosure_triangle(page: Page, live_server):
     page.goto(f"{live_server}/month")
     summary = page.locator("details.numbers summary")
     assert summary.evaluate("e => getComputedStyle(e).display") == "list-item"  # flex hides the marker
+
+
+def test_the_quick_exit_leaves_and_back_does_not_return(page: Page, live_server):
+    """One tap to a neutral site, replacing the sign-in page in the history (no internet: stubbed)."""
+    page.route(
+        "https://www.bbc.com/**",
+        lambda route: route.fulfill(body="<title>Weather</title>", content_type="text/html"),
+    )
+    page.goto(f"{live_server}/about")
+    page.goto(f"{live_server}/login")
+    page.get_by_role("link", name="Quick exit").click()
+    expect(page).to_have_url("https://www.bbc.com/weather")
+    page.go_back()
+    expect(page).to_have_url(f"{live_server}/about")  # the sign-in page is gone from the history
