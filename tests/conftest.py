@@ -18,11 +18,19 @@ from urllib.parse import urlparse, urlunparse
 
 import psycopg2
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tracker import create_app
 from tracker import emails as tracker_emails
 from tracker.models import Log, Person, User, database, init_database, naive_utc
 from tracker.security import hash_password
+
+# Property tests are deterministic (the same examples every run) and judged by what they find, never by
+# the time a loaded 2-core machine takes to generate them.
+settings.register_profile(
+    "suite", derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("suite")
 
 PASSWORD = "correct horse battery"
 FIXED_NOW = datetime(2026, 5, 13, 10, 30, tzinfo=UTC)  # a Wednesday

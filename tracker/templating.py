@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from tracker.care import help_lines, region_for
@@ -110,7 +110,8 @@ def init_app(app: Flask) -> None:
 
 def _help_lines() -> dict:
     """Help for the signed-in user's region (from their time zone); the worldwide directory otherwise."""
-    timezone = current_user.timezone if current_user.is_authenticated else None
+    signed_in = has_request_context() and current_user.is_authenticated  # emails render outside requests
+    timezone = current_user.timezone if signed_in else None
     return {"HELP_LINES": help_lines(region_for(timezone))}
 
 
@@ -119,7 +120,9 @@ QUICK_EXIT_URL = "https://www.bbc.com/weather"  # neutral, fast, and common on a
 
 def _quick_exit() -> dict:
     """The quick exit shows on the sign-in page, and on every page once someone is marked not safe."""
-    if current_user.is_authenticated:
+    if not has_request_context():
+        show = False
+    elif current_user.is_authenticated:
         show = Person.select().where(Person.user == current_user.id, Person.not_safe == True).exists()  # noqa: E712
     else:
         show = request.endpoint in ("auth.login", "auth.sign_in_with_password")

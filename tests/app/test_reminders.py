@@ -30,7 +30,7 @@ def add(auth, htmx: bool = False, **fields):
 def test_the_page_says_reminders_need_a_confirmed_address(client, logged_in, outbox):
     html = client.get("/reminders").get_data(as_text=True)
     assert "Reminders go only to a confirmed address" in html and "Send the link again" in html
-    assert 'href="/reminders" aria-current="page">Reminders</a>' in html
+    assert 'href="/more" aria-current="page">More</a>' in html  # reminders live behind More
     response = logged_in.post("/reminders/verify")
     assert response.status_code == 303
     assert outbox[0]["To"] == "ana@example.com" and "/verify/" in outbox[0].get_body(("plain",)).get_content()
