@@ -255,6 +255,26 @@ class Log(BaseModel):
         return cls.for_user(user).where(cls.local_date == day)
 
     @classmethod
+    def day_counts(cls, user: User, last: date):
+        """How many logs each of the user's dates has, up to `last`: a day's status needs no more, so
+        the whole history is read as one short row per day (the facts index covers it)."""
+        return (
+            cls.select(cls.local_date, fn.COUNT(cls.id))
+            .where(cls.user == user.id, cls.local_date <= last)
+            .group_by(cls.local_date)
+        )
+
+    @classmethod
+    def facts(cls, user: User, first: date, last: date):
+        """What insights read of the user's logs dated first..last, with the person's nickname."""
+        columns = (cls.local_date, cls.kind, Person.nickname, cls.before, cls.after, cls.response, cls.step)
+        return (
+            cls.select(*columns)
+            .join(Person, JOIN.LEFT_OUTER)
+            .where(cls.user == user.id, cls.local_date >= first, cls.local_date <= last)
+        )
+
+    @classmethod
     def kind_counts(cls, user: User) -> dict[str, int]:
         """How often the user logged each kind: orders the Today screen."""
         rows = (
