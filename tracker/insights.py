@@ -40,7 +40,6 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import accumulate
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -80,10 +79,15 @@ class LogFact(NamedTuple):
     @property
     def safety_points(self) -> float | None:
         """Twentieths of 0.5·r + 0.5·after/10, or of whichever of the two is known; None with neither."""
-        parts = [2 * self.after] if self.after is not None else []
-        if self.response in RESPONSE_POINTS:
-            parts.append(RESPONSE_POINTS[self.response])
-        return sum(parts) / len(parts) if parts else None
+        return safety_points(self.after, self.response)
+
+
+def safety_points(after: int | None, response: str | None) -> float | None:
+    """A log's safety in twentieths (see LogFact.safety_points), from its after value and response."""
+    answer = RESPONSE_POINTS.get(response) if response else None
+    if after is None:
+        return None if answer is None else answer / 1
+    return 2 * after / 1 if answer is None else (2 * after + answer) / 2
 
 
 @dataclass(frozen=True)
@@ -115,9 +119,9 @@ class Profile:
         return 7 - self.weekly_target
 
 
-@dataclass(frozen=True)
-class DayScore:
-    """Consistency, Balance, Safety (None when unknown) and the Score on one day."""
+class DayScore(NamedTuple):
+    """Consistency, Balance, Safety (None when unknown) and the Score on one day (a year page makes
+    hundreds: a named tuple is the cheapest to build)."""
 
     day: date
     consistency: float
@@ -258,34 +262,49 @@ def day_statuses(
     logs: Iterable[LogFact], profile: Profile, today: date, pauses: Iterable[Pause] = ()
 ) -> dict[date, str]:
     """Each day from the first day to today, in order: active, rest, missed or pending (see Choices)."""
-    return _statuses({log.local_date for log in logs if log.local_date <= today}, profile, today, pauses)
+    logged = {log.local_date for log in logs if log.local_date <= today}
+    return _walk(logged, profile, today, pauses).statuses
 
 
-def _statuses(
-    logged: Collection[date], profile: Profile, today: date, pauses: Iterable[Pause]
-) -> dict[date, str]:
-    """day_statuses from the set of logged dates (none after today): all a status depends on."""
+@dataclass(frozen=True)
+class _Days:
+    """Per day from the first day to today: status, streak, longest streak so far and C."""
+
+    statuses: dict[date, str]
+    streaks: dict[date, int]
+    longest: dict[date, int]
+    consistency: dict[date, float]
+
+
+def _walk(logged: Collection[date], profile: Profile, today: date, pauses: Iterable[Pause]) -> _Days:
+    """Statuses from the set of logged dates (none after today), and with them in the same pass what
+    `streak_lengths` and `consistency_series` compute from statuses: a page walks three years of days."""
     start = min(profile.start, min(logged, default=profile.start))
     paused = _paused_dates(pauses, start, today)
-    statuses: dict[date, str] = {}
-    free_left = profile.free_days
-    weekday, day, one = start.weekday(), start, timedelta(days=1)
+    days = _Days({}, {}, {}, {})
+    free_left, weekday, day, one = profile.free_days, start.weekday(), start, timedelta(days=1)
+    in_run, run, streak, longest, c = False, 0, 0, 0, 0.0
     while day <= today:
         if weekday == 0:
             free_left = profile.free_days
         if day in logged:
-            statuses[day] = ACTIVE
+            status, in_run, c = ACTIVE, True, M * c + (1 - M)
         elif day == today:
-            statuses[day] = PENDING
+            status = PENDING
         elif day in paused:
-            statuses[day] = REST
+            status = REST
         elif free_left > 0:
-            statuses[day] = REST
-            free_left -= 1
+            status, free_left = REST, free_left - 1
         else:
-            statuses[day] = MISSED
+            status, in_run, run, c = MISSED, False, 0, M * c
+        if status != PENDING:
+            run = run + 1 if in_run else 0
+            streak = run
+        longest = max(longest, streak)
+        days.statuses[day], days.streaks[day], days.longest[day] = status, streak, longest
+        days.consistency[day] = c
         day, weekday = day + one, (weekday + 1) % 7
-    return statuses
+    return days
 
 
 def _paused_dates(pauses: Iterable[Pause], first: date, last: date) -> set[date]:
@@ -380,24 +399,39 @@ def score_series(
 ) -> dict[date, DayScore]:
     """C, B, S and the score on every day of statuses (only those from days[0] to days[1] when given),
     in one pass with a sliding 28-day window; the logs must cover those days and the 27 before."""
-    consistency = consistency_series(statuses)
+    return _scores(logs, consistency_series(statuses), days)
+
+
+def _scores(
+    logs: Iterable[LogFact], consistency: Mapping[date, float], days: tuple[date, date] | None
+) -> dict[date, DayScore]:
+    """score_series from C on each day."""
     if not consistency:
         return {}
     first, last = min(consistency), max(consistency)
     if days is not None:
         first, last = max(first, days[0]), min(last, days[1])
     daily = _daily_totals(logs)
-    totals = [0, 0, 0.0, 0]  # reach logs, room logs, safety points, logs with safety
+    reach, room, points, rated = 0, 0, 0.0, 0  # over the 28 days ending on `day`
     series: dict[date, DayScore] = {}
-    window = timedelta(days=WINDOW_DAYS)
-    for day in days_between(first - timedelta(days=WINDOW_DAYS - 1), last):
-        _slide(totals, daily.get(day), +1)
-        _slide(totals, daily.get(day - window), -1)
+    day, one, window = first - timedelta(days=WINDOW_DAYS - 1), timedelta(days=1), timedelta(days=WINDOW_DAYS)
+    while day <= last:
+        if added := daily.get(day):
+            reach, room, points, rated = (
+                reach + added[0],
+                room + added[1],
+                points + added[2],
+                rated + added[3],
+            )
+        if dropped := daily.get(day - window):
+            reach, room = reach - dropped[0], room - dropped[1]
+            points, rated = points - dropped[2], rated - dropped[3]
         if day >= first:
-            reach, room, points, rated = totals
+            c = consistency[day]
             b = balance_of(reach, room)
             s = points / (POINTS_PER_UNIT * rated) if rated else None
-            series[day] = DayScore(day, consistency[day], b, s, score(consistency[day], b, s))
+            series[day] = DayScore(day, c, b, s, score(c, b, s))
+        day += one
     return series
 
 
@@ -413,17 +447,10 @@ def _daily_totals(logs: Iterable[LogFact]) -> dict[date, list]:
             totals[0] += 1
         elif group == ROOM:
             totals[1] += 1
-        if (points := log.safety_points) is not None:
+        if (points := safety_points(log.after, log.response)) is not None:
             totals[2] += points
             totals[3] += 1
     return daily
-
-
-def _slide(totals: list, day_totals: list | None, sign: int) -> None:
-    """Add a day's totals to the window (sign +1) or take them out (sign −1)."""
-    if day_totals:
-        for i, value in enumerate(day_totals):
-            totals[i] += sign * value
 
 
 def counts_by_kind(logs: Iterable[LogFact]) -> dict[str, int]:
@@ -492,19 +519,18 @@ def build_history(
         log_counts = Counter(log.local_date for log in kept)
     else:
         log_counts = Counter({day: n for day, n in counts.items() if day <= today and n})
-    statuses = _statuses(log_counts.keys(), profile, today, pauses)
-    streaks = streak_lengths(statuses)
+    days = _walk(log_counts.keys(), profile, today, pauses)
     return History(
         profile=profile,
         today=today,
         first_day=min(profile.start, min(log_counts, default=profile.start)),
         logs=kept,
-        statuses=statuses,
+        statuses=days.statuses,
         log_counts=log_counts,
-        streaks=streaks,
-        longest=dict(zip(streaks, accumulate(streaks.values(), max), strict=True)),
-        scores=score_series(kept, statuses, scored),
-        active_dates=tuple(day for day, status in statuses.items() if status == ACTIVE),
+        streaks=days.streaks,
+        longest=days.longest,
+        scores=_scores(kept, days.consistency, scored),
+        active_dates=tuple(sorted(log_counts)),
     )
 
 

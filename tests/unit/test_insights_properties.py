@@ -12,10 +12,14 @@ from tracker.insights import (
     Profile,
     balance,
     build_history,
+    day_statuses,
     days_between,
+    longest_streak,
     month_days,
     month_summary,
     safety,
+    score_series,
+    streak_lengths,
 )
 from tracker.kinds import KINDS, RESPONSES
 
@@ -99,6 +103,11 @@ def test_scores_stay_in_range_and_streaks_are_consistent(scenario):
         assert point.balance is None or 0.0 <= point.balance <= 1.0
         assert point.safety is None or 0.0 <= point.safety <= 1.0
         assert 0 <= history.streaks[day] <= history.longest[day] <= (day - history.first_day).days + 1
+    # build_history walks the days once; the separate functions say the same from the statuses.
+    assert history.statuses == day_statuses(logs, profile, today, pauses)
+    assert history.streaks == streak_lengths(history.statuses)
+    assert history.scores == score_series(history.logs, history.statuses)
+    assert all(history.longest[day] == longest_streak(history.statuses, day) for day in history.statuses)
 
 
 @settings(max_examples=50)
