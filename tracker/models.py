@@ -16,7 +16,6 @@ from peewee import (
     JOIN,
     SQL,
     AutoField,
-    BigIntegerField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -117,9 +116,6 @@ class User(UserMixin, BaseModel):
     email_verified_at = DateTimeField(null=True)
     reminders_paused = BooleanField(default=False)
     digest_opt_in = BooleanField(default=False)
-    # Bumped by database triggers (migration m0006) whenever the user's logs, people, pauses or practice
-    # change: the page cache's key, so a cached page can never outlive the data it shows.
-    revision = BigIntegerField(default=0)
     # Random, never shown: every email link carries a piece of it, so a link dies with its account (m0008).
     token_key = CharField(max_length=32, default=lambda: secrets.token_hex(16))
 

@@ -19,7 +19,6 @@ from tracker.charts import LineChart, bar_lengths, line_chart, stacked
 from tracker.insights import History, LogFact, MonthSummary, Profile, build_history, grid_status
 from tracker.models import Log, User, database
 from tracker.models import Pause as PauseRow
-from tracker.page_cache import cached_page, session_user, token_user
 from tracker.views.api import bp as api_bp
 from tracker.views.api import error as api_error
 from tracker.views.common import now, render, wants_partial
@@ -156,7 +155,6 @@ def _day_context(history: History, day: date, in_month: bool) -> dict:
 @bp.get("/month", defaults={"ym": None})
 @bp.get("/month/<ym>")
 @login_required
-@cached_page(session_user)
 def month(ym: str | None):
     """The monthly review; htmx swaps just its content when moving between months."""
     today = user_today(current_user)
@@ -173,7 +171,6 @@ def month(ym: str | None):
 
 @bp.get("/day/<day_iso>")
 @login_required
-@cached_page(session_user)
 def day(day_iso: str):
     """One day's logs: a page of its own, or (htmx) a panel opened in place under the calendar."""
     today = user_today(current_user)
@@ -189,7 +186,6 @@ def day(day_iso: str):
 @bp.get("/year", defaults={"year_str": None})
 @bp.get("/year/<year_str>")
 @login_required
-@cached_page(session_user)
 def year(year_str: str | None):
     """Twelve small month heatmaps and the score over the year."""
     today = user_today(current_user)
@@ -208,7 +204,6 @@ def year(year_str: str | None):
 
 
 @api_bp.get("/summary")
-@cached_page(token_user)
 def summary():
     """The month's review as JSON (default: the current month in the user's zone)."""
     today = user_today(g.user)
