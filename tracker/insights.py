@@ -300,7 +300,8 @@ def _walk(logged: Collection[date], profile: Profile, today: date, pauses: Itera
         if status != PENDING:
             run = run + 1 if in_run else 0
             streak = run
-        longest = max(longest, streak)
+        if streak > longest:
+            longest = streak
         days.statuses[day], days.streaks[day], days.longest[day] = status, streak, longest
         days.consistency[day] = c
         day, weekday = day + one, (weekday + 1) % 7
