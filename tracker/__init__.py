@@ -38,14 +38,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.user_loader(User.by_session_key)
     app.before_request(_protect_from_csrf)
     _register_blueprints(app)
-    from tracker import cli, errors, limits, page_cache, security_headers, templating
+    from tracker import cli, errors, limits, security_headers, templating
 
     limits.init_app(app)  # wraps registered views, so after the blueprints
     security_headers.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
-    page_cache.init_app(app)
     from tracker import scheduler
 
     scheduler.init_app(app)

@@ -20,7 +20,6 @@ ENV_KEYS = (
     "SCHEDULER",
     "RATELIMIT_STORAGE_URL",
     "RATELIMIT_ENABLED",
-    "PAGE_CACHE_BYTES",
     "TRUSTED_PROXIES",
 )
 
@@ -37,7 +36,6 @@ def _defaults(instance: Path) -> dict:
         "RATELIMIT_ENABLED": "1",
         "TRUSTED_PROXIES": 0,  # reverse proxies in front that set X-Forwarded-For/-Proto/-Host
         "LOGS_PER_PAGE": 20,
-        "PAGE_CACHE_BYTES": 32 * 1024 * 1024,  # rendered pages per process; 0 turns the cache off
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 90,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -3,6 +3,9 @@
 PURE: no Flask, no Peewee, no clock; the caller passes `today` (the user's local date). Rules are those
 of DOMAIN.md ("Days, rest and streaks", "The Secure Pattern score", "The monthly review"). Build a
 `History` once per request with `build_history`, then slice it with `month_summary` or `year_summary`.
+A page passes the number of logs per day over the whole history (statuses and streaks need no more)
+and the logs of just the days it shows, with the 27 days before them that their scores look back on:
+so three years of history cost a thousand small tuples, not five thousand logs.
 
 Choices (where DOMAIN.md leaves room; the README repeats them):
 - Dates, not instants: each log carries the `local_date` stored when it was logged, in the zone the user
@@ -34,10 +37,10 @@ import calendar
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import accumulate
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .kinds import GROUPS, KINDS, NEUTRAL, REACH, ROOM, Kind, get_kind
@@ -51,11 +54,14 @@ COMEBACK_GAP_DAYS = 7
 # A log's safety in twentieths of a point: exact in floating point, so a sliding sum never drifts.
 RESPONSE_POINTS = {"welcomed": 20, "neutral": 10, "dismissed": 0}
 POINTS_PER_UNIT = 20
+GROUP_OF = {kind.key: kind.group for kind in KINDS}
 
 
-@dataclass(frozen=True)
-class LogFact:
-    """One log, reduced to what insights need; local_date is the user's date stored when it was logged."""
+class LogFact(NamedTuple):
+    """One log, reduced to what insights need; local_date is the user's date stored when it was logged.
+
+    A named tuple: a page builds hundreds of them, and a tuple is made several times faster than a
+    frozen dataclass."""
 
     local_date: date
     kind: str
@@ -68,16 +74,20 @@ class LogFact:
     @property
     def group(self) -> str:
         """The kind's group (reach, room, neutral); an unknown kind counts as neutral."""
-        kind = get_kind(self.kind)
-        return kind.group if kind else NEUTRAL
+        return GROUP_OF.get(self.kind, NEUTRAL)
 
     @property
     def safety_points(self) -> float | None:
         """Twentieths of 0.5·r + 0.5·after/10, or of whichever of the two is known; None with neither."""
-        parts = [2 * self.after] if self.after is not None else []
-        if self.response in RESPONSE_POINTS:
-            parts.append(RESPONSE_POINTS[self.response])
-        return sum(parts) / len(parts) if parts else None
+        return safety_points(self.after, self.response)
+
+
+def safety_points(after: int | None, response: str | None) -> float | None:
+    """A log's safety in twentieths (see LogFact.safety_points), from its after value and response."""
+    answer = RESPONSE_POINTS.get(response) if response else None
+    if after is None:
+        return None if answer is None else answer / 1
+    return 2 * after / 1 if answer is None else (2 * after + answer) / 2
 
 
 @dataclass(frozen=True)
@@ -109,9 +119,9 @@ class Profile:
         return 7 - self.weekly_target
 
 
-@dataclass(frozen=True)
-class DayScore:
-    """Consistency, Balance, Safety (None when unknown) and the Score on one day."""
+class DayScore(NamedTuple):
+    """Consistency, Balance, Safety (None when unknown) and the Score on one day (a year page makes
+    hundreds: a named tuple is the cheapest to build)."""
 
     day: date
     consistency: float
@@ -221,11 +231,13 @@ class MonthSummary:
 
 @dataclass(frozen=True, eq=False)
 class YearSummary:
-    """The year page: each month's day statuses and the score at each month's last counted day."""
+    """The year page: each month's day statuses, how many days had each status, and the score at each
+    month's last counted day."""
 
     year: int
     months: dict[int, dict[date, str]]
     month_end_scores: dict[int, int | None]
+    tallies: dict[int, Counter[str]]
 
 
 def local_date_of(instant_utc: datetime, tz: str) -> date:
@@ -250,27 +262,50 @@ def day_statuses(
     logs: Iterable[LogFact], profile: Profile, today: date, pauses: Iterable[Pause] = ()
 ) -> dict[date, str]:
     """Each day from the first day to today, in order: active, rest, missed or pending (see Choices)."""
-    kept = [log for log in logs if log.local_date <= today]
-    start = first_day(profile, kept)
-    logged = {log.local_date for log in kept}
+    logged = {log.local_date for log in logs if log.local_date <= today}
+    return _walk(logged, profile, today, pauses).statuses
+
+
+@dataclass(frozen=True)
+class _Days:
+    """Per day from the first day to today: status, streak, longest streak so far and C."""
+
+    statuses: dict[date, str]
+    streaks: dict[date, int]
+    longest: dict[date, int]
+    consistency: dict[date, float]
+
+
+def _walk(logged: Collection[date], profile: Profile, today: date, pauses: Iterable[Pause]) -> _Days:
+    """Statuses from the set of logged dates (none after today), and with them in the same pass what
+    `streak_lengths` and `consistency_series` compute from statuses: a page walks three years of days."""
+    start = min(profile.start, min(logged, default=profile.start))
     paused = _paused_dates(pauses, start, today)
-    statuses: dict[date, str] = {}
-    free_left = profile.free_days
-    for day in days_between(start, today):
-        if day.weekday() == 0:
+    days = _Days({}, {}, {}, {})
+    free_left, weekday, day, one = profile.free_days, start.weekday(), start, timedelta(days=1)
+    in_run, run, streak, longest, c = False, 0, 0, 0, 0.0
+    while day <= today:
+        if weekday == 0:
             free_left = profile.free_days
         if day in logged:
-            statuses[day] = ACTIVE
+            status, in_run, c = ACTIVE, True, M * c + (1 - M)
         elif day == today:
-            statuses[day] = PENDING
+            status = PENDING
         elif day in paused:
-            statuses[day] = REST
+            status = REST
         elif free_left > 0:
-            statuses[day] = REST
-            free_left -= 1
+            status, free_left = REST, free_left - 1
         else:
-            statuses[day] = MISSED
-    return statuses
+            status, in_run, run, c = MISSED, False, 0, M * c
+        if status != PENDING:
+            run = run + 1 if in_run else 0
+            streak = run
+        if streak > longest:
+            longest = streak
+        days.statuses[day], days.streaks[day], days.longest[day] = status, streak, longest
+        days.consistency[day] = c
+        day, weekday = day + one, (weekday + 1) % 7
+    return days
 
 
 def _paused_dates(pauses: Iterable[Pause], first: date, last: date) -> set[date]:
@@ -351,30 +386,53 @@ def safety(logs: Iterable[LogFact], as_of: date) -> float | None:
 
 def score(consistency: float, balance: float | None, safety: float | None) -> int:
     """100 × (0.5·C + 0.25·B + 0.25·S), unknown parts' weights shared out over the known ones."""
-    known = [
-        (w, part) for w, part in ((0.5, consistency), (0.25, balance), (0.25, safety)) if part is not None
-    ]
-    value = 100 * sum(w * part for w, part in known) / sum(w for w, _ in known)
-    return min(100, max(0, math.floor(value + 0.5)))
+    # Written out rather than as sums over the known parts: a year page scores hundreds of days.
+    value, weight = 0.5 * consistency, 0.5
+    if balance is not None:
+        value, weight = value + 0.25 * balance, weight + 0.25
+    if safety is not None:
+        value, weight = value + 0.25 * safety, weight + 0.25
+    return min(100, max(0, math.floor(100 * value / weight + 0.5)))
 
 
-def score_series(logs: Iterable[LogFact], statuses: Mapping[date, str]) -> dict[date, DayScore]:
-    """C, B, S and the score on every day of statuses, in one pass with a sliding 28-day window."""
-    consistency = consistency_series(statuses)
+def score_series(
+    logs: Iterable[LogFact], statuses: Mapping[date, str], days: tuple[date, date] | None = None
+) -> dict[date, DayScore]:
+    """C, B, S and the score on every day of statuses (only those from days[0] to days[1] when given),
+    in one pass with a sliding 28-day window; the logs must cover those days and the 27 before."""
+    return _scores(logs, consistency_series(statuses), days)
+
+
+def _scores(
+    logs: Iterable[LogFact], consistency: Mapping[date, float], days: tuple[date, date] | None
+) -> dict[date, DayScore]:
+    """score_series from C on each day."""
     if not consistency:
         return {}
-    daily = _daily_totals(logs)
-    totals = [0, 0, 0.0, 0]  # reach logs, room logs, safety points, logs with safety
-    series: dict[date, DayScore] = {}
     first, last = min(consistency), max(consistency)
-    for day in days_between(first - timedelta(days=WINDOW_DAYS - 1), last):
-        _slide(totals, daily.get(day), +1)
-        _slide(totals, daily.get(day - timedelta(days=WINDOW_DAYS)), -1)
-        if day in consistency:
-            reach, room, points, rated = totals
+    if days is not None:
+        first, last = max(first, days[0]), min(last, days[1])
+    daily = _daily_totals(logs)
+    reach, room, points, rated = 0, 0, 0.0, 0  # over the 28 days ending on `day`
+    series: dict[date, DayScore] = {}
+    day, one, window = first - timedelta(days=WINDOW_DAYS - 1), timedelta(days=1), timedelta(days=WINDOW_DAYS)
+    while day <= last:
+        if added := daily.get(day):
+            reach, room, points, rated = (
+                reach + added[0],
+                room + added[1],
+                points + added[2],
+                rated + added[3],
+            )
+        if dropped := daily.get(day - window):
+            reach, room = reach - dropped[0], room - dropped[1]
+            points, rated = points - dropped[2], rated - dropped[3]
+        if day >= first:
+            c = consistency[day]
             b = balance_of(reach, room)
             s = points / (POINTS_PER_UNIT * rated) if rated else None
-            series[day] = DayScore(day, consistency[day], b, s, score(consistency[day], b, s))
+            series[day] = DayScore(day, c, b, s, score(c, b, s))
+        day += one
     return series
 
 
@@ -382,21 +440,18 @@ def _daily_totals(logs: Iterable[LogFact]) -> dict[date, list]:
     """Per date: reach logs, room logs, safety points and logs with safety."""
     daily: dict[date, list] = {}
     for log in logs:
-        totals = daily.setdefault(log.local_date, [0, 0, 0.0, 0])
-        group = log.group
-        totals[0] += group == REACH
-        totals[1] += group == ROOM
-        if (points := log.safety_points) is not None:
+        totals = daily.get(log.local_date)
+        if totals is None:
+            totals = daily[log.local_date] = [0, 0, 0.0, 0]
+        group = GROUP_OF.get(log.kind)
+        if group == REACH:
+            totals[0] += 1
+        elif group == ROOM:
+            totals[1] += 1
+        if (points := safety_points(log.after, log.response)) is not None:
             totals[2] += points
             totals[3] += 1
     return daily
-
-
-def _slide(totals: list, day_totals: list | None, sign: int) -> None:
-    """Add a day's totals to the window (sign +1) or take them out (sign −1)."""
-    if day_totals:
-        for i, value in enumerate(day_totals):
-            totals[i] += sign * value
 
 
 def counts_by_kind(logs: Iterable[LogFact]) -> dict[str, int]:
@@ -445,23 +500,38 @@ def _person_responses(person: str, logs: list[LogFact]) -> PersonResponses:
 
 
 def build_history(
-    logs: Iterable[LogFact], profile: Profile, today: date, pauses: Iterable[Pause] = ()
+    logs: Iterable[LogFact],
+    profile: Profile,
+    today: date,
+    pauses: Iterable[Pause] = (),
+    *,
+    counts: Mapping[date, int] | None = None,
+    scored: tuple[date, date] | None = None,
 ) -> History:
-    """Statuses, streaks and scores from the first day to today, computed once for all summaries."""
+    """Statuses, streaks and scores from the first day to today, computed once for all summaries.
+
+    With `counts` (how many logs each date has, over the whole history) the logs may be just those a
+    page shows: statuses and streaks come from the counts, and scores are computed for the `scored`
+    days (first, last) alone (none when first is after last), from the logs of those days and the 27
+    before them.
+    """
     kept = tuple(sorted((log for log in logs if log.local_date <= today), key=lambda log: log.local_date))
-    statuses = day_statuses(kept, profile, today, pauses)
-    streaks = streak_lengths(statuses)
+    if counts is None:
+        log_counts = Counter(log.local_date for log in kept)
+    else:
+        log_counts = Counter({day: n for day, n in counts.items() if day <= today and n})
+    days = _walk(log_counts.keys(), profile, today, pauses)
     return History(
         profile=profile,
         today=today,
-        first_day=first_day(profile, kept),
+        first_day=min(profile.start, min(log_counts, default=profile.start)),
         logs=kept,
-        statuses=statuses,
-        log_counts=Counter(log.local_date for log in kept),
-        streaks=streaks,
-        longest=dict(zip(streaks, accumulate(streaks.values(), max), strict=True)),
-        scores=score_series(kept, statuses),
-        active_dates=tuple(day for day, status in statuses.items() if status == ACTIVE),
+        statuses=days.statuses,
+        log_counts=log_counts,
+        streaks=days.streaks,
+        longest=days.longest,
+        scores=_scores(kept, days.consistency, scored),
+        active_dates=tuple(sorted(log_counts)),
     )
 
 
@@ -528,12 +598,17 @@ def find_comeback(history: History, first: date, last: date) -> Comeback | None:
 
 
 def year_summary(history: History, year: int) -> YearSummary:
-    """Each month's day statuses and the score at each month's last counted day."""
+    """Each month's day statuses, their tally, and the score at each month's last counted day."""
     months = {
         month: {day: grid_status(history, day) for day in month_days(year, month)} for month in range(1, 13)
     }
     latest = {month: _latest_score(history, list(grid)) for month, grid in months.items()}
-    return YearSummary(year, months, {month: day.score if day else None for month, day in latest.items()})
+    return YearSummary(
+        year,
+        months,
+        {month: day.score if day else None for month, day in latest.items()},
+        {month: Counter(grid.values()) for month, grid in months.items()},
+    )
 
 
 def suggest(logs: Sequence[LogFact], people: Sequence[PersonResponses], comeback: Comeback | None) -> str:

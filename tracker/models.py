@@ -14,8 +14,8 @@ from urllib.parse import urlparse
 from flask_login import UserMixin
 from peewee import (
     JOIN,
+    SQL,
     AutoField,
-    BigIntegerField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -119,9 +119,6 @@ class User(UserMixin, BaseModel):
     email_verified_at = DateTimeField(null=True)
     reminders_paused = BooleanField(default=False)
     digest_opt_in = BooleanField(default=False)
-    # Bumped by database triggers (migration m0006) whenever the user's logs, people, pauses or practice
-    # change: the page cache's key, so a cached page can never outlive the data it shows.
-    revision = BigIntegerField(default=0)
     # Random, never shown: every email link carries a piece of it, so a link dies with its account (m0008).
     token_key = CharField(max_length=32, default=lambda: secrets.token_hex(16))
 
@@ -258,10 +255,30 @@ class Log(BaseModel):
         return cls.for_user(user).where(cls.local_date == day)
 
     @classmethod
+    def day_counts(cls, user: User, last: date):
+        """How many logs each of the user's dates has, up to `last`: a day's status needs no more, so
+        the whole history is read as one short row per day (the facts index covers it)."""
+        return (
+            cls.select(cls.local_date, fn.COUNT(SQL("*")))  # not COUNT(id): the index has no id
+            .where(cls.user == user.id, cls.local_date <= last)
+            .group_by(cls.local_date)
+        )
+
+    @classmethod
+    def facts(cls, user: User, first: date, last: date):
+        """What insights read of the user's logs dated first..last, with the person's nickname."""
+        columns = (cls.local_date, cls.kind, Person.nickname, cls.before, cls.after, cls.response, cls.step)
+        return (
+            cls.select(*columns)
+            .join(Person, JOIN.LEFT_OUTER)
+            .where(cls.user == user.id, cls.local_date >= first, cls.local_date <= last)
+        )
+
+    @classmethod
     def kind_counts(cls, user: User) -> dict[str, int]:
         """How often the user logged each kind: orders the Today screen."""
         rows = (
-            cls.select(cls.kind, fn.COUNT(cls.id).alias("n"))
+            cls.select(cls.kind, fn.COUNT(SQL("*")).alias("n"))  # COUNT(*): the facts index answers it
             .where(cls.user == user)
             .group_by(cls.kind)
             .tuples()

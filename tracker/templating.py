@@ -46,7 +46,9 @@ def printable(value: object) -> object:
     A refused form entry is shown back to its author, and it may hold a NUL or a bell: the page must
     still be valid HTML.
     """
-    if isinstance(value, str) and _FORBIDDEN.search(value):
+    # isprintable() (in C) is False for every forbidden code point (controls, surrogates, noncharacters):
+    # most values pass on it alone, and a page prints hundreds.
+    if isinstance(value, str) and not value.isprintable() and _FORBIDDEN.search(value):
         return value.translate(_DROP)  # markup stays markup
     return value
 

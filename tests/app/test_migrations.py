@@ -363,11 +363,11 @@ def _fill_version_7(db) -> None:
         ).execute()
 
 
-def _snapshot(db) -> dict:
-    """Every row (in step 7's columns), index and trigger."""
+def _snapshot(db, dropped: frozenset[str] = frozenset()) -> dict:
+    """Every row (in step 7's columns, less those dropped since), index and trigger."""
     rows = {}
     for table, columns in V7_COLUMNS.items():
-        names = ", ".join(f'"{column}"' for column in columns)
+        names = ", ".join(f'"{column}"' for column in columns if f"{table}.{column}" not in dropped)
         rows[table] = db.execute_sql(f"SELECT {names} FROM {table} ORDER BY 1").fetchall()  # noqa: S608 (constant)
     if isinstance(db, PostgresqlDatabase):
         indexes = db.execute_sql("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'")
@@ -380,31 +380,29 @@ def _snapshot(db) -> dict:
     return {"rows": rows, "indexes": set(indexes.fetchall()), "triggers": set(triggers.fetchall())}
 
 
-def test_upgrade_from_version_7_keeps_every_row_index_and_trigger(empty_db):
+def test_upgrade_from_version_7_keeps_every_row_and_index(empty_db):
     migrate(empty_db, target=7)
     _fill_version_7(empty_db)
-    before = _snapshot(empty_db)
+    before = _snapshot(empty_db, REVISION)
     assert all(before["rows"].values())
     per_table = 3 if isinstance(empty_db, PostgresqlDatabase) else 4  # m0006's, on each watched table
     assert len(before["triggers"]) == 6 * per_table
 
     assert migrate(empty_db) == list(range(8, LATEST + 1))
-    after = _snapshot(empty_db)
+    after = _snapshot(empty_db, REVISION)
     assert after["rows"] == before["rows"]
     assert before["indexes"] <= after["indexes"]
     added = after["indexes"] - before["indexes"]  # only m0009's new table brings indexes of its own
     assert added and all("user_sessions" in f"{name} {sql}" for name, sql in added)
-    assert after["triggers"] == before["triggers"]
+    assert after["triggers"] == set()  # m0010 dropped the page cache's
     # The new random columns are filled for the rows that were there.
     keys = [user.token_key for user in User.select()]
     assert len(set(keys)) == 2 and all(re.fullmatch(r"[0-9a-f]{32}", key) for key in keys)
     assert all(re.fullmatch(r"[0-9a-f]{20}", nudge.marker) for nudge in Nudge.select())
 
-    # The triggers still bump the revision; the foreign keys still cascade.
+    # Writes to the tables the triggers watched still work; the foreign keys still cascade.
     first, last = User.select().order_by(User.id)
-    revision = first.revision
     Pause.create(user=first, start_date=date(2026, 6, 1), end_date=date(2026, 6, 2))
-    assert User.get_by_id(first.id).revision == revision + 1
     last.delete_instance()
     assert Log.select().where(Log.user == last.id).count() == 0
     assert Log.select().where(Log.user == first.id).count() == 1
@@ -417,6 +415,31 @@ def test_upgrade_from_version_7_keeps_every_row_index_and_trigger(empty_db):
     assert newcomer.id > last.id
     rule = ReminderRule.create(user=newcomer, local_time=time(9))
     assert rule.id > max(r.id for r in ReminderRule.select().where(ReminderRule.id != rule.id))
+
+
+REVISION = frozenset({"users.revision"})
+
+
+def test_upgrade_to_10_drops_the_page_cache_triggers_function_and_column(empty_db):
+    migrate(empty_db, target=9)
+    _fill_version_7(empty_db)
+    assert "revision" in _columns(empty_db, "users")
+    before = _snapshot(empty_db, REVISION)
+    assert before["triggers"]
+
+    assert migrate(empty_db) == list(range(10, LATEST + 1))
+    after = _snapshot(empty_db, REVISION)
+    assert after["rows"] == before["rows"] and after["indexes"] == before["indexes"]
+    assert after["triggers"] == set()
+    assert "revision" not in _columns(empty_db, "users")
+    if isinstance(empty_db, PostgresqlDatabase):
+        functions = "SELECT count(*) FROM pg_proc WHERE proname = 'bump_user_revision'"
+        assert empty_db.execute_sql(functions).fetchone()[0] == 0
+    # Every watched table still takes writes, and users no longer has the column to bump.
+    first = User.select().order_by(User.id).first()
+    Person.create(user=first, nickname="Kim")
+    Log.update(note="changed").where(Log.user == first.id).execute()
+    assert User.get_by_id(first.id).email == first.email
 
 
 def test_every_integer_primary_key_on_sqlite_autoincrements(empty_db):

@@ -65,10 +65,27 @@ def gunicorn(
     process = subprocess.Popen([*command, "--log-level", "warning", app], cwd=ROOT, env=env)
     try:
         _wait_until_serving(port, process, probe)
+        SERVING[port] = process.pid
         yield port
     finally:
+        SERVING.pop(port, None)
         process.terminate()
         process.wait(timeout=30)
+
+
+SERVING: dict[int, int] = {}  # port → pid of the gunicorn arbiter serving it
+
+
+def worker_rss_mb(port: int) -> list[float]:
+    """The resident memory (MiB) of each worker of the gunicorn serving `port` (Linux /proc)."""
+    arbiter = SERVING[port]
+    children = Path(f"/proc/{arbiter}/task/{arbiter}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
 
 
 def _wait_until_serving(port: int, process: subprocess.Popen, probe: str) -> None:

@@ -12,9 +12,14 @@ from tracker.insights import (
     Profile,
     balance,
     build_history,
+    day_statuses,
     days_between,
+    longest_streak,
+    month_days,
     month_summary,
     safety,
+    score_series,
+    streak_lengths,
 )
 from tracker.kinds import KINDS, RESPONSES
 
@@ -98,6 +103,11 @@ def test_scores_stay_in_range_and_streaks_are_consistent(scenario):
         assert point.balance is None or 0.0 <= point.balance <= 1.0
         assert point.safety is None or 0.0 <= point.safety <= 1.0
         assert 0 <= history.streaks[day] <= history.longest[day] <= (day - history.first_day).days + 1
+    # build_history walks the days once; the separate functions say the same from the statuses.
+    assert history.statuses == day_statuses(logs, profile, today, pauses)
+    assert history.streaks == streak_lengths(history.statuses)
+    assert history.scores == score_series(history.logs, history.statuses)
+    assert all(history.longest[day] == longest_streak(history.statuses, day) for day in history.statuses)
 
 
 @settings(max_examples=50)
@@ -120,3 +130,24 @@ def test_adding_a_log_never_lowers_the_longest_streak_nor_c(scenario, data):
     for day, point in before.scores.items():
         assert after.scores[day].consistency >= point.consistency
         assert after.longest[day] >= before.longest[day]
+
+
+@given(scenarios(), st.data())
+def test_a_page_of_days_with_counts_agrees_with_the_whole_history(scenario, data):
+    """What a page builds (logs per day, plus only the logs its scores read) is the whole history's."""
+    logs, profile, today, pauses = scenario
+    whole = build_history(logs, profile, today, pauses)
+    first = data.draw(st.dates(whole.first_day, today))
+    last = data.draw(st.dates(first, today + timedelta(days=40)))
+    window = [log for log in logs if first - timedelta(days=27) <= log.local_date <= last]
+    counts = Counter(log.local_date for log in logs)
+    page = build_history(window, profile, today, pauses, counts=counts, scored=(first, last))
+    for name in ("first_day", "statuses", "log_counts", "streaks", "longest", "active_dates"):
+        assert getattr(page, name) == getattr(whole, name), name
+    assert page.scores == {day: point for day, point in whole.scores.items() if first <= day <= last}
+    days = month_days(first.year, first.month)
+    window = [log for log in logs if days[0] - timedelta(days=27) <= log.local_date <= days[-1]]
+    page = build_history(window, profile, today, pauses, counts=counts, scored=(days[0], days[-1]))
+    assert month_summary(page, first.year, first.month).__dict__ == (
+        month_summary(whole, first.year, first.month).__dict__
+    )

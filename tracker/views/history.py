@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 
 from tracker.kinds import KINDS, KINDS_BY_KEY
 from tracker.models import Log, Person
-from tracker.page_cache import cached_page, session_user
 from tracker.views.common import render
 
 bp = Blueprint("history", __name__)
@@ -39,7 +38,6 @@ def _filters() -> dict:
 
 @bp.get("/history")
 @login_required
-@cached_page(session_user)
 def index():
     """A page of past logs with filters; htmx swaps just the list."""
     filters = _filters()

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, g, jsonify, request, url_for
 from flask_login import current_user, login_required
-from peewee import JOIN
 
 from tracker import insights
 from tracker.charts import LineChart, bar_lengths, line_chart, stacked
 from tracker.insights import History, LogFact, MonthSummary, Profile, build_history, grid_status
-from tracker.models import Log, Person, User, database
+from tracker.models import Log, User, database
 from tracker.models import Pause as PauseRow
-from tracker.page_cache import cached_page, session_user, token_user
 from tracker.views.api import bp as api_bp
 from tracker.views.api import error as api_error
 from tracker.views.common import now, render, wants_partial
@@ -73,23 +71,29 @@ def user_today(user: User) -> date:
     return insights.local_date_of(now(), user.timezone)
 
 
-def load_history(user: User, today: date) -> History:
-    """The user's history as of today from two queries: logs (with the person's name) and pauses."""
-    query = (
-        Log.select(Log.local_date, Log.kind, Person.nickname, Log.before, Log.after, Log.response, Log.step)
-        .join(Person, JOIN.LEFT_OUTER)
-        .where(Log.user == user.id, Log.local_date <= today)
-    )
-    # Raw rows: for thousands of logs, peewee's per-value conversion would cost more than the query.
-    # Only the date needs one (SQLite returns it as text, PostgreSQL as a date).
-    logs = [LogFact(_as_date(row[0]), *row[1:]) for row in database.execute(query)]
-    pauses = PauseRow.select(PauseRow.start_date, PauseRow.end_date).where(PauseRow.user == user.id).tuples()
+def load_history(user: User, today: date, shown: tuple[date, date] | None = None) -> History:
+    """The user's history as of today from three queries: logs per date over the whole history (all
+    statuses and streaks need), the pauses, and, for scores on the `shown` days (first, last), the logs
+    of those days and the 27 before them, with the person's name."""
+    # Raw rows: peewee's per-value conversion would cost more than the queries.
+    counts = dict(_dated(database.execute(Log.day_counts(user, today)).fetchall()))
+    logs: list[LogFact] = []
+    if shown is not None and shown[0] <= today:
+        first, last = shown[0] - timedelta(days=insights.WINDOW_DAYS - 1), min(shown[1], today)
+        logs = list(map(LogFact._make, _dated(database.execute(Log.facts(user, first, last)).fetchall())))
+    rows = PauseRow.select(PauseRow.start_date, PauseRow.end_date).where(PauseRow.user == user.id).tuples()
+    pauses = [insights.Pause(*row) for row in rows]
     profile = Profile(insights.local_date_of(user.created_at, user.timezone), user.weekly_target)
-    return build_history(logs, profile, today, [insights.Pause(*pause) for pause in pauses])
+    scored = shown or (date.max, date.min)  # no day: nothing to score
+    return build_history(logs, profile, today, pauses, counts=counts, scored=scored)
 
 
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
+def _dated(rows: list[tuple]) -> list[tuple]:
+    """Rows whose first value is a date: SQLite returns dates as text, PostgreSQL as dates."""
+    if rows and isinstance(rows[0][0], str):
+        parse = date.fromisoformat
+        return [(parse(row[0]), *row[1:]) for row in rows]
+    return rows
 
 
 def month_key(day: date) -> str:
@@ -151,7 +155,6 @@ def _day_context(history: History, day: date, in_month: bool) -> dict:
 @bp.get("/month", defaults={"ym": None})
 @bp.get("/month/<ym>")
 @login_required
-@cached_page(session_user)
 def month(ym: str | None):
     """The monthly review; htmx swaps just its content when moving between months."""
     today = user_today(current_user)
@@ -161,13 +164,13 @@ def month(ym: str | None):
     opened = parse_day(request.args.get("day", ""), today)
     if opened and (opened.year, opened.month) != year_month:
         opened = None
-    context = _month_context(load_history(current_user, today), *year_month, opened)
+    days = insights.month_days(*year_month)
+    context = _month_context(load_history(current_user, today, (days[0], days[-1])), *year_month, opened)
     return render("pages/month.html", "partials/_month.html", **context)
 
 
 @bp.get("/day/<day_iso>")
 @login_required
-@cached_page(session_user)
 def day(day_iso: str):
     """One day's logs: a page of its own, or (htmx) a panel opened in place under the calendar."""
     today = user_today(current_user)
@@ -183,15 +186,14 @@ def day(day_iso: str):
 @bp.get("/year", defaults={"year_str": None})
 @bp.get("/year/<year_str>")
 @login_required
-@cached_page(session_user)
 def year(year_str: str | None):
     """Twelve small month heatmaps and the score over the year."""
     today = user_today(current_user)
     number = today.year if year_str is None else parse_year(year_str, today)
     if number is None:
         abort(404)
-    history = load_history(current_user, today)
     days = [day for month in range(1, 13) for day in insights.month_days(number, month)]
+    history = load_history(current_user, today, (days[0], days[-1]))
     scores = [history.scores[day].score if day in history.scores else None for day in days]
     return render(
         "pages/year.html",
@@ -202,7 +204,6 @@ def year(year_str: str | None):
 
 
 @api_bp.get("/summary")
-@cached_page(token_user)
 def summary():
     """The month's review as JSON (default: the current month in the user's zone)."""
     today = user_today(g.user)
@@ -210,4 +211,6 @@ def summary():
     year_month = (today.year, today.month) if value is None else parse_month(value, today)
     if year_month is None:
         return api_error("Month must look like 2026-05, from 2000 to next year.", 400, "month")
-    return jsonify(insights.month_summary(load_history(g.user, today), *year_month).as_api_dict())
+    days = insights.month_days(*year_month)
+    history = load_history(g.user, today, (days[0], days[-1]))
+    return jsonify(insights.month_summary(history, *year_month).as_api_dict())

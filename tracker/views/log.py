@@ -11,7 +11,6 @@ from tracker.insights import local_date_of
 from tracker.kinds import get_kind
 from tracker.logbook import create_log, get_log, update_log
 from tracker.models import Log, Person
-from tracker.page_cache import cached_page, session_user
 from tracker.views.common import invalid_status, now, render, safe_next, wants_partial
 from tracker.views.practice import today_practice
 
@@ -34,7 +33,6 @@ def _today_context(**extra) -> dict:
 
 
 @bp.get("/")
-@cached_page(session_user)
 def today():
     """The start screen: a tap target per kind, then today's logs."""
     if not current_user.is_authenticated:
