@@ -95,9 +95,10 @@ class BaseModel(Model):
 
 
 # Fixed statements for the lookups every request makes; {param} is the engine's placeholder (? or %s).
-USER_BY_SESSION_KEY = (
-    "SELECT u.*, s.key AS session_id FROM user_sessions s "
-    "JOIN users u ON u.id = s.user_id WHERE s.key = {param} LIMIT 1"
+USER_BY_SESSION_KEY = (  # `anyone_not_safe` shows the quick exit on every page at no extra query
+    "SELECT u.*, s.key AS session_id, "
+    "EXISTS (SELECT 1 FROM people p WHERE p.user_id = u.id AND p.not_safe) AS anyone_not_safe "
+    "FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.key = {param} LIMIT 1"
 )
 USER_FOR_BEARER = (
     "SELECT u.*, t.id AS token_id, t.last_used_at AS token_last_used_at FROM api_tokens t "
