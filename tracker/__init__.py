@@ -8,9 +8,27 @@ from flask import Flask, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import assets, config
+from tracker import assets, cli, config, errors, limits, scheduler, security_headers, templating
 from tracker.extensions import compress, csrf, htmx, login_manager
+from tracker.migrations import migrate
 from tracker.models import User, database, init_database
+from tracker.views import (
+    account,
+    api,
+    auth,
+    email_links,
+    history,
+    insights,
+    log,
+    pages,
+    pauses,
+    people,
+    pwa,
+    recovery,
+    reminders,
+    settings,
+)
+from tracker.views.practice import checkin, ladder, recall, welcome
 
 
 def utc_now() -> datetime:
@@ -38,15 +56,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.user_loader(User.by_session_key)
     app.before_request(_protect_from_csrf)
     _register_blueprints(app)
-    from tracker import cli, errors, limits, security_headers, templating
-
     limits.init_app(app)  # wraps registered views, so after the blueprints
     security_headers.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
-    from tracker import scheduler
-
     scheduler.init_app(app)
     return app
 
@@ -62,8 +76,6 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_database(app: Flask) -> None:
     """Bind the models, migrate on start-up, and close each request's connection (opened lazily)."""
-    from tracker.migrations import migrate
-
     db = init_database(app.config["DATABASE_URL"])
     if app.config.get("MIGRATE_ON_START", True):
         with db.connection_context():
@@ -94,40 +106,24 @@ def _protect_from_csrf() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.views import (
-        account,
-        api,
-        auth,
-        email_links,
-        history,
-        insights,
-        log,
-        pages,
-        pauses,
-        people,
-        pwa,
-        recovery,
-        reminders,
-        settings,
-    )
-
-    blueprints = (
-        pages,
-        auth,
-        recovery,
-        log,
-        people,
-        history,
-        settings,
-        pauses,
-        insights,
-        pwa,
-        reminders,
-        email_links,
-        account,
-    )
-    for module in (*blueprints, api):
-        app.register_blueprint(module.bp)
-    from tracker.views import practice  # issue 8: the ladder, check-in, recall and onboarding
-
-    practice.register(app)
+    for bp in (
+        pages.bp,
+        auth.bp,
+        recovery.bp,
+        log.bp,
+        people.bp,
+        history.bp,
+        settings.bp,
+        pauses.bp,
+        insights.bp,
+        pwa.bp,
+        reminders.bp,
+        email_links.bp,
+        account.bp,
+        ladder.bp,
+        checkin.bp,
+        recall.bp,
+        welcome.bp,
+        api.bp,
+    ):
+        app.register_blueprint(bp)

@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 
 from tracker import forms, portability, schedule
 from tracker.forms import InvalidInput
-from tracker.views import api, history, insights
+from tracker.views import history, insights
+from tracker.views.api import logs as api
 
 SHORT = 256  # the longest text a regex or a date parser may be given
 MEGABYTE = 1 << 20
@@ -277,9 +278,9 @@ def test_a_30_kb_email_is_refused_with_the_usual_message_before_any_pattern_runs
 
 # A pattern with two unbounded repeats is listed here with the reason its matching stays linear.
 LINEAR_BY_SHAPE = {
-    "views.api.STEP_SHAPE": "its two runs of spaces sit either side of a digit neither can match, and "
+    "views.api.base.STEP_SHAPE": "its two runs of spaces sit either side of a digit neither can match, and "
     "check_shapes gives it at most 64 characters",
-    "views.api.SCORE_SHAPE": "as STEP_SHAPE: spaces either side of digits, at most 64 characters",
+    "views.api.base.SCORE_SHAPE": "as STEP_SHAPE: spaces either side of digits, at most 64 characters",
 }
 
 

@@ -1,4 +1,4 @@
-"""The monthly review, the year at a glance, one day's logs, and `GET /api/v1/summary`.
+"""The monthly review, the year at a glance and one day's logs (the same figures as JSON: api/summary.py).
 
 Views stay thin: they load the user's logs (only the columns insights need, one query) and pauses (one
 query), hand plain values to the pure `tracker.insights`, and templates draw `tracker.charts` as SVG.
@@ -11,7 +11,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, g, jsonify, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import insights
@@ -19,8 +19,6 @@ from tracker.charts import LineChart, bar_lengths, line_chart, stacked
 from tracker.insights import History, LogFact, MonthSummary, Profile, build_history, grid_status
 from tracker.models import Log, User, database
 from tracker.models import Pause as PauseRow
-from tracker.views.api import bp as api_bp
-from tracker.views.api import error as api_error
 from tracker.views.common import now, render, wants_partial
 
 bp = Blueprint("insights", __name__)
@@ -201,16 +199,3 @@ def year(year_str: str | None):
         history=history,
         chart=line_chart(scores, high=100, width=400, height=110),
     )
-
-
-@api_bp.get("/summary")
-def summary():
-    """The month's review as JSON (default: the current month in the user's zone)."""
-    today = user_today(g.user)
-    value = request.args.get("month")
-    year_month = (today.year, today.month) if value is None else parse_month(value, today)
-    if year_month is None:
-        return api_error("Month must look like 2026-05, from 2000 to next year.", 400, "month")
-    days = insights.month_days(*year_month)
-    history = load_history(g.user, today, (days[0], days[-1]))
-    return jsonify(insights.month_summary(history, *year_month).as_api_dict())

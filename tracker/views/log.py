@@ -12,7 +12,7 @@ from tracker.kinds import get_kind
 from tracker.logbook import create_log, get_log, update_log
 from tracker.models import Log, Person
 from tracker.views.common import invalid_status, now, render, safe_next, wants_partial
-from tracker.views.practice import today_practice
+from tracker.views.practice.ladder import today_practice
 
 bp = Blueprint("log", __name__)
 

@@ -12,7 +12,7 @@ from tracker.insights import LogFact, local_date_of
 from tracker.kinds import ROLES
 from tracker.models import Log, Person, database
 from tracker.views.common import invalid_status, now, render, wants_partial
-from tracker.views.practice import recent_facts
+from tracker.views.practice.ladder import recent_facts
 
 bp = Blueprint("people", __name__)
 DUPLICATE = {"nickname": "You already have someone with that nickname."}

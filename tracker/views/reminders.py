@@ -1,7 +1,7 @@
 """Reminders: add, edit, pause and delete rules, pause them all, and confirm the address they go to.
 
 Plain forms with 303 redirects work without JavaScript; with htmx each form swaps `#reminders` in
-place. The JSON API mirror lives in `reminders_api.py` on the API blueprint.
+place. The JSON API mirror lives in `views/api/reminders.py`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from tracker.emails import send_verification
 from tracker.forms import InvalidInput
 from tracker.models import ReminderRule
 from tracker.schedule import DAY_NAMES, day_names
-from tracker.views import reminders_api  # noqa: F401 (registers the API routes before the blueprint)
 from tracker.views.common import invalid_status, now, render, wants_partial
 
 bp = Blueprint("reminders", __name__)

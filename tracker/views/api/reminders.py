@@ -12,7 +12,7 @@ from flask import g, jsonify
 from tracker import rules
 from tracker.forms import InvalidInput
 from tracker.models import ReminderRule
-from tracker.views.api import NOT_AN_OBJECT, bp, check_shapes, error, json_object
+from tracker.views.api.base import NOT_AN_OBJECT, bp, check_shapes, error, json_object
 from tracker.views.common import now
 
 RULE_FIELDS = ("days", "time", "kind", "enabled")

@@ -15,10 +15,9 @@ from tracker import practice
 from tracker.insights import LogFact, local_date_of
 from tracker.kinds import KINDS, Kind, get_kind
 from tracker.models import LadderStep, Log, Person, PracticeProfile, User, database, naive_utc
-from tracker.views import checkin, onboarding, recall
-from tracker.views.checkin import checkin_due
 from tracker.views.common import now, render, safe_next, wants_partial
-from tracker.views.onboarding import welcome_offer
+from tracker.views.practice.checkin import checkin_due
+from tracker.views.practice.welcome import welcome_offer
 
 bp = Blueprint("practice", __name__)
 bp.add_app_template_global(practice.reflection_prompt)
@@ -145,11 +144,3 @@ def down(kind: str):
 def index():
     """Every kind with its three steps and the user's current one."""
     return render("pages/ladder.html", steps=current_steps(current_user), kinds=KINDS)
-
-
-def register(app) -> None:
-    """Register the practice blueprints (one call from the app factory)."""
-    app.register_blueprint(bp)
-    app.register_blueprint(checkin.bp)
-    app.register_blueprint(recall.bp)
-    app.register_blueprint(onboarding.bp)

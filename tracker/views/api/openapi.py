@@ -1,7 +1,7 @@
 """`GET /api/v1/openapi.json`: the OpenAPI 3.1 description of API v1, served without signing in.
 
 Built from the same constants the API validates with (kinds, roles, limits, the shapes of JSON values in
-`api.SHAPES`), so the contract cannot drift from the code; tests/app/test_openapi.py checks that every
+`base.py`), so the contract cannot drift from the code; tests/app/test_openapi.py checks that every
 API route is described and nothing else, and Schemathesis (`make api-fuzz`) checks the live answers.
 """
 
@@ -16,15 +16,8 @@ from tracker.insights import ACTIVE, FUTURE, MISSED, NONE, PENDING, REST
 from tracker.kinds import GROUPS, KINDS_BY_KEY, RESPONSES
 from tracker.rules import MAX_RULES
 from tracker.schedule import DAY_NAMES
-from tracker.views.api import (
-    AT_PATTERN,
-    MAX_RANGE_DAYS,
-    NUMBER_PATTERNS,
-    PERSON_PATTERN,
-    TIME_PATTERN,
-    UUID_PATTERN,
-    bp,
-)
+from tracker.views.api.base import AT_PATTERN, NUMBER_PATTERNS, PERSON_PATTERN, TIME_PATTERN, UUID_PATTERN, bp
+from tracker.views.api.logs import MAX_RANGE_DAYS
 
 KIND_KEYS = list(KINDS_BY_KEY)
 # A summary day: counted (active, rest, missed), today still open (pending), before the account (none),

@@ -1,0 +1,140 @@
+"""JSON API v1: kinds and logs, for the offline queue, home-screen shortcuts and users' scripts.
+
+Auth is the session cookie plus an `X-CSRFToken` header, or `Authorization: Bearer <token>` (tokens.py).
+Another user's ids answer 404.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from datetime import date
+
+from flask import g, jsonify, request
+
+from tracker.forms import InvalidInput, parse_log
+from tracker.kinds import KINDS
+from tracker.logbook import Conflict, create_log, get_log, update_log
+from tracker.models import Log
+from tracker.views.api.base import NOT_AN_OBJECT, bp, check_shapes, error, json_object
+from tracker.views.common import now
+
+MAX_RANGE_DAYS = 400
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def log_json(log: Log) -> dict:
+    """A log as the API shows it; instants in UTC with an explicit offset."""
+    return {
+        "id": str(log.id),
+        "kind": log.kind,
+        "step": log.step,
+        "at": log.at.isoformat() + "+00:00",
+        "local_date": log.local_date.isoformat(),
+        "person": log.person.nickname if log.person_id else None,
+        "before": log.before,
+        "after": log.after,
+        "response": log.response,
+        "note": log.note,
+    }
+
+
+def _only_log_fields(body: dict) -> dict:
+    """The fields a client may send; form-only fields are ignored."""
+    allowed = ("id", "kind", "at", "step", "person", "before", "after", "response", "note")
+    return {k: v for k, v in body.items() if k in allowed}
+
+
+@bp.get("/kinds")
+def kinds():
+    """The action kinds with their group and ladder."""
+    return jsonify(kinds=[kind.as_dict() for kind in KINDS])
+
+
+@bp.post("/logs")
+def create():
+    """Store a log; the same id again is an idempotent replay (200), other content a 409."""
+    body = json_object()
+    if body is None:
+        return error(NOT_AN_OBJECT, 400)
+    try:
+        values = parse_log(check_shapes(_only_log_fields(body)), tz=g.user.timezone, now=now())
+        log, created = create_log(g.user, values, now())
+    except InvalidInput as exc:
+        return error(str(exc), 400, exc.field)
+    except Conflict:
+        return error("A log with this id already exists with other content.", 409, "id")
+    return jsonify(log_json(log)), 201 if created else 200
+
+
+class BadDate(ValueError):
+    """A query argument that is not a YYYY-MM-DD date; `args[0]` names it."""
+
+
+def _date_arg(name: str) -> date | None:
+    """A `YYYY-MM-DD` query argument (fromisoformat alone would also take 20260501 or 2026-W19-1)."""
+    value = request.args.get(name)
+    if not value:
+        return None
+    if DATE_RE.fullmatch(value):
+        with suppress(ValueError):
+            return date.fromisoformat(value)
+    raise BadDate(name)
+
+
+@bp.get("/logs")
+def index():
+    """Logs between two local dates (inclusive), newest first."""
+    try:
+        start, end = _date_arg("from"), _date_arg("to")
+    except BadDate as exc:
+        return error("Dates must look like 2026-05-01.", 400, exc.args[0])
+    query = Log.for_user(g.user)
+    if start:
+        query = query.where(Log.local_date >= start)
+    if end:
+        query = query.where(Log.local_date <= end)
+    if start and end and (end - start).days > MAX_RANGE_DAYS:
+        return error(f"Ask for at most {MAX_RANGE_DAYS} days at once.", 400, "to")
+    if not (start and end):
+        query = query.limit(500)
+    return jsonify(logs=[log_json(log) for log in query])
+
+
+def _own(log_id: str) -> Log | None:
+    return get_log(g.user, log_id)
+
+
+@bp.get("/logs/<log_id>")
+def show(log_id: str):
+    """One log."""
+    log = _own(log_id)
+    return jsonify(log_json(log)) if log else error("No such log.", 404)
+
+
+@bp.patch("/logs/<log_id>")
+def update(log_id: str):
+    """Change some fields of a log."""
+    log = _own(log_id)
+    if log is None:
+        return error("No such log.", 404)
+    body = json_object()
+    if body is None:
+        return error(NOT_AN_OBJECT, 400)
+    body.pop("id", None)
+    try:
+        values = parse_log(check_shapes(_only_log_fields(body)), tz=g.user.timezone, now=now(), partial=True)
+        update_log(log, g.user, values, now())
+    except InvalidInput as exc:
+        return error(str(exc), 400, exc.field)
+    return jsonify(log_json(_own(log_id)))
+
+
+@bp.delete("/logs/<log_id>")
+def delete(log_id: str):
+    """Delete a log."""
+    log = _own(log_id)
+    if log is None:
+        return error("No such log.", 404)
+    log.delete_instance()
+    return "", 204

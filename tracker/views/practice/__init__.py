@@ -1,0 +1,1 @@
+"""The practice beyond one tap: the ladder, the monthly check-in, recall in a hard moment, the welcome."""
