@@ -284,6 +284,6 @@ def test_an_import_writes_in_bulk_not_a_statement_per_row(app, accounts):
     # What the large file may add: its 600 log ids looked up 500 at a time and its logs inserted a batch
     # at a time, and 9 more reminders, added one by one through the rules (a count and an insert each;
     # an account holds at most 20). Nothing per person, per log, per pause or per check-in.
-    extra = (ceil(600 / 500) - 1) + (ceil(600 / portability.BATCH) - 1) + 2 * (10 - 1)
+    extra = (ceil(600 / 500) - 1) + (ceil(600 / portability.importer.BATCH) - 1) + 2 * (10 - 1)
     assert len(many) - len(few) <= extra, repeated(few, many)
     assert len(many) <= 45, "\n".join(many)

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from tracker import forms, portability, schedule
 from tracker.forms import InvalidInput
+from tracker.portability import importer
 from tracker.views import history, insights
 from tracker.views.api import logs as api
 
@@ -79,10 +80,10 @@ SPIED: dict[ModuleType, tuple[str, ...]] = {
     insights: ("date",),
     api: ("date",),
     history: (),
-    portability: ("json", "datetime"),
+    importer: ("json", "datetime"),
     schedule: (),
 }
-LIMITS = {"portability.json": forms.IMPORT_MAX_BYTES}
+LIMITS = {"importer.json": forms.IMPORT_MAX_BYTES}
 
 
 @pytest.fixture
