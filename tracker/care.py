@@ -87,6 +87,12 @@ def region_for(timezone: str | None) -> str:
     return next((region for prefix, region in _PREFIXES if timezone.startswith(prefix)), "elsewhere")
 
 
+def region_of(chosen: str | None, timezone: str | None) -> str:
+    """The region whose lines to show: the one chosen in Settings when it is one we list, else the
+    time zone's."""
+    return chosen if chosen in HELP else region_for(timezone)
+
+
 def help_lines(region: str) -> tuple[HelpLine, ...]:
     """Crisis lines first, then domestic abuse lines, then the worldwide directory (never twice)."""
     crisis, abuse = HELP.get(region, HELP["elsewhere"])

@@ -9,6 +9,7 @@ any mail app.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -47,10 +48,18 @@ class Suggestion:
         return self.kind.ladder[self.step - 1]
 
 
-def suggestion_for(rule_kind: str | None, day: date, top_steps: dict[str, int]) -> Suggestion:
-    """The rule's kind (or, for "any", one that rotates by day) and the step after the highest done."""
+def suggestion_for(
+    rule_kind: str | None, day: date, top_steps: dict[str, int], avoid: Collection[str] = frozenset()
+) -> Suggestion:
+    """The rule's kind (or, for "any", one that rotates by day) and the step after the highest done.
+
+    Kinds in `avoid` (the couples prompts while anyone is marked not safe) are never suggested: a rule
+    for one of them gets the day's kind from the others instead.
+    """
     kind = get_kind(rule_kind) if rule_kind else None
-    kind = kind or KINDS[day.toordinal() % len(KINDS)]
+    if kind is None or kind.key in avoid:
+        others = [k for k in KINDS if k.key not in avoid]
+        kind = others[day.toordinal() % len(others)]
     return Suggestion(kind, min(top_steps.get(kind.key, 0) + 1, 3))
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
+from tracker.care import HELP
 from tracker.kinds import KINDS_BY_KEY, RESPONSES, ROLES
 from tracker.practice import ITEMS as CHECKIN_QUESTIONS
 from tracker.schedule import DAY_NAMES, days_mask, parse_time
@@ -350,6 +351,19 @@ def parse_settings(data: Mapping) -> dict[str, object]:
         errors.add("weekly_target", "The weekly target is 1 to 7 days.")
     errors.raise_if_any()
     return values
+
+
+AUTO_REGION = "auto"  # the settings choice "From my time zone"
+
+
+def parse_help_region(data: Mapping) -> str | None:
+    """The help region from Settings: a region care.py lists, or None for "from my time zone"."""
+    value = data.get("help_region")
+    if value == AUTO_REGION:
+        return None
+    if isinstance(value, str) and value in HELP:
+        return value
+    raise InvalidInput({"help_region": "Choose a place from the list, or “From my time zone”."})
 
 
 def check_room(name: str, have: int, adding: int, limit: int, what: str) -> None:

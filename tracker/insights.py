@@ -29,6 +29,9 @@ Choices (where DOMAIN.md leaves room; the README repeats them):
   over half dismissed) → widen the circle, never "try harder"; a month's reach/room balance below 1
   with 4 or more such logs → the under-used group; a kind done 3 or more times (most-done first) with
   over half of 2 or more responses welcomed and top step below 3 → its next step; else a gentle default.
+- A person marked not safe is never named and never steered toward (DOMAIN.md, "Care"): the suggestion
+  reads the month without their logs, so neither their dismissals nor a kind practised with them
+  picks it.
 """
 
 from __future__ import annotations
@@ -545,8 +548,11 @@ def month_days(year: int, month: int) -> list[date]:
     return [date(year, month, n) for n in range(1, calendar.monthrange(year, month)[1] + 1)]
 
 
-def month_summary(history: History, year: int, month: int) -> MonthSummary:
-    """The monthly review of DOMAIN.md for (year, month), as of the history's today."""
+def month_summary(
+    history: History, year: int, month: int, not_safe: Collection[str] = frozenset()
+) -> MonthSummary:
+    """The monthly review of DOMAIN.md for (year, month), as of the history's today; the suggestion never
+    names or steers toward the people in `not_safe`."""
     days = month_days(year, month)
     as_of = min(history.today, days[-1])
     logs = _logs_between(history, days[0], as_of)
@@ -570,7 +576,7 @@ def month_summary(history: History, year: int, month: int) -> MonthSummary:
         feelings=feelings(logs),
         people=people,
         comeback=comeback,
-        suggestion=suggest(logs, people, comeback),
+        suggestion=suggest(logs, people, comeback, not_safe),
     )
 
 
@@ -611,8 +617,17 @@ def year_summary(history: History, year: int) -> YearSummary:
     )
 
 
-def suggest(logs: Sequence[LogFact], people: Sequence[PersonResponses], comeback: Comeback | None) -> str:
-    """One gentle suggestion for the month (order and thresholds under Choices)."""
+def suggest(
+    logs: Sequence[LogFact],
+    people: Sequence[PersonResponses],
+    comeback: Comeback | None,
+    not_safe: Collection[str] = frozenset(),
+) -> str:
+    """One gentle suggestion for the month (order and thresholds under Choices), read without the logs
+    with anyone in `not_safe`."""
+    if not_safe:
+        logs = [log for log in logs if log.person not in not_safe]
+        people = [p for p in people if p.person not in not_safe]
     care = _widen_circle(people)
     if comeback:
         return " ".join(filter(None, [_welcome_back(comeback), care]))

@@ -122,6 +122,8 @@ class User(UserMixin, BaseModel):
     digest_opt_in = BooleanField(default=False)
     # Random, never shown: every email link carries a piece of it, so a link dies with its account (m0008).
     token_key = CharField(max_length=32, default=lambda: secrets.token_hex(16))
+    # Whose crisis lines the app shows (a key of care.HELP); None: the region of the time zone (m0012).
+    help_region = CharField(max_length=16, null=True)
 
     class Meta:
         table_name = "users"

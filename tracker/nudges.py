@@ -24,9 +24,9 @@ from datetime import date, datetime, timedelta
 
 from peewee import SQL, IntegrityError, fn
 
-from tracker import emails, insights
+from tracker import emails, insights, practice
 from tracker.mail import mailer
-from tracker.models import Log, Nudge, Pause, ReminderRule, User, database, naive_utc
+from tracker.models import Log, Nudge, Pause, Person, ReminderRule, User, database, naive_utc
 from tracker.rules import next_firing, schedule_rule
 from tracker.schedule import aware, local_day
 
@@ -58,11 +58,12 @@ class Tally:
 
 @dataclass
 class Facts:
-    """What the skip rules and suggestions need about a batch of users, read in three queries."""
+    """What the skip rules and suggestions need about a batch of users, read in four queries."""
 
     logged: dict[tuple[int, date], set[str]] = field(default_factory=lambda: defaultdict(set))
     paused: set[tuple[int, date]] = field(default_factory=set)
     top_steps: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    not_safe: set[int] = field(default_factory=set)  # users who marked someone as not safe
 
 
 @dataclass
@@ -139,6 +140,8 @@ def _facts(pairs: set[tuple[int, date]]) -> Facts:
     )
     for user_id, kind, step in steps.tuples():
         facts.top_steps[user_id][kind] = step
+    unsafe = Person.select(Person.user).distinct().where(Person.user.in_(users), Person.not_safe == True)  # noqa: E712
+    facts.not_safe = {user_id for (user_id,) in unsafe.tuples()}
     return facts
 
 
@@ -333,12 +336,15 @@ def _render(job: Job, now: datetime):
         month = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
         summary = month_summary(job.user, day, month)
         return emails.digest_message(job.user, job.rule, month, summary, now)
-    suggestion = emails.suggestion_for(job.rule.kind, day, job.facts.top_steps.get(job.user.id, {}))
+    # While anyone is marked not safe, no couples prompt (DOMAIN.md, "Care").
+    avoid = practice.COUPLES_KINDS if job.user.id in job.facts.not_safe else frozenset()
+    suggestion = emails.suggestion_for(job.rule.kind, day, job.facts.top_steps.get(job.user.id, {}), avoid)
     return emails.nudge_message(job.user, job.rule, job.nudge_id, job.marker, day, suggestion, now)
 
 
 def month_summary(user: User, today: date, month: date) -> insights.MonthSummary:
-    """Last month's review from the user's logs and pauses (for the digest)."""
+    """Last month's review from the user's logs and pauses (for the digest: emails name no one, so the
+    logs are read without their people)."""
     logs = Log.select(Log.local_date, Log.kind, Log.step, Log.before, Log.after, Log.response).where(
         Log.user == user, Log.local_date <= today
     )

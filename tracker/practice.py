@@ -184,6 +184,11 @@ def responses_by_month(logs: Iterable[LogFact], person: str) -> list[MonthRespon
 # --- the unsafe-person rule ---------------------------------------------------------------------------
 
 
+# Prompts for a couple (repair, closeness rituals, an evening together): while anyone is marked not safe,
+# no email suggests them (DOMAIN.md, "Care"), since they would steer toward that person.
+COUPLES_KINDS: frozenset[str] = frozenset({"closeness", "receive", "repair"})
+
+
 def suggestable(people: Iterable[str], unsafe: Iterable[str]) -> list[str]:
     """The people we may suggest reaching toward: never one the user marked as not safe."""
     blocked = set(unsafe)

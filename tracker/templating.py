@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import Flask, has_request_context, request
 from flask_login import current_user
 
-from tracker.care import help_lines, region_for
+from tracker.care import help_lines, region_of
 from tracker.kinds import KINDS, KINDS_BY_KEY, RESPONSES, ROLES
 
 
@@ -110,10 +110,12 @@ def init_app(app: Flask) -> None:
 
 
 def _help_lines() -> dict:
-    """Help for the signed-in user's region (from their time zone); the worldwide directory otherwise."""
+    """Help for the signed-in user's region (chosen in Settings, else from their time zone); the worldwide
+    directory otherwise."""
     signed_in = has_request_context() and current_user.is_authenticated  # emails render outside requests
-    timezone = current_user.timezone if signed_in else None
-    return {"HELP_LINES": help_lines(region_for(timezone))}
+    if not signed_in:
+        return {"HELP_LINES": help_lines(region_of(None, None))}
+    return {"HELP_LINES": help_lines(region_of(current_user.help_region, current_user.timezone))}
 
 
 QUICK_EXIT_URL = "https://www.bbc.com/weather"  # neutral, fast, and common on any phone

@@ -312,3 +312,16 @@ def test_pages_make_the_same_few_queries_however_many_logs(client, logged_in, us
     assert few == many
     assert few <= 6
     assert Log.select().where(Log.user == many_user).count() == 300
+
+
+def test_the_suggestion_never_names_a_person_marked_not_safe(client, logged_in, user):
+    """Issue 13, item 14: Alex's dismissals would suggest widening the circle by name, until marked."""
+    alex = make_person(user, "Alex")
+    for day in (4, 5, 6, 7):
+        make_log(user, "closeness", at=may(day), person=alex, response="dismissed")
+    suggestion = re.compile(r'class="card suggestion".*?</section>', re.S)
+    assert "Alex" in suggestion.search(unescape(client.get("/month/2026-05").get_data(as_text=True)))[0]
+    alex.not_safe = True
+    alex.save()
+    html = unescape(client.get("/month/2026-05").get_data(as_text=True))
+    assert "Alex" not in suggestion.search(html)[0]

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from tests.conftest import make_log
-from tracker import nudges, rules, tokens
+from tracker import emails, nudges, rules, tokens
 from tracker.mail import MemoryBackend
-from tracker.models import Nudge, Pause, ReminderRule, User, database, naive_utc
+from tracker.models import Nudge, Pause, Person, ReminderRule, User, database, naive_utc
 from tracker.schedule import days_mask
 
 WED_1231_BERLIN = datetime(2026, 5, 13, 10, 31, tzinfo=UTC)  # conftest's FIXED_NOW is 10:30 UTC
@@ -300,3 +300,53 @@ def test_job_fields_in_time_column_round_trip(ctx, clock):
     rule = make_rule(verified(), clock.now, at="07:05")
     assert ReminderRule.get_by_id(rule.id).local_time == time(7, 5)
     assert ReminderRule.get_by_id(rule.id).days == days_mask(["wed"])
+
+
+def _bodies(message) -> str:
+    return message.get_body(("plain",)).get_content() + message.get_body(("html",)).get_content()
+
+
+COUPLES_WORDS = ("Ask for closeness", "Let closeness in", "Repair after conflict", "together")
+
+
+@pytest.mark.parametrize("kind", ["closeness", "repair", None], ids=["closeness", "repair", "any"])
+def test_no_nudge_steers_toward_a_person_marked_not_safe(outbox, clock, kind):
+    """Issue 13, item 14 (DOMAIN.md, "Care"): while anyone is marked not safe, no couples prompt, and
+    never the person's name; the day's suggestion comes from the other kinds."""
+    user = verified()
+    alex = Person.create(user=user, nickname="Alex", role="partner", not_safe=True)
+    make_log(user, "repair", at=clock.now - timedelta(days=1), person=alex.id, step=1)
+    # An "any" reminder on a day whose rotation would land on a couples kind.
+    couples = ("closeness", "receive", "repair")
+    rotation = [
+        emails.KINDS[(date(2026, 5, 13) + timedelta(d)).toordinal() % len(emails.KINDS)] for d in range(1, 8)
+    ]
+    shift = 1 + next(d for d, k in enumerate(rotation) if k.key in couples)
+    when = WED_1231_BERLIN + timedelta(days=shift)
+    rule = make_rule(user, clock.now, days=(f"{when:%a}".lower(),), kind=kind)
+    assert nudges.dispatch(when).sent == 1, rule
+    body = _bodies(outbox[0])
+    assert "Alex" not in body
+    assert not [word for word in COUPLES_WORDS if word in body]
+    assert "Next step on your ladder" in body  # still a real suggestion
+
+
+def test_without_anyone_marked_the_nudge_keeps_its_kind(outbox, clock):
+    user = verified()
+    Person.create(user=user, nickname="Alex", role="partner")
+    make_rule(user, clock.now, kind="repair")
+    assert nudges.dispatch(WED_1231_BERLIN).sent == 1
+    assert "Repair after conflict" in _bodies(outbox[0])
+
+
+def test_the_digest_names_no_one_marked_not_safe(outbox, clock):
+    user = verified()
+    alex = Person.create(user=user, nickname="Alex", role="partner", not_safe=True)
+    for day in (4, 5, 6, 12):
+        at = datetime(2026, 5, day, 9, 0, tzinfo=UTC)
+        make_log(user, "closeness", at=at, person=alex.id, step=1, response="dismissed")
+    rules.set_digest(user, True, clock.now)
+    assert nudges.dispatch(datetime(2026, 6, 1, 7, 0, 30, tzinfo=UTC)).sent == 1
+    body = _bodies(outbox[0])
+    assert "Active days: 4" in body
+    assert "Alex" not in body and not [word for word in COUPLES_WORDS if word in body]

@@ -21,8 +21,34 @@ def test_people_page_lists_active_and_archived(client, logged_in, user):
     make_person(user, "Alex", "friend", archived=True)
     html = client.get("/people").get_data(as_text=True)
     assert "<html" in html and 'id="people"' in html
-    assert 'value="Sam"' in html and "Archive Sam" in html
-    assert "<h2>Archived</h2>" in html and "Restore Alex" in html
+    sam, alex = Person.get(Person.nickname == "Sam"), Person.get(Person.nickname == "Alex")
+    assert f'<a href="/people/{sam.id}"><strong>Sam</strong>' in html
+    assert "<h2>Archived</h2>" in html and f'<a href="/people/{alex.id}"><strong>Alex</strong>' in html
+    assert html.index("Sam</strong>") < html.index("<h2>Archived</h2>") < html.index("Alex</strong>")
+
+
+def test_people_are_rows_not_open_forms(client, logged_in, user):
+    """Issue 13, item 10: four people are four links, and editing is behind each person's "Edit"."""
+    people = [make_person(user, name, "friend") for name in ("Sam", "Alex", "Maya", "Kim")]
+    html = client.get("/people").get_data(as_text=True)
+    assert html.count("<form") == 2  # adding someone, and signing out
+    assert 'value="Sam"' not in html and "Archive" not in html
+    page = client.get(f"/people/{people[0].id}").get_data(as_text=True)
+    assert f'href="/people/{people[0].id}/edit" aria-label="Edit Sam">Edit</a>' in page
+    edit = client.get(f"/people/{people[0].id}/edit").get_data(as_text=True)
+    assert 'value="Sam"' in edit and '<option value="friend" selected>Friend</option>' in edit
+    assert "Archive Sam" in edit
+
+
+def test_the_role_has_no_default(client, logged_in):
+    html = client.get("/people").get_data(as_text=True)
+    select = re.search(r'<select id="new-role" name="role" required[^>]*>(.*?)</select>', html, re.S)[1]
+    assert re.search(r'<option value="" selected>Choose a role</option>', select)
+    assert select.count("selected") == 1
+    response = logged_in.post("/people", {"nickname": "Maya", "role": ""})
+    assert response.status_code == 422 and Person.select().count() == 0
+    html = response.get_data(as_text=True)
+    assert 'id="role-error">Choose a role from the list.' in html and 'value="Maya"' in html
 
 
 def test_add_a_person(client, logged_in, user):
@@ -40,7 +66,7 @@ def test_add_a_person_by_htmx_answers_the_people_fragment(client, logged_in, use
     html = response.get_data(as_text=True)
     assert "<html" not in html
     assert html.lstrip().startswith('<div id="people">')
-    assert 'value="Maya"' in html
+    assert "<strong>Maya</strong>" in html
     assert 'data-hx-swap-oob="true"' in html and "Added Maya." in html
     assert "HX-Request" in response.headers["Vary"]
 
@@ -48,7 +74,7 @@ def test_add_a_person_by_htmx_answers_the_people_fragment(client, logged_in, use
 def test_people_page_by_htmx_is_the_fragment(client, logged_in, user):
     make_person(user, "Sam")
     html = client.get("/people", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "<html" not in html and '<div id="people">' in html and 'value="Sam"' in html
+    assert "<html" not in html and '<div id="people">' in html and "<strong>Sam</strong>" in html
     boosted = client.get("/people", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert "<html" in boosted.get_data(as_text=True)
 
@@ -98,7 +124,7 @@ def test_invalid_person_is_refused_with_a_message(client, logged_in, fields, mes
 def test_rename_and_change_role(client, logged_in, user):
     sam = make_person(user, "Sam", "friend")
     response = logged_in.post(f"/people/{sam.id}", {"nickname": "Samira", "role": "partner"})
-    assert response.status_code == 303
+    assert response.status_code == 303 and response.headers["Location"] == f"/people/{sam.id}"
     saved = Person.get_by_id(sam.id)
     assert (saved.nickname, saved.role) == ("Samira", "partner")
     assert "Saved Samira." in client.get("/people").get_data(as_text=True)
@@ -110,12 +136,14 @@ def test_changing_only_the_case_of_a_nickname_is_allowed(client, logged_in, user
     assert Person.get_by_id(sam.id).nickname == "Sam"
 
 
-def test_rename_to_someone_elses_nickname_is_refused_in_place(client, logged_in, user):
+@pytest.mark.parametrize("htmx", [False, True])
+def test_rename_to_someone_elses_nickname_is_refused_in_place(client, logged_in, user, htmx):
     sam = make_person(user, "Sam")
     make_person(user, "Maya")
-    response = logged_in.post(f"/people/{sam.id}", {"nickname": "MAYA", "role": "partner"}, htmx=True)
-    assert response.status_code == 200
+    response = logged_in.post(f"/people/{sam.id}", {"nickname": "MAYA", "role": "partner"}, htmx=htmx)
+    assert response.status_code == (200 if htmx else 422)
     html = response.get_data(as_text=True)
+    assert "Edit Sam</h1>" in html and 'value="MAYA"' in html
     assert f'id="{sam.id}-nickname-error"' in html
     assert "You already have someone with that nickname." in html
     assert Person.get_by_id(sam.id).nickname == "Sam"
@@ -143,7 +171,7 @@ def test_archive_and_restore_keep_the_logs(client, logged_in, user):
     assert "with Sam" in history and "Sam (archived)" in history
 
     html = logged_in.post(f"/people/{sam.id}/archive", htmx=True).get_data(as_text=True)
-    assert "<html" not in html and "Archive Sam" in html and "Restored Sam." in html
+    assert "<html" not in html and "Restored Sam." in html and "<h2>Archived</h2>" not in html
     assert Person.get_by_id(sam.id).archived is False
 
 

@@ -77,3 +77,21 @@ def test_empty_person_page(client, logged_in, user):
     sam = make_person(user)
     html = client.get(f"/people/{sam.id}").get_data(as_text=True)
     assert "Nothing logged with Sam yet" in html
+
+
+def test_the_safety_choice_is_a_neutral_setting_and_a_bad_one_changes_nothing(client, logged_in, user):
+    """Issue 13, item 10: among the person's settings, not a lone "I don't feel safe with …" button."""
+    sam = make_person(user)
+    html = client.get(f"/people/{sam.id}").get_data(as_text=True)
+    assert "I don't feel safe with" not in html
+    settings = html[html.index('id="person-settings"') :]
+    assert '<input type="radio" name="not_safe" value="0" checked> Suggest steps with Sam' in settings
+    assert '<input type="radio" name="not_safe" value="1" > Keep Sam out of suggestions' in settings
+    for bad in ({}, {"not_safe": "yes"}, {"not_safe": "1\x00"}):
+        response = logged_in.post(f"/people/{sam.id}/safety", bad)
+        assert response.status_code == 422 and 'id="not_safe-error"' in response.get_data(as_text=True)
+        assert Person.get_by_id(sam.id).not_safe is False
+    logged_in.post(f"/people/{sam.id}/safety", {"not_safe": "1"})
+    html = client.get(f"/people/{sam.id}").get_data(as_text=True)
+    assert "data-quick-exit" in html and "Your safety comes first" in html
+    assert '<input type="radio" name="not_safe" value="1" checked> Keep Sam out of suggestions' in html

@@ -46,7 +46,6 @@ def test_someone_from_the_past_logs_without_a_person(client, logged_in, user):
     "query",
     [
         "",
-        "who=past",
         "before=3",
         "who=past&before=11",
         "who=past&before=-1",
@@ -98,3 +97,39 @@ def test_month_page_shows_the_average_change(client, logged_in, user):
 
 def test_recall_needs_login(client):
     assert client.get("/recall").status_code == 302
+
+
+def test_the_before_rating_is_optional(client, logged_in, user):
+    """Issue 13, item 13: offered, never required; the log then has an after value only."""
+    start = client.get("/recall").get_data(as_text=True)
+    assert '<select id="recall-before" name="before">' in start and "Skip this" in start
+    for query in ("who=past", "who=past&before="):
+        page = client.get(f"/recall/guide?{query}")
+        assert page.status_code == 200 and "Bring someone from your past to mind" in page.get_data(
+            as_text=True
+        )
+        assert 'name="before" value=""' in page.get_data(as_text=True)
+    response = logged_in.post("/recall", {"who": "past", "before": "", "after": "5"})
+    assert response.status_code == 303
+    log = Log.get()
+    assert (log.before, log.after) == (None, 5)
+    done = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Now: 5." in done and "carry today" in done
+
+
+def test_feeling_worse_brings_help_and_a_gentle_close_not_a_question(client, logged_in, user):
+    user.timezone = "Europe/London"
+    user.save()
+    response = logged_in.post("/recall", {"who": "past", "before": "6", "after": "3"})
+    done = client.get(response.headers["Location"]).get_data(as_text=True)
+    main = done[done.index("<main") : done.index("</main>")]
+    assert "carry today" not in main and "?" not in main.split("</h1>", 1)[1]
+    assert 'href="tel:116123"' in main  # the region's lines, in the page itself
+    assert "Be gentle with yourself" in main and ">Close</a>" in main
+
+
+def test_feeling_the_same_or_better_keeps_the_reflection(client, logged_in, user):
+    for before, after in (("4", "4"), ("2", "6")):
+        response = logged_in.post("/recall", {"who": "past", "before": before, "after": after})
+        done = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "carry today" in done and 'class="card care"' not in done

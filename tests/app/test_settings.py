@@ -173,3 +173,47 @@ def test_settings_pages_are_never_cached(client, logged_in):
     assert "sb_" in shown_once.get_data(as_text=True) and shown_once.headers["Cache-Control"] == "no-store"
     refused = logged_in.post("/account/delete", {"password": "not it"})
     assert refused.status_code == 422 and refused.headers["Cache-Control"] == "no-store"
+
+
+def _footer(html: str) -> str:
+    return html[html.index('<footer class="foot">') :]
+
+
+def test_help_lines_follow_the_time_zone_until_a_region_is_chosen(client, logged_in, user):
+    """Issue 13, item 7: Berlin shows Germany's lines; choosing Ireland shows Ireland's everywhere."""
+    html = client.get("/settings").get_data(as_text=True)
+    assert '<option value="auto" selected>From my time zone (Germany)</option>' in html
+    for region in ("us", "ca", "uk", "ie", "au", "de", "elsewhere"):
+        assert f'<option value="{region}" >' in html
+    response = logged_in.post("/settings/help", {"help_region": "ie"})
+    assert response.status_code == 303 and response.headers["Location"] == "/settings#help"
+    assert User.get_by_id(user.id).help_region == "ie"
+    html = client.get("/settings").get_data(as_text=True)
+    section = html[html.index('id="help"') : html.index('id="digest"')]
+    assert "Help lines saved: Ireland." in section and '<option value="ie" selected>' in section
+    for path in ("/", "/people", "/recall"):
+        footer = _footer(client.get(path).get_data(as_text=True))
+        assert 'href="tel:116123"' in footer and 'href="tel:1800341900"' in footer, path
+        assert "TelefonSeelsorge" not in footer, path
+    logged_in.post("/settings/help", {"help_region": "auto"})
+    assert User.get_by_id(user.id).help_region is None
+    assert "TelefonSeelsorge" in _footer(client.get("/").get_data(as_text=True))
+
+
+def test_a_chosen_region_stays_when_the_time_zone_changes(client, logged_in, user):
+    logged_in.post("/settings/help", {"help_region": "au"})
+    logged_in.post("/settings", {"timezone": "America/Chicago", "weekly_target": "4"})
+    footer = _footer(client.get("/").get_data(as_text=True))
+    assert "Lifeline" in footer and "988" not in footer
+
+
+@pytest.mark.parametrize(
+    "value", ["mars", "", "US", "de ", None], ids=["unknown", "blank", "case", "space", "none"]
+)
+def test_an_unknown_help_region_gets_a_message_and_changes_nothing(client, logged_in, user, value):
+    logged_in.post("/settings/help", {"help_region": "uk"})
+    response = logged_in.post("/settings/help", {} if value is None else {"help_region": value})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="help_region-error">Choose a place from the list, or “From my time zone”.' in html
+    assert User.get_by_id(user.id).help_region == "uk"

@@ -284,3 +284,31 @@ def test_backup_copies_a_sqlite_database_while_it_is_written(app, runner, user, 
 @pytest.mark.parametrize("path", ["/export.json", "/export.csv"])
 def test_exports_are_never_cached(client, logged_in, path):
     assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def _import_section(html: str) -> str:
+    """The import part of the page: from its heading to the delete heading."""
+    start = html.index('<h3 id="import">')
+    return html[start : html.index("<h3>Delete your account</h3>", start)]
+
+
+def test_an_import_result_shows_beside_the_form_and_the_page_opens_there(client, logged_in, user):
+    """Issue 13, item 8: not at the page top while the page jumps to the form."""
+    exported = json.dumps({"version": 1, "people": [{"nickname": "Sam", "role": "friend"}]})
+    response = upload(logged_in, exported)
+    assert response.status_code == 303 and response.headers["Location"] == "/settings#import"
+    html = client.get("/settings").get_data(as_text=True)
+    assert "Imported 0 logs, 1 people" in _import_section(html)
+    top = html[html.index('id="flashes"') : html.index("</div>", html.index('id="flashes"'))]
+    assert "Imported" not in top
+    assert "Imported" not in client.get("/settings").get_data(as_text=True)  # shown once
+
+
+def test_a_bad_files_message_shows_beside_the_form_and_the_page_opens_there(client, logged_in, user):
+    html = client.get("/settings").get_data(as_text=True)
+    assert 'action="/settings/import#import"' in html  # a refused file's page comes back scrolled here
+    response = upload(logged_in, "not json at all")
+    assert response.status_code == 422
+    section = _import_section(response.get_data(as_text=True))
+    assert 'class="field-error" id="import-error">Nothing was imported.' in section
+    assert 'aria-invalid="true"' in section

@@ -253,3 +253,29 @@ def test_the_next_ladder_step_of_a_kind_done_often_and_welcomed(steps, responses
 
 def test_an_empty_month_gets_a_small_first_step():
     assert "Recall a safe person" in suggest([], [], None)
+
+
+def test_a_person_marked_not_safe_is_never_named_in_the_suggestion():
+    """Issue 13, item 14: their dismissals pick no "widen" note naming them."""
+    logs = [LogFact(MARCH[n], "closeness", person="Alex", response="dismissed") for n in range(4)]
+    people = [person("Alex", dismissed=4)]
+    assert "Alex" in suggest(logs, people, None)  # the rule itself names a safe person
+    for comeback in (None, Comeback(MARCH[20], 9)):
+        assert "Alex" not in suggest(logs, people, comeback, frozenset({"Alex"}))
+
+
+def test_the_suggestion_never_steers_toward_a_kind_practised_with_a_person_marked_not_safe():
+    logs = [LogFact(MARCH[n], "support", person="Alex", step=1, response="welcomed") for n in range(3)]
+    assert "Ask someone to listen to a worry" in suggest(logs, [], None)
+    text = suggest(logs, [], None, frozenset({"Alex"}))
+    assert "next step" not in text and "Alex" not in text
+    # …and their logs tip no balance either: the month is read as if they weren't there.
+    assert "leaned" not in suggest([LogFact(MARCH[0], "closeness", person="Alex")] * 5, [], None, {"Alex"})
+
+
+def test_the_month_summary_keeps_counting_a_person_marked_not_safe_but_never_suggests_them():
+    logs = [LogFact(MARCH[n], "closeness", person="Alex", response="dismissed") for n in range(4)]
+    history = build_history(logs, Profile(MARCH[0], 4), MARCH[-1])
+    summary = month_summary(history, 2025, 3, frozenset({"Alex"}))
+    assert summary.by_person["Alex"] == 4  # what happened is still the user's record
+    assert "Alex" not in summary.suggestion

@@ -5,6 +5,10 @@ import `tracker.models`), so a later model change cannot rewrite history. `migra
 missing steps in order, each in its own transaction, and is safe to run on every start-up, from several
 processes at once.
 
+Numbers are handed out to branches that land in any order, so a step is missing when its own version
+has no row in `schema_version`, not when it is below the highest applied: a step 11 that lands after
+a database already ran step 12 still runs. Numbers may have a gap while a branch is unmerged.
+
 A step that rebuilds tables on SQLite sets `FOREIGN_KEYS_OFF = True` in its module: SQLite's
 documented way to change a table (https://www.sqlite.org/lang_altertable.html#otheralter) copies it
 into a new one and drops the old, and with foreign keys on, dropping `users` would cascade and delete
@@ -94,10 +98,15 @@ def _version_model(db: Database) -> type[Model]:
 
 def current_version(db: Database) -> int:
     """The highest applied step, 0 for an empty database."""
+    return max(applied_versions(db), default=0)
+
+
+def applied_versions(db: Database) -> set[int]:
+    """Every applied step's version (empty for an empty database)."""
     if not db.table_exists("schema_version"):
-        return 0
+        return set()
     model = _version_model(db)
-    return max((row.version for row in model.select()), default=0)
+    return {row.version for row in model.select(model.version)}
 
 
 @contextmanager
@@ -130,7 +139,7 @@ def migrate(db: Database, steps: list[Step] | None = None, target: int | None = 
         rebuilding = step.foreign_keys_off and isinstance(db, SqliteDatabase)
         with _foreign_keys_off(db) if rebuilding else nullcontext(), _exclusive(db):
             # Read the version under the lock: another process may have applied the step meanwhile.
-            if step.version <= current_version(db):
+            if step.version in applied_versions(db):
                 continue
             step.up(db)
             if rebuilding:

@@ -61,10 +61,11 @@ def import_data():
     if done.total:
         counts = f"{done.logs} logs, {done.people} people, {done.pauses} pauses, {done.reminders} reminders"
         counts += f", {done.checkins} check-ins" if done.checkins else ""
-        flash(f"Imported {counts}.", "success")
+        flash(f"Imported {counts}.", "success@import")
     else:
-        flash("Everything in that file was already here: nothing changed.", "info")
-    return redirect(url_for("settings.index") + "#your-data", 303)
+        flash("Everything in that file was already here: nothing changed.", "info@import")
+    # Shown beside the import form (partials/_your_data.html), and the page opens there.
+    return redirect(url_for("settings.index") + "#import", 303)
 
 
 @bp.post("/account/delete")

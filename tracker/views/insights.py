@@ -20,6 +20,7 @@ from tracker.insights import History, LogFact, MonthSummary, Profile, build_hist
 from tracker.models import Log, User, database
 from tracker.models import Pause as PauseRow
 from tracker.views.common import now, render, wants_partial
+from tracker.views.practice import unsafe_names
 
 bp = Blueprint("insights", __name__)
 bp.add_app_template_global(bar_lengths)
@@ -94,6 +95,12 @@ def _dated(rows: list[tuple]) -> list[tuple]:
     return rows
 
 
+def _not_safe(user: User) -> frozenset[str]:
+    """Who the month's suggestion must never name: no query when the sign-in already read that nobody
+    is marked (models.USER_BY_SESSION_KEY)."""
+    return unsafe_names(user) if getattr(user, "anyone_not_safe", True) else frozenset()
+
+
 def month_key(day: date) -> str:
     """'YYYY-MM' of a date, as month URLs spell it."""
     return f"{day.year:04d}-{day.month:02d}"
@@ -121,7 +128,7 @@ def _month_context(history: History, year: int, month: int, opened: date | None)
     """What the month page shows: the summary, its calendar weeks, charts, neighbours, an open day."""
     first = date(year, month, 1)
     previous, following = shift_month(first, -1), shift_month(first, 1)
-    summary = insights.month_summary(history, year, month)
+    summary = insights.month_summary(history, year, month, _not_safe(current_user))
     return {
         "summary": summary,
         "history": history,

@@ -79,27 +79,49 @@ def _own_person(person_id: int) -> Person:
     return person
 
 
+@bp.get(f"/people/{PERSON_ID}/edit")
+@login_required
+def edit(person_id: int):
+    """A person's name and role, and archiving, behind the "Edit" button of their page."""
+    return _edit_page(_own_person(person_id))
+
+
+def _edit_page(person: Person, errors: dict | None = None, form: dict | None = None, status: int = 200):
+    """The edit page, with messages keyed by field (as "<id>-nickname", "<id>-role")."""
+    return render(
+        "pages/person_edit.html",
+        None,
+        status,
+        person=person,
+        roles=ROLES,
+        errors=errors or {},
+        form=form or {},
+    )
+
+
 @bp.post(f"/people/{PERSON_ID}")
 @login_required
 def update(person_id: int):
-    """Rename a person or change their role."""
+    """Rename a person or change their role; back to their page."""
     person = _own_person(person_id)
     try:
         values = parse_person(request.form)
         with database.atomic():
             Person.update(**values).where(Person.id == person.id).execute()
     except InvalidInput as exc:
-        return _page({f"{person_id}-{k}": v for k, v in exc.errors.items()}, status=invalid_status())
+        errors = {f"{person_id}-{k}": v for k, v in exc.errors.items()}
+        return _edit_page(person, errors, request.form, invalid_status())
     except IntegrityError:
-        return _page({f"{person_id}-nickname": DUPLICATE["nickname"]}, status=invalid_status())
+        errors = {f"{person_id}-nickname": DUPLICATE["nickname"]}
+        return _edit_page(person, errors, request.form, invalid_status())
     flash(f"Saved {values['nickname']}.", "success")
-    return _page() if wants_partial() else redirect(url_for("people.index"), 303)
+    return redirect(url_for("people.show", person_id=person.id), 303)
 
 
 @bp.post(f"/people/{PERSON_ID}/archive")
 @login_required
 def archive(person_id: int):
-    """Archive a person (their logs stay) or bring them back."""
+    """Archive a person (their logs stay) or bring them back; then the People list."""
     person = _own_person(person_id)
     person.archived = not person.archived
     person.save()
@@ -111,7 +133,11 @@ def archive(person_id: int):
 @login_required
 def show(person_id: int):
     """One person as a safe haven: what you did together, how they responded, how you felt."""
-    person = _own_person(person_id)
+    return _person_page(_own_person(person_id))
+
+
+def _person_page(person: Person, errors: dict | None = None, status: int = 200):
+    """A person's page, with optional messages for its settings form."""
     today = local_date_of(now(), current_user.timezone)
     rows = (
         Log.select(Log.local_date, Log.kind, Log.before, Log.after, Log.response, Log.step)
@@ -124,7 +150,10 @@ def show(person_id: int):
     ]
     return render(
         "pages/person.html",
+        None,
+        status,
         person=person,
+        errors=errors or {},
         logs=len(facts),
         by_kind=insights.counts_by_kind(facts),
         months=practice.responses_by_month(facts, person.nickname),
@@ -137,9 +166,12 @@ def show(person_id: int):
 @bp.post(f"/people/{PERSON_ID}/safety")
 @login_required
 def safety(person_id: int):
-    """The private "I don't feel safe with this person" flag: on or off."""
+    """The private "not safe" mark, chosen among the person's settings: on ("1") or off ("0")."""
     person = _own_person(person_id)
-    person.not_safe = request.form.get("not_safe") == "1"
+    choice = request.form.get("not_safe")
+    if choice not in ("0", "1"):
+        return _person_page(person, {"not_safe": "Choose one of the two."}, invalid_status())
+    person.not_safe = choice == "1"
     person.save()
     flash("Saved, privately. Your safety comes first." if person.not_safe else "Saved, privately.", "info")
     return redirect(url_for("people.show", person_id=person.id), 303)

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_login import current_user, login_required
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
-from tracker.forms import InvalidInput, parse_password, parse_settings
+from tracker import care
+from tracker.forms import AUTO_REGION, InvalidInput, parse_help_region, parse_password, parse_settings
 from tracker.models import ApiToken, User, database, naive_utc
 from tracker.nudges import reschedule_user
 from tracker.security import new_api_token, replace_password, verify_password
@@ -27,6 +28,9 @@ def _page(status: int = 200, errors: dict | None = None, new_token: str | None =
         errors=errors or {},
         tokens=list(tokens),
         new_token=new_token,
+        regions=care.REGION_NAMES,
+        auto_region=AUTO_REGION,
+        zone_region=care.REGION_NAMES[care.region_for(current_user.timezone)],
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -52,6 +56,20 @@ def update():
         reschedule_user(User.get_by_id(current_user.id), now())
     flash("Settings saved.", "success")
     return redirect(url_for("settings.index"), 303)
+
+
+@bp.post("/settings/help")
+@login_required
+def help_region():
+    """Choose whose crisis lines every page shows, or go back to the time zone's."""
+    try:
+        region = parse_help_region(request.form)
+    except InvalidInput as exc:
+        return _page(invalid_status(), exc.errors)
+    User.update(help_region=region).where(User.id == current_user.id).execute()
+    where = care.REGION_NAMES[care.region_of(region, current_user.timezone)]
+    flash(f"Help lines saved: {where}.", "success@help")
+    return redirect(url_for("settings.index") + "#help", 303)
 
 
 @bp.post("/settings/password")

@@ -39,6 +39,11 @@ def _rating(value: str | None) -> int | None:
     return whole_number(value, 0, 10)
 
 
+def _skipped(value: str | None) -> bool:
+    """The optional before-rating left out (DOMAIN.md, "Care": in a hard moment, nothing is required)."""
+    return value is None or value == ""
+
+
 def _who(value: str | None) -> Person | str | None:
     """The chosen person (one of the user's safe people), PAST, or None when the choice is not valid."""
     if value == PAST:
@@ -49,7 +54,7 @@ def _who(value: str | None) -> Person | str | None:
 @bp.get("/recall")
 @login_required
 def start():
-    """Step 1: pick a person (or someone from the past) and say how settled you feel."""
+    """Step 1: pick a person (or someone from the past) and, if you like, say how settled you feel."""
     return render("pages/recall_start.html", people=_choices(), errors={}, form={})
 
 
@@ -61,8 +66,8 @@ def guide():
     errors = {}
     if who is None:
         errors["who"] = "Choose someone, or “someone from my past”."
-    if before is None:
-        errors["before"] = "Choose how settled you feel, from 0 to 10."
+    if before is None and not _skipped(request.args.get("before")):
+        errors["before"] = "Choose how settled you feel, from 0 to 10, or leave it out."
     if errors:
         return render(
             "pages/recall_start.html", status=422, people=_choices(), errors=errors, form=request.args
@@ -79,7 +84,7 @@ def finish():
         _rating(request.form.get("before")),
         _rating(request.form.get("after")),
     )
-    if who is None or before is None:
+    if who is None or (before is None and not _skipped(request.form.get("before"))):
         return redirect(url_for("recall.start"), 303)
     if after is None:
         return render_template(
@@ -90,7 +95,9 @@ def finish():
             past=PAST,
             error="Choose how settled you feel now, from 0 to 10.",
         ), 422
-    form = {"kind": "recall", "step": str(RECALL_STEP), "before": str(before), "after": str(after)}
+    form = {"kind": "recall", "step": str(RECALL_STEP), "after": str(after)}
+    if before is not None:
+        form["before"] = str(before)
     if who != PAST:
         form["person_id"] = str(who.id)
     try:
@@ -103,8 +110,10 @@ def finish():
 @bp.get("/recall/done/<log_id>")
 @login_required
 def done(log_id: str):
-    """The change the exercise made, gently."""
+    """The change the exercise made, gently; after feeling worse, help and a gentle close instead of a
+    question to carry away."""
     log = get_log(current_user, log_id)
     if log is None or log.kind != "recall":
         abort(404)
-    return render("pages/recall_done.html", log=log)
+    worse = log.before is not None and log.after is not None and log.after < log.before
+    return render("pages/recall_done.html", log=log, worse=worse)
