@@ -2,7 +2,7 @@
 
 Starts the app on a free loopback port over a throw-away SQLite database, creates the demo account with
 the app's own `flask tracker demo` command, signs in with Debian's Chromium through Playwright and saves
-full-page PNGs of the main screens at phone size (390×844, 1× scale so the files stay small), in the
+whole-page PNGs of the main screens at phone size (390×844, 1× scale so the files stay small), in the
 light and the dark colour scheme, as docs/screens/<screen>-<scheme>.png. The README shows them.
 """
 
@@ -70,6 +70,16 @@ def person_path(page: Page) -> str:
     return page.locator("a[href^='/people/']").first.get_attribute("href")
 
 
+def whole_page(page: Page, path: Path) -> Path:
+    """The whole page as one tall phone screen: the viewport grows to the page's height first, so the
+    fixed tab bar sits at the bottom (a full-page capture would paint it over the middle)."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": 390, "height": max(844, height)})
+    page.screenshot(path=str(path), animations="disabled", caret="hide")
+    page.set_viewport_size({"width": 390, "height": 844})
+    return path
+
+
 def shoot(base: str) -> list[Path]:
     """Sign in once per colour scheme and save every screen; returns the files written."""
     written = []
@@ -96,8 +106,7 @@ def shoot(base: str) -> list[Path]:
                 page.goto(paths[name])
                 page.wait_for_load_state("networkidle")
                 path = OUT / f"{name}-{scheme}.png"
-                page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
-                written.append(path)
+                written.append(whole_page(page, path))
             context.close()
         browser.close()
     return written

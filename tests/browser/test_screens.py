@@ -172,8 +172,7 @@ def demo_values(page: Page) -> dict[str, str]:
     }
 
 
-OVERFLOWING = """() => {
-  const width = window.innerWidth;
+OVERFLOWING = """(width) => {
   return [...document.querySelectorAll('body *')]
     .filter((e) => e.getBoundingClientRect().right > width + 0.5 && e.getClientRects().length)
     .slice(0, 5)
@@ -196,10 +195,11 @@ def findings(phone: Phone, path: str, scheme: str) -> list[str]:
 
 
 def overflow(page: Page) -> list[str]:
-    scroll_width, width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    # Against the viewport set, not innerWidth: a phone may zoom out to fit a page that overflows.
+    scroll_width, width = page.evaluate("document.documentElement.scrollWidth"), page.viewport_size["width"]
     if scroll_width <= width:
         return []
-    return [f"overflow: scrollWidth {scroll_width} > {width}, wide: {page.evaluate(OVERFLOWING)}"]
+    return [f"overflow: scrollWidth {scroll_width} > {width}, wide: {page.evaluate(OVERFLOWING, width)}"]
 
 
 def axe_violations(page: Page) -> list[str]:
@@ -293,3 +293,31 @@ def test_todays_first_row_of_tiles_is_above_the_fold(phones, account, viewport):
     page.goto("/")
     bottom = first_row_bottom(page)
     assert bottom <= VIEWPORTS[viewport]["height"], f"first row ends at {bottom:.0f} px"
+
+
+@pytest.mark.parametrize("viewport", ["320"])
+def test_the_checks_catch_what_they_look_for(phones, viewport):
+    """A planted wide box, a 12 px button and a console error on a real page are all reported."""
+    phone = phones("anonymous", viewport)
+    page = phone.page
+    page.goto("/login")
+    phone.errors.clear()
+    page.evaluate(
+        """() => {
+          const wide = document.createElement('div');
+          wide.id = 'planted-wide';
+          wide.style.width = '600px';  // CSSOM, which the CSP allows
+          wide.style.height = '1rem';
+          document.querySelector('main').append(wide);
+          const tiny = document.createElement('button');
+          tiny.textContent = 'a';
+          tiny.style.cssText = 'all: unset; display: inline-block; width: 12px; height: 12px; font-size: 8px';
+          const other = tiny.cloneNode(true);
+          document.querySelector('main').append(tiny, other);
+          console.error('planted error');
+        }"""
+    )
+    assert any("#planted-wide" in line for line in overflow(page)), overflow(page)
+    found = axe_violations(page)
+    assert any("target-size" in line for line in found), found
+    assert "planted error" in phone.errors, phone.errors
