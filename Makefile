@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HTMX := static/vendor/htmx.min.js
 export FLASK_APP := wsgi
 
-.PHONY: setup run serve test lint format bench demo clean api-fuzz
+.PHONY: setup run serve test lint format bench demo clean api-fuzz screens
 
 setup: $(VENV)/.installed $(HTMX) instance/.migrated
 
@@ -60,6 +60,10 @@ bench: setup
 # Schemathesis against a live gunicorn on a throw-away database, with the API's OpenAPI description.
 api-fuzz: setup
 	$(BIN)/python scripts/api_fuzz.py
+
+# The README's screenshot gallery (docs/screens/): the demo account at phone size, light and dark.
+screens: setup
+	$(BIN)/python scripts/screens.py
 
 demo: setup
 	$(BIN)/flask --app wsgi tracker demo

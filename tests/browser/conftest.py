@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ROOT = Path(__file__).resolve().parents[2]
+# Each live server's environment by its base URL, so a test can run the app's own CLI on its database.
+SERVER_ENVIRONMENTS: dict[str, dict[str, str]] = {}
 
 
 def pytest_collection_modifyitems(items):
@@ -117,9 +119,31 @@ def live_server(request, tmp_path_factory):
         )
     base = f"http://127.0.0.1:{port}"
     _wait_until_up(base, server, log)
+    SERVER_ENVIRONMENTS[base] = env
     yield base
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def tracker_cli():
+    """`tracker_cli(base, *args)` runs `flask tracker ARGS` on that live server's database: seeding
+    through the app's own code. A fixture, as the test modules may import another copy of this one."""
+    return _tracker_cli
+
+
+def _tracker_cli(base: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "tracker", *args],
+        cwd=ROOT,
+        env=SERVER_ENVIRONMENTS[base],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"flask tracker {' '.join(args)} failed: {done.stderr[-2000:]}")
+    return done.stdout
 
 
 def _wait_until_up(base: str, server: subprocess.Popen, log: Path) -> None:

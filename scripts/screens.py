@@ -1,0 +1,155 @@
+"""The screenshot gallery in docs/screens/: `make screens`.
+
+Starts the app on a free loopback port over a throw-away SQLite database, creates the demo account with
+the app's own `flask tracker demo` command, signs in with Debian's Chromium through Playwright and saves
+whole-page PNGs of the main screens at phone size (390×844, 1× scale so the files stay small), in the
+light and the dark colour scheme, as docs/screens/<screen>-<scheme>.png. The README shows them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screens"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS += ["--disable-background-networking", "--disable-component-update", "--disable-quic"]
+EMAIL, PASSWORD = "demo@example.com", "demo-password"
+# Ports Chromium refuses to open (ERR_UNSAFE_PORT) that the OS may hand out.
+UNSAFE_PORTS = {5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6697, 10080}
+
+# Screen name → how to reach it once signed in (a path, or a function of the page for a person's page).
+SCREENS = ("today", "month", "year", "person", "checkin", "recall", "reminders")
+PATHS = {
+    "today": "/",
+    "month": "/month",
+    "year": "/year",
+    "checkin": "/checkin",
+    "recall": "/recall",
+    "reminders": "/reminders",
+}
+
+
+def free_port() -> int:
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in UNSAFE_PORTS:
+            return port
+
+
+def wait_for(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("the app exited before it answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own loopback URL)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"{url} did not answer within {seconds} s")
+
+
+def person_path(page: Page) -> str:
+    """The first person on the People page (the demo's partner), found as a user would."""
+    page.goto("/people")
+    return page.locator("a[href^='/people/']").first.get_attribute("href")
+
+
+def whole_page(page: Page, path: Path) -> Path:
+    """The whole page as one tall phone screen: the viewport grows to the page's height first, so the
+    fixed tab bar sits at the bottom (a full-page capture would paint it over the middle)."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": 390, "height": max(844, height)})
+    page.screenshot(path=str(path), animations="disabled", caret="hide")
+    page.set_viewport_size({"width": 390, "height": 844})
+    return path
+
+
+def shoot(base: str) -> list[Path]:
+    """Sign in once per colour scheme and save every screen; returns the files written."""
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for scheme in ("light", "dark"):
+            context = browser.new_context(
+                base_url=base,
+                viewport={"width": 390, "height": 844},
+                device_scale_factor=1,
+                is_mobile=True,
+                has_touch=True,
+                color_scheme=scheme,
+                reduced_motion="reduce",
+            )
+            page = context.new_page()
+            page.goto("/login")
+            page.get_by_label("Email").fill(EMAIL)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+            paths = {**PATHS, "person": person_path(page)}
+            for name in SCREENS:
+                page.goto(paths[name])
+                page.wait_for_load_state("networkidle")
+                path = OUT / f"{name}-{scheme}.png"
+                written.append(whole_page(page, path))
+            context.close()
+        browser.close()
+    return written
+
+
+def main() -> int:
+    if not os.path.exists(CHROMIUM):
+        sys.exit(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="screens-") as tmp:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp}/screens.db",
+            "SECRET_KEY": secrets.token_hex(32),
+            "MAIL_URL": f"file://{tmp}/outbox",
+            "RATELIMIT_ENABLED": "0",
+            "SCHEDULER": "0",
+            "FLASK_APP": "wsgi",
+        }
+        flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+        subprocess.run([*flask, "tracker", "init-db"], env=env, cwd=ROOT, check=True)  # noqa: S603
+        demo = [*flask, "tracker", "demo", "--email", EMAIL, "--password", PASSWORD]
+        subprocess.run(demo, env=env, cwd=ROOT, check=True)  # noqa: S603 (our own fixed command)
+        port = free_port()
+        with open(f"{tmp}/server.log", "wb") as log:
+            server = subprocess.Popen(  # noqa: S603 (our own fixed command)
+                [*flask, "run", "--port", str(port), "--no-reload"],
+                env=env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_for(f"{base}/healthz", server)
+            written = shoot(base)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    for path in written:
+        print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
