@@ -63,8 +63,15 @@
 
   // One replay at a time per page or worker; a second caller shares the running one.
   function replay() {
-    if (!replaying) replaying = replayOnce().finally(() => (replaying = null));
+    if (!replaying) replaying = oneAtATime(replayOnce).finally(() => (replaying = null));
     return replaying;
+  }
+
+  // The page (on `online`) and the service worker (Background Sync) both replay: a Web Lock lets one
+  // finish before the other starts, so one replay sends everything waiting and tells the true count.
+  function oneAtATime(task) {
+    const locks = self.navigator && self.navigator.locks;
+    return locks ? locks.request("secure-base-replay", task) : task();
   }
 
   async function replayOnce() {
@@ -256,7 +263,11 @@
     const pending = items.filter((item) => item.status === "pending");
     const rejected = items.filter((item) => item.status === "rejected");
     const parts = [];
+    // Without a new note, the last one stays: a replay that found nothing left (the other side of
+    // the lock sent it) must not hide what was just synced.
+    const kept = note ? null : box.querySelector(".sync-note");
     if (note) parts.push(element("p", "sync-note", note));
+    else if (kept) parts.push(kept);
     if (pending.length) parts.push(itemList("sync-pending", "Saved on this phone — will sync:", pending));
     if (rejected.length) parts.push(itemList("sync-rejected", "Not saved — the server turned these down:", rejected));
     box.replaceChildren(...parts);

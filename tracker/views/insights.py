@@ -20,7 +20,7 @@ from tracker.insights import History, LogFact, MonthSummary, Profile, build_hist
 from tracker.models import Log, User, database
 from tracker.models import Pause as PauseRow
 from tracker.views.common import now, render, wants_partial
-from tracker.views.practice import unsafe_names
+from tracker.views.practice.ladder import unsafe_names
 
 bp = Blueprint("insights", __name__)
 bp.add_app_template_global(bar_lengths)
