@@ -163,6 +163,13 @@ def test_rhythm_charts_have_axes_and_say_what_changed(client, logged_in, april_u
     assert len(re.findall(r'<tr><th scope="row">\w{3} \d+</th>', html)) == 13  # 1 to 13 May
     assert "of 100" not in html
 
+    sam = make_person(april_user)
+    make_log(april_user, "closeness", at=may(12, 12), person=sam, after=9, response="welcomed")
+    html = unescape(client.get("/month/2026-05").get_data(as_text=True))
+    felt = re.search(r'id="chart-safety-caption"[^>]*>(.*?)</figcaption>', html, re.S)[1]
+    assert felt.endswith("mostly felt safe since 12 May")  # in words, never a number
+    assert "How connections felt: <strong>mostly felt safe</strong>" in html
+
 
 def test_the_rhythm_starts_on_its_fourteenth_day(client, logged_in, april_user):
     april = unescape(client.get("/month/2026-04").get_data(as_text=True))

@@ -39,6 +39,8 @@ YEAR = re.compile(r"[0-9]{4}")
 PARTS = ("score", "consistency", "balance", "safety")
 RHYTHM_AFTER_DAYS = 14  # DOMAIN.md: the rhythm is shown once the user has 14 days of history
 DAY_TICKS = (1, 8, 15, 22, 29)
+# The thresholds of safety_words(), as the scale of the chart of how connections felt.
+FELT_TICKS = ((25, "sometimes"), (50, "often"), (75, "mostly safe"))
 
 
 def last_year(today: date) -> int:
@@ -134,9 +136,12 @@ def month_charts(summary: MonthSummary, shown: date) -> tuple[dict[str, AxisChar
     charts, changes = {}, {}
     for part in PARTS:
         series = values(part)
+        changes[part] = rhythm_change(series, days)
+        if part == "safety":  # how connections felt is told in words, never as a number (DOMAIN.md)
+            charts[part] = axis_chart(series, x_labels, low=0, high=100, y_labels=FELT_TICKS, left=80)
+            continue
         low, high = nice_range(series)
         charts[part] = axis_chart(series, x_labels, low=low, high=high, y_labels=scale_ticks(low, high))
-        changes[part] = rhythm_change(series, days)
     return charts, changes
 
 
@@ -150,11 +155,17 @@ def week_progress(history: History) -> tuple[int, int]:
 
 
 def rhythm_change(values: list[float | None], days: list[date]) -> dict | None:
-    """The direction of a shown series in words' parts: {'direction', 'words', 'since'} or None."""
+    """How a shown series moved: its direction, words, first day and first and last values, or None."""
     moved = change(values)
     if moved is None:
         return None
-    return {"direction": moved.direction, "words": moved.words, "since": days[moved.since]}
+    return {
+        "direction": moved.direction,
+        "words": moved.words,
+        "since": days[moved.since],
+        "first": moved.first,
+        "last": moved.last,
+    }
 
 
 def _month_context(history: History, year: int, month: int, opened: date | None) -> dict:
