@@ -105,7 +105,7 @@ def checkin_chart(user: User, year: int, month: int | None = None) -> dict | Non
     # Every other month named, counting back from the last, so the labels never crowd at 320 px.
     x_labels = [f"{d:%b}" if (len(months) - 1 - i) % 2 == 0 else None for i, d in enumerate(names)]
     charts = {
-        name: axis_chart(values, x_labels, low=1, high=5, y_labels=SCALE_TICKS, left=72)
+        name: axis_chart(values, x_labels, low=1, high=5, y_labels=SCALE_TICKS, left=80)
         for name, values in series.items()
     }
     return {
