@@ -8,6 +8,7 @@ inventing a value.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -121,3 +122,140 @@ def stacked(counts: Sequence[int], width: float) -> list[tuple[float, float]]:
     lengths = bar_lengths(counts, width)
     starts = [round(sum(lengths[:i]), 1) for i in range(len(lengths))]
     return list(zip(starts, lengths, strict=True))
+
+
+# --- Charts with axes: a plot area inside margins for the scale (left) and the days or months (below) ---
+
+AXIS_LEFT, AXIS_TOP, AXIS_BOTTOM = 34, 10, 24
+
+
+@dataclass(frozen=True)
+class Tick:
+    """One label on an axis: where it sits (y for the scale, x for days or months) and its text."""
+
+    at: float
+    text: str
+
+
+@dataclass(frozen=True)
+class AxisChart:
+    """A line drawn in a plot area at (left, top) of a `width` × `height` viewBox, with its scale on the
+    left (`y_ticks`, with guide lines) and its days or months below (`x_ticks`, at `x_label_y`)."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    plot: LineChart
+    y_ticks: tuple[Tick, ...]
+    x_ticks: tuple[Tick, ...]
+
+    @property
+    def x_label_y(self) -> float:
+        """The baseline of the labels under the plot."""
+        return self.height - 6
+
+    @property
+    def right(self) -> int:
+        """Where the plot area ends on the right."""
+        return self.left + self.plot.width
+
+    @property
+    def bottom(self) -> int:
+        """Where the plot area ends at the bottom."""
+        return self.top + self.plot.height
+
+    @property
+    def last(self) -> Point | None:
+        """The latest known point, in the plot's own coordinates."""
+        return self.plot.last
+
+
+def nice_range(
+    values: Iterable[float | None],
+    *,
+    floor: float = 0,
+    ceiling: float = 100,
+    span: float = 40,
+    step: float = 10,
+) -> tuple[float, float]:
+    """A range that holds every value with room around it, on whole `step`s, at least `span` tall and
+    within floor..ceiling: a line near the top no longer sits on the chart's edge, and a small wobble
+    does not fill the whole height. No values: the whole floor..ceiling."""
+    known = [value for value in values if value is not None]
+    if not known:
+        return floor, ceiling
+    low = max(floor, step * math.floor((min(known) - step / 2) / step))
+    high = min(ceiling, step * math.ceil((max(known) + step / 2) / step))
+    while high - low < span and (low > floor or high < ceiling):
+        if high < ceiling:
+            high = min(ceiling, high + step)
+        if high - low < span and low > floor:
+            low = max(floor, low - step)
+    return low, high
+
+
+def axis_chart(
+    values: Sequence[float | None],
+    x_labels: Sequence[str | None],
+    *,
+    low: float,
+    high: float,
+    y_labels: Sequence[tuple[float, str]],
+    width: int = 280,
+    height: int = 140,
+    left: int = AXIS_LEFT,
+) -> AxisChart:
+    """A line chart with axes: each value in its slot, `x_labels[i]` (None: no label) under slot i, and
+    each (value, text) of `y_labels` on the scale at the left with a guide line across."""
+    if len(x_labels) != len(values):
+        raise ValueError("one x label (or None) per value")
+    plot_width, plot_height = width - left - 8, height - AXIS_TOP - AXIS_BOTTOM
+    plot = line_chart(values, low=low, high=high, width=plot_width, height=plot_height)
+    y_ticks = tuple(
+        Tick(round(AXIS_TOP + plot.y_of(value), 1), text) for value, text in y_labels if low <= value <= high
+    )
+    x_ticks = tuple(
+        Tick(round(left + slot_x(i, len(values), plot_width), 1), text)
+        for i, text in enumerate(x_labels)
+        if text is not None
+    )
+    return AxisChart(width, height, left, AXIS_TOP, plot, y_ticks, x_ticks)
+
+
+def scale_ticks(low: float, high: float, count: int = 3) -> list[tuple[float, str]]:
+    """`count` evenly spaced labels from low to high, as whole numbers."""
+    if count < 2:
+        raise ValueError("at least two ticks")
+    gap = (high - low) / (count - 1)
+    return [(low + i * gap, f"{round(low + i * gap):d}") for i in range(count)]
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a series moved from its first known value to its last: 'up', 'down' or 'steady'."""
+
+    direction: str
+    first: float
+    last: float
+    since: int  # the index of the first known value
+
+    @property
+    def words(self) -> str:
+        """'up from 61 to 74', 'down from 74 to 61' or 'around 74' (whole numbers)."""
+        first, last = round(self.first), round(self.last)
+        if self.direction == "steady":
+            return f"around {last}"
+        return f"{self.direction} from {first} to {last}"
+
+
+def change(values: Sequence[float | None], *, threshold: float = 2) -> Change | None:
+    """The move from the first to the last known value: up or down when it is at least `threshold`,
+    else steady; None with fewer than two known values."""
+    known = [(i, value) for i, value in enumerate(values) if value is not None]
+    if len(known) < 2:
+        return None
+    (since, first), (_, last) = known[0], known[-1]
+    delta = last - first
+    direction = "steady" if abs(delta) < threshold else "up" if delta > 0 else "down"
+    return Change(direction, first, last, since)

@@ -21,6 +21,7 @@ Choices (where DOMAIN.md leaves room):
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -269,6 +270,34 @@ def shown_score(subscale: str, mean: float | None) -> int | None:
         return None
     value = (mean - 1) / 4 * 100
     return round(100 - value if subscale == "anxiety" else value)
+
+
+# The scale's words for a subscale mean: a whole step is the answer's own words, a mean half a step or
+# more past it sits between two ("mostly true" is 4.0–4.49, "mostly to very true" 4.5–4.99).
+SCALE_WORDS = {1: "not at all true", 2: "a little true", 3: "somewhat true", 4: "mostly true", 5: "very true"}
+SCALE_SHORT = {1: "not at all", 2: "a little", 3: "somewhat", 4: "mostly", 5: "very"}
+
+
+def scale_words(mean: float | None) -> str | None:
+    """A subscale mean (1–5) in the scale's words, never as a number out of 100."""
+    if mean is None:
+        return None
+    whole = min(5, max(1, math.floor(mean + 1e-9)))
+    if whole < 5 and mean - whole >= 0.5 - 1e-9:
+        return f"{SCALE_SHORT[whole]} to {SCALE_WORDS[whole + 1]}"
+    return SCALE_WORDS[whole]
+
+
+def shown_means(answers: Mapping[str, int | None]) -> dict[str, float | None]:
+    """Each subscale's mean as the user sees it (1–5): anxiety turned around as calm (6 − mean)."""
+    means = subscale_means(answers)
+    return {name: None if m is None else 6 - m if name == "anxiety" else m for name, m in means.items()}
+
+
+def checkin_means(checkins: Mapping[str, Mapping[str, int | None]], months: Sequence[str]) -> dict:
+    """Each subscale's shown mean per month (None for a month without a check-in)."""
+    means = {month: shown_means(checkins[month]) for month in months if month in checkins}
+    return {name: [means[m][name] if m in means else None for m in months] for name in SUBSCALES}
 
 
 def shown_scores(answers: Mapping[str, int | None]) -> dict[str, int | None]:

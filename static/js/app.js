@@ -66,10 +66,13 @@
   });
 
   // Move focus to what was just swapped in, so screen readers and keyboards follow along.
+  // A history restore (Back after an htmx-pushed month) fires it with no target: the body was swapped.
   document.addEventListener("htmx:afterSwap", (event) => {
-    const focusable = event.detail.target.querySelector("[data-autofocus]");
+    const root = event.detail.target || event.target;
+    if (!root || !root.querySelector) return;
+    const focusable = root.querySelector("[data-autofocus]");
     if (focusable) focusable.focus();
-    fillTimeZones(event.detail.target);
+    fillTimeZones(root);
   });
 
   document.addEventListener("DOMContentLoaded", () => fillTimeZones(document));

@@ -31,16 +31,18 @@ def test_save_shows_three_scores_and_editing_keeps_one_per_month(client, logged_
     response = logged_in.post("/checkin", ALL_THREE, htmx=htmx)
     assert response.status_code == 303 and response.headers["Location"] == "/checkin?saved=1"
     html = client.get("/checkin?saved=1").get_data(as_text=True)
-    assert (
-        "Comfort with closeness" in html and "Calm about connection" in html and "<strong>50</strong>" in html
-    )
+    assert "Comfort with closeness" in html and "Calm about connection" in html
+    assert html.count("<strong>somewhat true</strong>") == 3  # every answer 3: the scale's words
+    assert "of 100" not in html
     assert html.count("checked") == 9
     answers = {**ALL_THREE, "a1": "5", "a2": "5", "a3": "1"}  # anxious month: calm goes to 0
     logged_in.post("/checkin", answers)
     assert CheckIn.select().count() == 1
     row = CheckIn.get()
     assert (row.month, row.a1, row.a3) == ("2026-05", 5, 1)
-    assert "<strong>0</strong>" in client.get("/checkin").get_data(as_text=True)
+    assert "Calm about connection:</span> <strong>not at all true</strong>" in client.get(
+        "/checkin"
+    ).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

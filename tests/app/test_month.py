@@ -76,11 +76,17 @@ def test_streak_badges_and_day_counts(client, logged_in, may_user):
     stats = dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)", html))
     assert stats == {
         "Current streak": "2",  # Mon 11 and Tue 12 (rest); the missed Sunday ended the first run
+        "This week": "1",  # Monday 11, of the five the user aims for
         "Longest streak": "6",  # Mon 4 to Sat 9
         "Active days": "5",
         "Rest days": "3",
-        "Missed days": "1",
+        "Open days": "1",  # DOMAIN.md: a missed day is an "open day" on every page
     }
+    assert "<dt>This week</dt><dd>1 <span>of 5 days</span>" in html
+    # The month leads with the streak, this week and the calendar; the rhythm comes after.
+    assert (
+        html.index("Current streak") < html.index('<table class="calendar">') < html.index("practice rhythm")
+    )
 
 
 def test_the_domain_example_streak_of_eight(client, logged_in, user, clock):
@@ -102,27 +108,73 @@ def test_month_without_a_value_is_the_current_month_in_the_users_zone(client, lo
     assert 'aria-current="page">Month</a>' in html
 
 
-def test_score_charts_and_their_text_alternatives(client, logged_in, may_user):
+def test_no_rhythm_before_two_weeks_of_history(client, logged_in, may_user):
     sam = make_person(may_user)
     make_log(may_user, "closeness", at=may(12), person=sam, before=3, after=7, response="welcomed")
     make_log(may_user, "space", at=may(12, 12), person=sam, before=4, after=6, response="neutral")
-    html = unescape(client.get("/month/2026-05").get_data(as_text=True))
-    for part in ("score", "consistency", "balance", "safety"):
-        assert f'aria-labelledby="chart-{part}-caption"' in html
-        assert f'id="chart-{part}-caption"' in html
-    assert html.count('role="img"') == 4
-    assert re.search(r'<path class="chart-line" d="M[\d. LMh]+"/>', html)
-    assert "The numbers, day by day" in html
-    assert len(re.findall(r'<tr><th scope="row">\w{3} \d+</th>', html)) == 10  # 4 to 13 May
+    html = unescape(client.get("/month/2026-05").get_data(as_text=True))  # 4 to 13 May: 10 days
+    assert "Your rhythm appears after two weeks, on Sun 17 May 2026." in html
+    assert 'role="img"' not in html and "chart-score" not in html and "The numbers, day by day" not in html
+    assert "of 100" not in html
     assert "What I feared vs. what happened" in html and "3.5" in html and "6.5" in html
     assert "Where safety lives" in html and "Welcomed 1 · neutral 1 · dismissed 0" in html
     assert "never a grade" in html
     assert "Reaching in" in html and "Making room" in html
 
 
-def test_unknown_balance_and_safety_say_so(client, logged_in, may_user):
+@pytest.fixture
+def april_user(user):
+    """Created Mon 6 April 2026 with T = 4, logging on three or four days a week since: by 13 May the
+    rhythm has been shown since 19 April and has been building."""
+    user.created_at = naive_utc(datetime(2026, 4, 6, 6, 0, tzinfo=UTC))
+    user.save()
+    day = date(2026, 4, 6)
+    while day <= date(2026, 5, 12):
+        if day.weekday() in (0, 1, 3) or (day.weekday() == 4 and day.day % 2):
+            make_log(
+                user,
+                "closeness" if day.day % 3 else "space",
+                at=datetime(day.year, day.month, day.day, 7, tzinfo=UTC),
+            )
+        day += timedelta(days=1)
+    return user
+
+
+def test_rhythm_charts_have_axes_and_say_what_changed(client, logged_in, april_user):
     html = unescape(client.get("/month/2026-05").get_data(as_text=True))
+    for part in ("score", "consistency", "balance", "safety"):
+        assert f'aria-labelledby="chart-{part}-caption"' in html
+        assert f'id="chart-{part}-caption"' in html
+    assert html.count('role="img"') == 4
+    assert re.search(r'<path class="chart-line" d="M[\d. LMh]+"/>', html)
+    caption = re.search(r'id="chart-score-caption"[^>]*>(.*?)</figcaption>', html, re.S)[1]
+    assert re.fullmatch(r"<strong>Building:</strong> up from \d+ to \d+ since 1 May", caption.strip())
+    score_svg = html[html.index('aria-labelledby="chart-score-caption"') :].split("</svg>")[0]
+    days = re.findall(
+        r'<text class="chart-tick" [^>]*text-anchor="(?:start|middle)">([^<]+)</text>', score_svg
+    )
+    assert days == ["1 May", "8", "15", "22", "29"]
+    scale = re.findall(r'text-anchor="end" dominant-baseline="middle">(\d+)</text>', score_svg)
+    assert len(scale) == 3 and int(scale[0]) < int(scale[1]) < int(scale[2]) <= 100
+    assert "Showing up <strong>" in html and "How connections felt:" in html
     assert "not known: no responses or after-feelings in the last 28 days" in html
+    assert '<details class="disclosure">' in html and "<summary>Its parts over the month</summary>" in html
+    assert "The numbers, day by day" in html
+    assert len(re.findall(r'<tr><th scope="row">\w{3} \d+</th>', html)) == 13  # 1 to 13 May
+    assert "of 100" not in html
+
+    sam = make_person(april_user)
+    make_log(april_user, "closeness", at=may(12, 12), person=sam, after=9, response="welcomed")
+    html = unescape(client.get("/month/2026-05").get_data(as_text=True))
+    felt = re.search(r'id="chart-safety-caption"[^>]*>(.*?)</figcaption>', html, re.S)[1]
+    assert felt.endswith("mostly felt safe since 12 May")  # in words, never a number
+    assert "How connections felt: <strong>mostly felt safe</strong>" in html
+
+
+def test_the_rhythm_starts_on_its_fourteenth_day(client, logged_in, april_user):
+    april = unescape(client.get("/month/2026-04").get_data(as_text=True))
+    rows = re.findall(r'<tr><th scope="row">\w{3} (\d+)</th>', april)
+    assert rows[0] == "19" and rows[-1] == "30"  # 6 April + 13 days
 
 
 def test_the_suggestion_is_shown(client, logged_in, may_user):
@@ -258,12 +310,24 @@ def test_paused_days_show_as_rest(client, logged_in, may_user):
 
 def test_the_year_page(client, logged_in, may_user):
     html = unescape(client.get("/year/2026").get_data(as_text=True))
-    assert html.count('class="mini-month"') == 12
-    assert html.count('<tr><th scope="row"><a href="/month/2026-') == 12
-    assert 'aria-labelledby="chart-year-caption"' in html and 'role="img"' in html
-    assert "5 active · 3 rest · 1 missed" in html
-    assert "Before you started" in html and "Still ahead" in html
+    assert html.count('class="mini-month"') == 1  # May, the month the account began, and no month ahead
+    assert html.count('<tr><th scope="row"><a href="/month/2026-') == 1
+    assert "<span>5 active ·</span> <span>3 rest ·</span> <span>1 open</span>" in html
+    assert '<th scope="col">Open</th>' in html
+    assert "Your rhythm appears after two weeks" in html and "chart-year" not in html
+    assert "Before you started" not in html and "Still ahead" not in html
+    assert "Nothing to show for 2025" in client.get("/year/2025").get_data(as_text=True)
+    assert "This year is still ahead" in client.get("/year/2027").get_data(as_text=True)
     assert client.get("/year").status_code == 200
+
+
+def test_the_year_chart_names_its_months(client, logged_in, april_user):
+    html = unescape(client.get("/year/2026").get_data(as_text=True))
+    assert html.count('class="mini-month"') == 2  # April and May
+    assert 'aria-labelledby="chart-year-caption"' in html and 'role="img"' in html
+    svg = html[html.index('aria-labelledby="chart-year-caption"') :].split("</svg>")[0]
+    assert re.findall(r'text-anchor="(?:start|middle)">([A-Z][a-z]{2})</text>', svg) == ["Apr", "May"]
+    assert re.search(r"<strong>Building:</strong> up from \d+ to \d+ since April", html)
 
 
 def _bulk_logs(user, count: int) -> None:

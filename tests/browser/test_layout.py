@@ -27,13 +27,58 @@ def test_check_in_questions_sit_inside_their_cards(page: Page, live_server):
         assert legend["y"] > box["y"] + 4, "the question straddles the card's top border"
 
 
-def test_the_month_numbers_show_a_disclosure_triangle(page: Page, live_server):
+MARKER = """e => {
+    const native = getComputedStyle(e).display === "list-item";
+    const drawn = getComputedStyle(e, "::before");
+    const chevron = drawn.content !== "none" && drawn.display !== "none" && drawn.borderRightWidth !== "0px";
+    return native || chevron;
+}"""
+
+
+def save_checkin(page: Page, base: str) -> None:
+    page.goto(f"{base}/checkin")
+    for key in ("c1", "c2", "c3", "d1", "d2", "d3", "a1", "a2", "a3"):
+        page.locator(f"input[name={key}][value='4']").check()
+    page.get_by_role("button", name="Save my check-in").click()
+    expect(page.locator(".checkin-results")).to_be_visible()
+
+
+def test_disclosures_show_that_they_open(page: Page, live_server):
+    """Every <summary> shows a marker (the browser's, or a drawn chevron): a flex summary loses the
+    browser's triangle, so the app draws one."""
     register(page, live_server)
     page.get_by_role("button", name="Ask for closeness").first.click()
     expect(page.locator("#confirmation")).to_contain_text("Logged")
+    details = page.locator("#confirmation details summary")
+    expect(details).to_be_visible()
+    assert details.evaluate(MARKER)
+    save_checkin(page, live_server)
     page.goto(f"{live_server}/month")
-    summary = page.locator("details.numbers summary")
-    assert summary.evaluate("e => getComputedStyle(e).display") == "list-item"  # flex hides the marker
+    summaries = page.locator("#month summary")
+    assert summaries.count() >= 1
+    for summary in summaries.all():
+        assert summary.evaluate(MARKER), summary.inner_text()
+    summaries.first.click()
+    expect(page.locator("#month details[open]")).to_have_count(1)
+
+
+def test_charts_and_tables_read_at_320_px(page: Page, live_server):
+    """At 320 px: chart labels are at least 11 px tall on screen, and the year's table fits whole."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    register(page, live_server)
+    page.get_by_role("button", name="Ask for closeness").first.click()
+    expect(page.locator("#confirmation")).to_contain_text("Logged")
+    save_checkin(page, live_server)
+    page.goto(f"{live_server}/month")
+    ticks = page.locator("#month .chart-tick")
+    assert ticks.count() >= 6
+    for tick in ticks.all():
+        assert tick.bounding_box()["height"] >= 11, tick.text_content()
+    page.goto(f"{live_server}/year")
+    table = page.locator(".year-table").locator("xpath=..")
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth")
+    expect(page.get_by_role("columnheader", name="Open")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_the_quick_exit_leaves_and_back_does_not_return(page: Page, live_server):

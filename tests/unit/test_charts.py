@@ -6,7 +6,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.charts import HEIGHT, PAD, WIDTH, Point, bar_lengths, line_chart, path_data, slot_x, stacked
+from tracker.charts import (
+    HEIGHT,
+    PAD,
+    WIDTH,
+    Change,
+    Point,
+    axis_chart,
+    bar_lengths,
+    change,
+    line_chart,
+    nice_range,
+    path_data,
+    scale_ticks,
+    slot_x,
+    stacked,
+)
 
 
 def test_values_span_the_box_inside_the_padding():
@@ -95,3 +110,30 @@ def test_stacked_parts_fill_the_bar(counts):
         assert sum(length for _, length in parts) == pytest.approx(120, abs=0.5)
     for (x, length), (next_x, _) in itertools.pairwise(parts):
         assert next_x == pytest.approx(x + length, abs=0.2)
+
+
+def test_a_range_with_room_around_the_values():
+    assert nice_range([91, 95]) == (60, 100)  # near the top: not on the edge, and not a wobble blown up
+    assert nice_range([52, 61]) == (40, 80)
+    assert nice_range([0, 100]) == (0, 100)
+    assert nice_range([None, None]) == (0, 100)
+    low, high = nice_range([3.0])
+    assert low == 0 and high - low >= 40
+
+
+def test_an_axis_chart_places_its_labels():
+    chart = axis_chart([10, None, 90], ["1 May", None, "3"], low=0, high=100, y_labels=scale_ticks(0, 100))
+    assert [t.text for t in chart.y_ticks] == ["0", "50", "100"]
+    assert chart.y_ticks[0].at == chart.bottom - PAD and chart.y_ticks[2].at == chart.top + PAD
+    assert [(t.text, t.at) for t in chart.x_ticks] == [("1 May", chart.left + PAD), ("3", chart.right - PAD)]
+    assert chart.last.value == 90 and chart.plot.path.count("M") == 2
+    with pytest.raises(ValueError):
+        axis_chart([1, 2], ["a"], low=0, high=1, y_labels=[])
+
+
+def test_a_change_in_words():
+    assert change([None, 52, 58, 61]) == Change("up", 52, 61, 1)
+    assert change([None, 52, 58, 61]).words == "up from 52 to 61"
+    assert change([74, 61]).words == "down from 74 to 61"
+    assert change([60, 61]).words == "around 61"
+    assert change([None, 5]) is None and change([]) is None

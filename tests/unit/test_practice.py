@@ -268,3 +268,28 @@ def test_month_steps_and_recall_change_cover_one_month():
     ]
     assert practice.month_steps(logs, 2026, 5) == {"recall": 2}
     assert practice.month_recall_change(logs, 2026, 5) == practice.RecallChange(2, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("mean", "words"),
+    [
+        (1.0, "not at all true"),
+        (1.49, "not at all true"),
+        (1.5, "not at all to a little true"),
+        (3.0, "somewhat true"),
+        (4.0, "mostly true"),  # DOMAIN.md: "mostly true", 4.0–4.49
+        (4.49, "mostly true"),
+        (4.5, "mostly to very true"),
+        (5.0, "very true"),
+        (None, None),
+    ],
+)
+def test_checkin_results_in_the_scales_words(mean, words):
+    assert practice.scale_words(mean) == words
+
+
+def test_shown_means_turn_anxiety_into_calm():
+    anxious = {"c1": 3, "c2": 3, "c3": 3, "a1": 5, "a2": 5, "a3": 1}  # a3 reversed: 5
+    assert practice.shown_means(anxious) == {"closeness": 3.0, "depending": None, "anxiety": 1.0}
+    series = practice.checkin_means({"2026-04": anxious}, ["2026-03", "2026-04"])
+    assert series["anxiety"] == [None, 1.0] and series["closeness"] == [None, 3.0]

@@ -15,16 +15,18 @@ from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import insights
-from tracker.charts import LineChart, bar_lengths, line_chart, stacked
+from tracker.charts import AxisChart, axis_chart, bar_lengths, change, nice_range, scale_ticks, stacked
 from tracker.insights import History, LogFact, MonthSummary, Profile, build_history, grid_status
 from tracker.models import Log, User, database
 from tracker.models import Pause as PauseRow
+from tracker.practice import safety_words
 from tracker.views.common import now, render, wants_partial
 from tracker.views.practice.ladder import unsafe_names
 
 bp = Blueprint("insights", __name__)
 bp.add_app_template_global(bar_lengths)
 bp.add_app_template_global(stacked)
+bp.add_app_template_global(safety_words)
 
 # Pages exist from 2000 (no log is older) to the end of next year in the user's zone: a later month has
 # nothing to show, and the calendar of 9999-12 would run into a year 10000 that `date` cannot hold.
@@ -34,6 +36,10 @@ MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 YEAR = re.compile(r"[0-9]{4}")
 PARTS = ("score", "consistency", "balance", "safety")
+RHYTHM_AFTER_DAYS = 14  # DOMAIN.md: the rhythm is shown once the user has 14 days of history
+DAY_TICKS = (1, 8, 15, 22, 29)
+# The thresholds of safety_words(), as the scale of the chart of how connections felt.
+FELT_TICKS = ((25, "sometimes"), (50, "often"), (75, "mostly safe"))
 
 
 def last_year(today: date) -> int:
@@ -113,15 +119,58 @@ def shift_month(first: date, months: int) -> date | None:
     return date(year, month + 1, 1) if MIN_YEAR <= year <= date.max.year else None
 
 
-def month_charts(summary: MonthSummary) -> dict[str, LineChart]:
-    """The score and C, B, S (as 0–100) over every day of the month; gaps where a value is unknown."""
-    by_day = {score.day: score for score in summary.series}
+def shown_from(history: History) -> date:
+    """The first day the rhythm is shown: once the user has 14 days of history (DOMAIN.md)."""
+    return history.first_day + timedelta(days=RHYTHM_AFTER_DAYS - 1)
+
+
+def month_charts(summary: MonthSummary, shown: date) -> tuple[dict[str, AxisChart], dict[str, dict | None]]:
+    """The score and C, B, S (as 0–100) over every day of the month with its days below and its scale
+    at the left, and how each moved; gaps where a value is unknown or the rhythm is not shown yet."""
+    by_day = {score.day: score for score in summary.series if score.day >= shown}
+    days = list(summary.days)
+    x_labels = [
+        f"{day.day} {day:%b}" if day.day == 1 else str(day.day) if day.day in DAY_TICKS else None
+        for day in days
+    ]
 
     def values(part: str) -> list[float | None]:
-        raw = [getattr(by_day[day], part) if day in by_day else None for day in summary.days]
+        raw = [getattr(by_day[day], part) if day in by_day else None for day in days]
         return [None if v is None else v if part == "score" else 100 * v for v in raw]
 
-    return {part: line_chart(values(part), high=100) for part in PARTS}
+    charts, changes = {}, {}
+    for part in PARTS:
+        series = values(part)
+        changes[part] = rhythm_change(series, days)
+        if part == "safety":  # how connections felt is told in words, never as a number (DOMAIN.md)
+            charts[part] = axis_chart(series, x_labels, low=0, high=100, y_labels=FELT_TICKS, left=80)
+            continue
+        low, high = nice_range(series)
+        charts[part] = axis_chart(series, x_labels, low=low, high=high, y_labels=scale_ticks(low, high))
+    return charts, changes
+
+
+def week_progress(history: History) -> tuple[int, int]:
+    """(active days, weekly target) in the current ISO week, up to today."""
+    monday = history.today - timedelta(days=history.today.weekday())
+    active = sum(
+        1 for day in insights.days_between(monday, history.today) if history.statuses.get(day) == "active"
+    )
+    return active, history.profile.weekly_target
+
+
+def rhythm_change(values: list[float | None], days: list[date]) -> dict | None:
+    """How a shown series moved: its direction, words, first day and first and last values, or None."""
+    moved = change(values)
+    if moved is None:
+        return None
+    return {
+        "direction": moved.direction,
+        "words": moved.words,
+        "since": days[moved.since],
+        "first": moved.first,
+        "last": moved.last,
+    }
 
 
 def _month_context(history: History, year: int, month: int, opened: date | None) -> dict:
@@ -129,12 +178,16 @@ def _month_context(history: History, year: int, month: int, opened: date | None)
     first = date(year, month, 1)
     previous, following = shift_month(first, -1), shift_month(first, 1)
     summary = insights.month_summary(history, year, month, _not_safe(current_user))
+    charts, changes = month_charts(summary, shown_from(history))
     return {
         "summary": summary,
         "history": history,
         "first": first,
         "weeks": calendar.Calendar().monthdatescalendar(year, month),
-        "charts": month_charts(summary),
+        "charts": charts,
+        "changes": changes,
+        "rhythm_from": shown_from(history),
+        "week": week_progress(history),
         "previous": previous if previous and previous >= history.first_day.replace(day=1) else None,
         "following": following if following and following <= history.today else None,
         "fragment": wants_partial(),
@@ -199,10 +252,30 @@ def year(year_str: str | None):
         abort(404)
     days = [day for month in range(1, 13) for day in insights.month_days(number, month)]
     history = load_history(current_user, today, (days[0], days[-1]))
-    scores = [history.scores[day].score if day in history.scores else None for day in days]
+    summary = insights.year_summary(history, number)
+    # Months from the account's start to this month: no cards for before it began or still ahead.
+    first_month = history.first_day.month if number == history.first_day.year else 1
+    last_month = today.month if number == today.year else 12
+    started = history.first_day.year <= number <= today.year
+    months = [m for m in range(1, 13) if first_month <= m <= last_month] if started else []
+    shown = [day for day in days if months and months[0] <= day.month <= months[-1]]
+    rhythm_from = shown_from(history)
+    scores = [
+        history.scores[day].score if day in history.scores and day >= rhythm_from else None for day in shown
+    ]
+    low, high = nice_range(scores)
+    every = 1 if len(months) <= 6 else 3
+    x_labels = [
+        f"{day:%b}" if day.day == 1 and (day.month - months[0]) % every == 0 else None for day in shown
+    ]
     return render(
         "pages/year.html",
-        summary=insights.year_summary(history, number),
+        summary=summary,
+        months=months,
         history=history,
-        chart=line_chart(scores, high=100, width=400, height=110),
+        rhythm_from=rhythm_from,
+        chart=axis_chart(scores, x_labels, low=low, high=high, y_labels=scale_ticks(low, high))
+        if shown
+        else None,
+        rhythm_change=rhythm_change(scores, shown),
     )

@@ -13,13 +13,14 @@ from flask_login import current_user, login_required
 from peewee import IntegrityError
 
 from tracker import practice
-from tracker.charts import line_chart
+from tracker.charts import axis_chart
 from tracker.forms import InvalidInput, checkin_answers, parse_checkin
 from tracker.insights import local_date_of
 from tracker.models import CheckIn, User, database, naive_utc
 from tracker.views.common import invalid_status, now, render
 
 bp = Blueprint("checkin", __name__)
+SCALE_TICKS = ((1, "not at all"), (3, "somewhat"), (5, "very"))
 
 
 def this_month(user: User) -> str:
@@ -53,10 +54,12 @@ def _page(answers: dict, errors: dict | None = None, status: int = 200, saved: b
         month=date.fromisoformat(month + "-01"),
         done=done,
         saved=saved,
-        scores=practice.shown_scores(checkins[month]) if done else None,
+        scores=practice.shown_means(checkins[month]) if done else None,
+        before=practice.shown_means(checkins[previous]) if done and previous else {},
         changes=practice.changes(checkins.get(previous), checkins[month]) if done else {},
         previous=date.fromisoformat(previous + "-01") if previous else None,
         labels=practice.SUBSCALE_LABELS,
+        words=practice.scale_words,
         disclaimer=practice.DISCLAIMER,
     )
 
@@ -95,17 +98,27 @@ def checkin_chart(user: User, year: int, month: int | None = None) -> dict | Non
     months = practice.months_ending(year, month or 12, 12)
     if not any(m in checkins for m in months):
         return None
-    series = practice.checkin_series(checkins, months)
+    series = practice.checkin_means(checkins, months)
     latest = max(m for m in months if m in checkins)
     previous = practice.previous_checkin(checkins, latest)
+    names = [date.fromisoformat(m + "-01") for m in months]
+    # Every other month named, counting back from the last, so the labels never crowd at 320 px.
+    x_labels = [f"{d:%b}" if (len(months) - 1 - i) % 2 == 0 else None for i, d in enumerate(names)]
+    charts = {
+        name: axis_chart(values, x_labels, low=1, high=5, y_labels=SCALE_TICKS, left=80)
+        for name, values in series.items()
+    }
     return {
-        "months": months,
-        "charts": {name: line_chart(values, low=0, high=100) for name, values in series.items()},
+        "months": names,
+        "charts": charts,
         "series": series,
         "latest": latest,
-        "scores": practice.shown_scores(checkins[latest]),
+        "latest_month": date.fromisoformat(latest + "-01"),
+        "previous_month": date.fromisoformat(previous + "-01") if previous else None,
+        "scores": practice.shown_means(checkins[latest]),
         "changes": practice.changes(checkins.get(previous), checkins[latest]),
         "labels": practice.SUBSCALE_LABELS,
+        "words": practice.scale_words,
         "disclaimer": practice.DISCLAIMER,
     }
 
