@@ -5,10 +5,11 @@ from __future__ import annotations
 from uuid import uuid4
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from peewee import IntegrityError
 
+from tracker import clock
 from tracker.demo import generate_history
 from tracker.forms import InvalidInput, parse_email, parse_password, valid_timezone
 from tracker.insights import local_date_of
@@ -40,12 +41,8 @@ def token(email: str, name: str) -> None:
     if user is None:
         raise click.ClickException(f"No account for {email}.")
     secret, digest = new_api_token()
-    ApiToken.create(user=user, name=name[:60], token_hash=digest, created_at=naive_utc(_now()))
+    ApiToken.create(user=user, name=name[:60], token_hash=digest, created_at=naive_utc(clock.now()))
     click.echo(secret)
-
-
-def _now():
-    return current_app.config["CLOCK"]()
 
 
 @tracker_cli.command("demo")
@@ -60,7 +57,7 @@ def demo(email: str, password: str, timezone: str) -> None:
         raise click.ClickException(str(exc)) from exc
     if not valid_timezone(timezone):
         raise click.ClickException(f"Unknown time zone {timezone}.")
-    now = _now()
+    now = clock.now()
     history = generate_history(local_date_of(now, timezone), timezone)
     # The story runs to the end of today, local time: the rest of today hasn't happened yet.
     logs = [log for log in history.logs if log.at <= now]
@@ -122,7 +119,7 @@ def export(email: str) -> None:
         user = None
     if user is None:
         raise click.ClickException(f"No account for {email}.")
-    click.echo(json.dumps(export_data(user, _now()), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(export_data(user, clock.now()), ensure_ascii=False, indent=2))
 
 
 @tracker_cli.command("backup")

@@ -15,11 +15,12 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 from peewee import IntegrityError
 
+from tracker.clock import now
 from tracker.emails import send_verification
 from tracker.forms import InvalidInput, parse_email, parse_password, valid_timezone
 from tracker.models import User, UserSession, database, naive_utc
 from tracker.security import hash_password, verify_password
-from tracker.views.common import now, safe_next
+from tracker.views.common import safe_next
 
 bp = Blueprint("auth", __name__)
 

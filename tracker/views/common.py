@@ -1,19 +1,13 @@
-"""Small helpers the views share: the injected clock, htmx-aware rendering, safe redirects."""
+"""Small helpers the views share: htmx-aware rendering, safe redirects."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import urlparse
 
-from flask import current_app, make_response, render_template, request
+from flask import make_response, render_template, request
 from flask.typing import ResponseReturnValue
 
 from tracker.extensions import htmx
-
-
-def now() -> datetime:
-    """The current instant (aware, UTC) from the app's clock, so tests can fix it."""
-    return current_app.config["CLOCK"]()
 
 
 def wants_partial() -> bool:

@@ -15,12 +15,12 @@ from functools import wraps
 from flask import Blueprint, render_template, request, url_for
 
 from tracker import rules, tokens
+from tracker.clock import now
 from tracker.forms import InvalidInput, parse_log
 from tracker.kinds import get_kind
 from tracker.logbook import get_log, update_log
 from tracker.models import User, database
 from tracker.tokens import Token, TokenError
-from tracker.views.common import now
 
 bp = Blueprint("email_links", __name__)
 

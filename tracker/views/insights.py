@@ -16,10 +16,11 @@ from flask_login import current_user, login_required
 
 from tracker import insights
 from tracker.charts import LineChart, bar_lengths, line_chart, stacked
+from tracker.clock import now
 from tracker.insights import History, LogFact, MonthSummary, Profile, build_history, grid_status
 from tracker.models import Log, User, database
 from tracker.models import Pause as PauseRow
-from tracker.views.common import now, render, wants_partial
+from tracker.views.common import render, wants_partial
 
 bp = Blueprint("insights", __name__)
 bp.add_app_template_global(bar_lengths)

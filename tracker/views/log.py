@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_htmx import make_response
 from flask_login import current_user, login_required
 
+from tracker.clock import now
 from tracker.forms import InvalidInput, parse_log, parse_person
 from tracker.insights import local_date_of
 from tracker.kinds import get_kind
 from tracker.logbook import create_log, get_log, update_log
 from tracker.models import Log, Person
-from tracker.views.common import invalid_status, now, render, safe_next, wants_partial
+from tracker.views.common import invalid_status, render, safe_next, wants_partial
 from tracker.views.practice.ladder import today_practice
 
 bp = Blueprint("log", __name__)

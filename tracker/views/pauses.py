@@ -11,9 +11,10 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.clock import now
 from tracker.forms import MAX_PAUSES, InvalidInput, check_room, parse_pause
 from tracker.models import Pause, User, naive_utc
-from tracker.views.common import invalid_status, now, render, wants_partial
+from tracker.views.common import invalid_status, render, wants_partial
 
 bp = Blueprint("pauses", __name__)
 

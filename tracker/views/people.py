@@ -7,11 +7,12 @@ from flask_login import current_user, login_required
 from peewee import IntegrityError
 
 from tracker import insights, practice
+from tracker.clock import now
 from tracker.forms import MAX_PEOPLE, InvalidInput, check_room, parse_person
 from tracker.insights import LogFact, local_date_of
 from tracker.kinds import ROLES
 from tracker.models import Log, Person, database
-from tracker.views.common import invalid_status, now, render, wants_partial
+from tracker.views.common import invalid_status, render, wants_partial
 from tracker.views.practice.ladder import recent_facts
 
 bp = Blueprint("people", __name__)

@@ -10,11 +10,12 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import rules
+from tracker.clock import now
 from tracker.emails import send_verification
 from tracker.forms import InvalidInput
 from tracker.models import ReminderRule
 from tracker.schedule import DAY_NAMES, day_names
-from tracker.views.common import invalid_status, now, render, wants_partial
+from tracker.views.common import invalid_status, render, wants_partial
 
 bp = Blueprint("reminders", __name__)
 

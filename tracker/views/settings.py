@@ -6,12 +6,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_login import current_user, login_required
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
+from tracker.clock import now
 from tracker.forms import InvalidInput, parse_password, parse_settings
 from tracker.models import ApiToken, User, database, naive_utc
 from tracker.nudges import reschedule_user
 from tracker.security import new_api_token, replace_password, verify_password
 from tracker.views.auth import sign_in
-from tracker.views.common import invalid_status, now, render
+from tracker.views.common import invalid_status, render
 
 bp = Blueprint("settings", __name__)
 

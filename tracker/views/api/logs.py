@@ -12,12 +12,12 @@ from datetime import date
 
 from flask import g, jsonify, request
 
+from tracker.clock import now
 from tracker.forms import InvalidInput, parse_log
 from tracker.kinds import KINDS
 from tracker.logbook import Conflict, create_log, get_log, update_log
 from tracker.models import Log
 from tracker.views.api.base import NOT_AN_OBJECT, bp, check_shapes, error, json_object
-from tracker.views.common import now
 
 MAX_RANGE_DAYS = 400
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from tracker import rules
+from tracker.clock import now
 from tracker.forms import InvalidInput
 from tracker.models import ReminderRule
 from tracker.views.api.base import NOT_AN_OBJECT, bp, check_shapes, error, json_object
-from tracker.views.common import now
 
 RULE_FIELDS = ("days", "time", "kind", "enabled")
 # Any run of digits matches; ids no row can have answer 404 (a bounded converter answered 405 instead).

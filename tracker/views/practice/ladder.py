@@ -12,10 +12,11 @@ from flask_login import current_user, login_required
 from peewee import JOIN, IntegrityError, fn
 
 from tracker import practice
+from tracker.clock import now
 from tracker.insights import LogFact, local_date_of
 from tracker.kinds import KINDS, Kind, get_kind
 from tracker.models import LadderStep, Log, Person, PracticeProfile, User, database, naive_utc
-from tracker.views.common import now, render, safe_next, wants_partial
+from tracker.views.common import render, safe_next, wants_partial
 from tracker.views.practice.checkin import checkin_due
 from tracker.views.practice.welcome import welcome_offer
 

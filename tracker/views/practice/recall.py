@@ -10,10 +10,11 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import practice
+from tracker.clock import now
 from tracker.forms import InvalidInput, parse_log, whole_number
 from tracker.logbook import create_log, get_log
 from tracker.models import Person
-from tracker.views.common import now, render
+from tracker.views.common import render
 
 bp = Blueprint("recall", __name__)
 PAST = "past"
