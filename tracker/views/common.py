@@ -1,13 +1,24 @@
-"""Small helpers the views share: htmx-aware rendering, safe redirects."""
+"""Small helpers the views share: htmx-aware rendering, safe redirects, the current user's rows."""
 
 from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import make_response, render_template, request
+from flask import abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from peewee import Model
 
 from tracker.extensions import htmx
+from tracker.queries import own_row
+
+
+def own_or_404(model: type[Model], row_id: object) -> Model:
+    """One of the current user's rows of `model` by id, or 404 (another user's id looks like no id at all)."""
+    row = own_row(model, current_user, row_id)
+    if row is None:
+        abort(404)
+    return row
 
 
 def wants_partial() -> bool:

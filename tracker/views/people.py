@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
@@ -12,16 +12,15 @@ from tracker.forms import MAX_PEOPLE, InvalidInput, check_room, parse_person
 from tracker.insights import LogFact, local_date_of
 from tracker.kinds import ROLES
 from tracker.models import Log, Person, database
-from tracker.views.common import invalid_status, render, wants_partial
+from tracker.views.common import invalid_status, own_or_404, render, wants_partial
 from tracker.views.practice.ladder import recent_facts
 
 bp = Blueprint("people", __name__)
 DUPLICATE = {"nickname": "You already have someone with that nickname."}
-# Any run of digits matches, and ids outside the integer column's range answer 404 in the view before
+# Any run of digits matches, and ids outside the integer column's range answer 404 in own_row before
 # reaching the database (SQLite overflows). A bounded converter would answer GET with a 405 instead:
 # Werkzeug then reports the methods of the POST rule at the same path.
 PERSON_ID = "<int:person_id>"
-ID_MAX = 2**31 - 1
 
 
 def _page(errors: dict | None = None, form: dict | None = None, status: int = 200):
@@ -70,21 +69,11 @@ def create():
     return _page() if wants_partial() else redirect(url_for("people.index"), 303)
 
 
-def _own_person(person_id: int) -> Person:
-    """One of the current user's people, or 404 (also for ids no row can have)."""
-    if not 1 <= person_id <= ID_MAX:
-        abort(404)
-    person = Person.get_or_none(Person.id == person_id, Person.user == current_user)
-    if person is None:
-        abort(404)
-    return person
-
-
 @bp.post(f"/people/{PERSON_ID}")
 @login_required
 def update(person_id: int):
     """Rename a person or change their role."""
-    person = _own_person(person_id)
+    person = own_or_404(Person, person_id)
     try:
         values = parse_person(request.form)
         with database.atomic():
@@ -101,7 +90,7 @@ def update(person_id: int):
 @login_required
 def archive(person_id: int):
     """Archive a person (their logs stay) or bring them back."""
-    person = _own_person(person_id)
+    person = own_or_404(Person, person_id)
     person.archived = not person.archived
     person.save()
     flash(f"{'Archived' if person.archived else 'Restored'} {person.nickname}.", "info")
@@ -112,7 +101,7 @@ def archive(person_id: int):
 @login_required
 def show(person_id: int):
     """One person as a safe haven: what you did together, how they responded, how you felt."""
-    person = _own_person(person_id)
+    person = own_or_404(Person, person_id)
     today = local_date_of(now(), current_user.timezone)
     rows = (
         Log.select(Log.local_date, Log.kind, Log.before, Log.after, Log.response, Log.step)
@@ -139,7 +128,7 @@ def show(person_id: int):
 @login_required
 def safety(person_id: int):
     """The private "I don't feel safe with this person" flag: on or off."""
-    person = _own_person(person_id)
+    person = own_or_404(Person, person_id)
     person.not_safe = request.form.get("not_safe") == "1"
     person.save()
     flash("Saved, privately. Your safety comes first." if person.not_safe else "Saved, privately.", "info")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
@@ -12,7 +12,7 @@ from tracker.models import ApiToken, User, database, naive_utc
 from tracker.nudges import reschedule_user
 from tracker.security import new_api_token, replace_password, verify_password
 from tracker.views.auth import sign_in
-from tracker.views.common import invalid_status, render
+from tracker.views.common import invalid_status, own_or_404, render
 
 bp = Blueprint("settings", __name__)
 
@@ -92,8 +92,6 @@ def create_token():
 @login_required
 def revoke_token(token_id: int):
     """Revoke a token: scripts using it stop working at once."""
-    deleted = ApiToken.delete().where(ApiToken.id == token_id, ApiToken.user == current_user.id).execute()
-    if not deleted:
-        abort(404)
+    own_or_404(ApiToken, token_id).delete_instance()
     flash("Token revoked.", "info")
     return redirect(url_for("settings.index"), 303)

@@ -15,8 +15,9 @@ from flask import g, jsonify, request
 from tracker.clock import now
 from tracker.forms import InvalidInput, parse_log
 from tracker.kinds import KINDS
-from tracker.logbook import Conflict, create_log, get_log, update_log
+from tracker.logbook import Conflict, create_log, update_log
 from tracker.models import Log
+from tracker.queries import own_row
 from tracker.views.api.base import NOT_AN_OBJECT, bp, check_shapes, error, json_object
 
 MAX_RANGE_DAYS = 400
@@ -102,7 +103,7 @@ def index():
 
 
 def _own(log_id: str) -> Log | None:
-    return get_log(g.user, log_id)
+    return own_row(Log, g.user, log_id)
 
 
 @bp.get("/logs/<log_id>")

@@ -12,9 +12,9 @@ from flask_login import current_user, login_required
 from tracker import practice
 from tracker.clock import now
 from tracker.forms import InvalidInput, parse_log, whole_number
-from tracker.logbook import create_log, get_log
-from tracker.models import Person
-from tracker.views.common import render
+from tracker.logbook import create_log
+from tracker.models import Log, Person
+from tracker.views.common import own_or_404, render
 
 bp = Blueprint("recall", __name__)
 PAST = "past"
@@ -105,7 +105,7 @@ def finish():
 @login_required
 def done(log_id: str):
     """The change the exercise made, gently."""
-    log = get_log(current_user, log_id)
-    if log is None or log.kind != "recall":
+    log = own_or_404(Log, log_id)
+    if log.kind != "recall":
         abort(404)
     return render("pages/recall_done.html", log=log)
