@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time, timedelta
 
 import pytest
 
-from tests.conftest import make_log, make_person, make_user
+from tests.conftest import FIXED_NOW, make_log, make_person, make_user
 from tracker.models import Log, Person, ReminderRule
-from tracker.queries import own_row
+from tracker.queries import log_facts, own_row, recent_facts
 
 
 def test_own_row_finds_only_the_users_own_rows(app):
@@ -33,3 +33,20 @@ def test_the_digest_is_never_addressed_by_id(app):
     ana = make_user()
     digest = ReminderRule.create(user=ana, local_time=time(9, 0), purpose="digest")
     assert own_row(ReminderRule, ana, digest.id) is None
+
+
+def test_log_facts_are_the_users_logs_of_the_days_asked(app):
+    ana, ben = make_user(), make_user("ben@example.com")
+    sam, kim = make_person(ana), make_person(ana, "Kim")
+    make_log(ana, person=sam, at=FIXED_NOW, before=2, after=4)
+    make_log(ana, "space", at=FIXED_NOW - timedelta(days=1), person=kim)
+    make_log(ana, at=FIXED_NOW - timedelta(days=10))
+    make_log(ben, at=FIXED_NOW)
+    today = FIXED_NOW.date()
+    facts = log_facts(ana, today - timedelta(days=1), today)
+    assert sorted((fact.local_date, fact.kind, fact.person) for fact in facts) == [
+        (today - timedelta(days=1), "space", "Kim"),
+        (today, "closeness", "Sam"),
+    ]
+    assert [(f.before, f.after) for f in log_facts(ana, date.min, today, sam)] == [(2, 4)]
+    assert sorted(f.local_date for f in recent_facts(ana, today, 2)) == [today - timedelta(days=1), today]

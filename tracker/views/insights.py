@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import insights
 from tracker.charts import LineChart, bar_lengths, line_chart, stacked
-from tracker.clock import now
-from tracker.insights import History, LogFact, MonthSummary, Profile, build_history, grid_status
-from tracker.models import Log, User, database
-from tracker.models import Pause as PauseRow
+from tracker.insights import History, MonthSummary, grid_status
+from tracker.models import Log
+from tracker.queries import load_history, user_today
 from tracker.views.common import render, wants_partial
 
 bp = Blueprint("insights", __name__)
@@ -63,36 +62,6 @@ def parse_day(value: str, today: date) -> date | None:
     except ValueError:
         return None
     return day if day and MIN_YEAR <= day.year <= last_year(today) else None
-
-
-def user_today(user: User) -> date:
-    """The user's own calendar date right now."""
-    return insights.local_date_of(now(), user.timezone)
-
-
-def load_history(user: User, today: date, shown: tuple[date, date] | None = None) -> History:
-    """The user's history as of today from three queries: logs per date over the whole history (all
-    statuses and streaks need), the pauses, and, for scores on the `shown` days (first, last), the logs
-    of those days and the 27 before them, with the person's name."""
-    # Raw rows: peewee's per-value conversion would cost more than the queries.
-    counts = dict(_dated(database.execute(Log.day_counts(user, today)).fetchall()))
-    logs: list[LogFact] = []
-    if shown is not None and shown[0] <= today:
-        first, last = shown[0] - timedelta(days=insights.WINDOW_DAYS - 1), min(shown[1], today)
-        logs = list(map(LogFact._make, _dated(database.execute(Log.facts(user, first, last)).fetchall())))
-    rows = PauseRow.select(PauseRow.start_date, PauseRow.end_date).where(PauseRow.user == user.id).tuples()
-    pauses = [insights.Pause(*row) for row in rows]
-    profile = Profile(insights.local_date_of(user.created_at, user.timezone), user.weekly_target)
-    scored = shown or (date.max, date.min)  # no day: nothing to score
-    return build_history(logs, profile, today, pauses, counts=counts, scored=scored)
-
-
-def _dated(rows: list[tuple]) -> list[tuple]:
-    """Rows whose first value is a date: SQLite returns dates as text, PostgreSQL as dates."""
-    if rows and isinstance(rows[0][0], str):
-        parse = date.fromisoformat
-        return [(parse(row[0]), *row[1:]) for row in rows]
-    return rows
 
 
 def month_key(day: date) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from peewee import IntegrityError
@@ -9,11 +11,11 @@ from peewee import IntegrityError
 from tracker import insights, practice
 from tracker.clock import now
 from tracker.forms import MAX_PEOPLE, InvalidInput, check_room, parse_person
-from tracker.insights import LogFact, local_date_of
+from tracker.insights import local_date_of
 from tracker.kinds import ROLES
-from tracker.models import Log, Person, database
+from tracker.models import Person, database
+from tracker.queries import log_facts, recent_facts
 from tracker.views.common import invalid_status, own_or_404, render, wants_partial
-from tracker.views.practice.ladder import recent_facts
 
 bp = Blueprint("people", __name__)
 DUPLICATE = {"nickname": "You already have someone with that nickname."}
@@ -103,15 +105,7 @@ def show(person_id: int):
     """One person as a safe haven: what you did together, how they responded, how you felt."""
     person = own_or_404(Person, person_id)
     today = local_date_of(now(), current_user.timezone)
-    rows = (
-        Log.select(Log.local_date, Log.kind, Log.before, Log.after, Log.response, Log.step)
-        .where(Log.user == current_user.id, Log.person == person.id, Log.local_date <= today)
-        .tuples()
-    )
-    facts = [
-        LogFact(day, kind, person.nickname, before, after, response, step)
-        for day, kind, before, after, response, step in rows
-    ]
+    facts = log_facts(current_user, date.min, today, person)
     return render(
         "pages/person.html",
         person=person,
