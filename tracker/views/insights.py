@@ -8,7 +8,6 @@ So a page costs the same few queries however long the user's history is.
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date
 
 from flask import Blueprint, abort, request, url_for
@@ -16,6 +15,7 @@ from flask_login import current_user, login_required
 
 from tracker import insights
 from tracker.charts import LineChart, bar_lengths, line_chart, stacked
+from tracker.forms import MIN_YEAR, parse_day, parse_month, parse_year
 from tracker.insights import History, MonthSummary, grid_status
 from tracker.models import Log
 from tracker.queries import load_history, user_today
@@ -25,43 +25,7 @@ bp = Blueprint("insights", __name__)
 bp.add_app_template_global(bar_lengths)
 bp.add_app_template_global(stacked)
 
-# Pages exist from 2000 (no log is older) to the end of next year in the user's zone: a later month has
-# nothing to show, and the calendar of 9999-12 would run into a year 10000 that `date` cannot hold.
-MIN_YEAR = 2000
-# ASCII digits only: `\d` would also accept other scripts' digits.
-MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
-DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-YEAR = re.compile(r"[0-9]{4}")
 PARTS = ("score", "consistency", "balance", "safety")
-
-
-def last_year(today: date) -> int:
-    """The latest year a page or the summary shows: next year in the user's zone."""
-    return today.year + 1
-
-
-def parse_month(value: str, today: date) -> tuple[int, int] | None:
-    """(year, month) from 'YYYY-MM' within the years pages show, else None."""
-    match = MONTH.fullmatch(value)
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    return (year, month) if MIN_YEAR <= year <= last_year(today) and 1 <= month <= 12 else None
-
-
-def parse_year(value: str, today: date) -> int | None:
-    """A year from 'YYYY' within the years pages show, else None."""
-    year = int(value) if YEAR.fullmatch(value) else None
-    return year if year and MIN_YEAR <= year <= last_year(today) else None
-
-
-def parse_day(value: str, today: date) -> date | None:
-    """A real calendar date from 'YYYY-MM-DD' within the years pages show, else None."""
-    try:
-        day = date.fromisoformat(value) if DAY.fullmatch(value) else None
-    except ValueError:
-        return None
-    return day if day and MIN_YEAR <= day.year <= last_year(today) else None
 
 
 def month_key(day: date) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from tracker import insights
+from tracker.forms import parse_month
 from tracker.queries import load_history, user_today
 from tracker.views.api.base import bp, error
-from tracker.views.insights import parse_month
 
 
 @bp.get("/summary")
