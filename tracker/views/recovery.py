@@ -16,7 +16,7 @@ from tracker.forms import InvalidInput, parse_email, parse_password
 from tracker.models import User, database
 from tracker.security import replace_password
 from tracker.tokens import TokenError
-from tracker.views.auth import sign_in
+from tracker.views.common import sign_in
 
 bp = Blueprint("recovery", __name__)
 

@@ -11,8 +11,7 @@ from tracker.forms import InvalidInput, parse_password, parse_settings
 from tracker.models import ApiToken, User, database, naive_utc
 from tracker.nudges import reschedule_user
 from tracker.security import new_api_token, replace_password, verify_password
-from tracker.views.auth import sign_in
-from tracker.views.common import invalid_status, own_or_404, render
+from tracker.views.common import invalid_status, own_or_404, render, sign_in
 
 bp = Blueprint("settings", __name__)
 
