@@ -34,15 +34,21 @@ def init_db() -> None:
 @click.option("--name", default="command line", show_default=True, help="A name to recognise it by.")
 def token(email: str, name: str) -> None:
     """Print a new personal access token for the API (shown once; only its hash is kept)."""
+    user = _account(email)
+    secret, digest = new_api_token()
+    ApiToken.create(user=user, name=name[:60], token_hash=digest, created_at=naive_utc(clock.now()))
+    click.echo(secret)
+
+
+def _account(email: str) -> User:
+    """The account with this email, or a message that there is none."""
     try:
         user = User.by_email(parse_email(email))
     except InvalidInput:
         user = None
     if user is None:
         raise click.ClickException(f"No account for {email}.")
-    secret, digest = new_api_token()
-    ApiToken.create(user=user, name=name[:60], token_hash=digest, created_at=naive_utc(clock.now()))
-    click.echo(secret)
+    return user
 
 
 @tracker_cli.command("demo")
@@ -113,12 +119,7 @@ def export(email: str) -> None:
 
     from tracker.portability import export_data
 
-    try:
-        user = User.by_email(parse_email(email))
-    except InvalidInput:
-        user = None
-    if user is None:
-        raise click.ClickException(f"No account for {email}.")
+    user = _account(email)
     click.echo(json.dumps(export_data(user, clock.now()), ensure_ascii=False, indent=2))
 
 
