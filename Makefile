@@ -40,11 +40,13 @@ test: setup
 	HTML_CAPTURE_DIR=$(abspath $(HTML_CAPTURE_DIR)) $(BIN)/pytest -n auto --dist loadgroup -q
 	$(BIN)/python scripts/check-html.py $(HTML_CAPTURE_DIR) --min-files $(HTML_MIN_DOCUMENTS)
 
-# bandit at medium severity and up; a `# nosec` needs a reason beside it.
+# bandit at medium severity and up; a `# nosec` needs a reason beside it. lint-imports checks the
+# import contracts in pyproject.toml (the layers of DESIGN.md, a pure core, independent view areas).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -r tracker -ll -q
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format .

@@ -34,6 +34,21 @@ settings.load_profile("suite")
 
 PASSWORD = "correct horse battery"
 FIXED_NOW = datetime(2026, 5, 13, 10, 30, tzinfo=UTC)  # a Wednesday
+# The summary API's contract (DESIGN.md): its keys, in order.
+SUMMARY_KEYS = (
+    "month",
+    "active_days",
+    "rest_days",
+    "missed_days",
+    "current_streak",
+    "longest_streak",
+    "score",
+    "consistency",
+    "balance",
+    "safety",
+    "by_kind",
+    "days",
+)
 
 
 class Clock:
@@ -93,9 +108,10 @@ def database_url(request, tmp_path, postgres_url) -> str:
     return postgres_url
 
 
-@pytest.fixture
-def app(database_url, tmp_path, clock):
-    app = create_app(
+def build_app(database_url: str, tmp_path: Path, clock: Clock, **settings):
+    """A test app on the given database, with the injected clock and a file outbox; `settings` add to or
+    override the defaults (rate limits are off unless a test switches them on)."""
+    return create_app(
         {
             "TESTING": True,
             "DATABASE_URL": database_url,
@@ -103,9 +119,14 @@ def app(database_url, tmp_path, clock):
             "MAIL_URL": f"file://{tmp_path / 'outbox'}",
             "CLOCK": clock,
             "RATELIMIT_ENABLED": False,  # tests/app/test_limits.py switches them on
+            **settings,
         }
     )
-    yield app
+
+
+@pytest.fixture
+def app(database_url, tmp_path, clock):
+    yield build_app(database_url, tmp_path, clock)
     database.close()
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Flask, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import assets, cli, config, errors, limits, scheduler, security_headers, templating
+from tracker.clock import utc_now
 from tracker.extensions import compress, csrf, htmx, login_manager
 from tracker.migrations import migrate
 from tracker.models import User, database, init_database
@@ -29,11 +28,6 @@ from tracker.views import (
     settings,
 )
 from tracker.views.practice import checkin, ladder, recall, welcome
-
-
-def utc_now() -> datetime:
-    """The wall clock; tests replace it through the CLOCK setting."""
-    return datetime.now(UTC)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from uuid import uuid4
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from peewee import IntegrityError
 
+from tracker import clock
 from tracker.demo import generate_history
 from tracker.forms import InvalidInput, parse_email, parse_password, valid_timezone
 from tracker.insights import local_date_of
@@ -33,19 +34,21 @@ def init_db() -> None:
 @click.option("--name", default="command line", show_default=True, help="A name to recognise it by.")
 def token(email: str, name: str) -> None:
     """Print a new personal access token for the API (shown once; only its hash is kept)."""
+    user = _account(email)
+    secret, digest = new_api_token()
+    ApiToken.create(user=user, name=name[:60], token_hash=digest, created_at=naive_utc(clock.now()))
+    click.echo(secret)
+
+
+def _account(email: str) -> User:
+    """The account with this email, or a message that there is none."""
     try:
         user = User.by_email(parse_email(email))
     except InvalidInput:
         user = None
     if user is None:
         raise click.ClickException(f"No account for {email}.")
-    secret, digest = new_api_token()
-    ApiToken.create(user=user, name=name[:60], token_hash=digest, created_at=naive_utc(_now()))
-    click.echo(secret)
-
-
-def _now():
-    return current_app.config["CLOCK"]()
+    return user
 
 
 @tracker_cli.command("demo")
@@ -60,7 +63,7 @@ def demo(email: str, password: str, timezone: str) -> None:
         raise click.ClickException(str(exc)) from exc
     if not valid_timezone(timezone):
         raise click.ClickException(f"Unknown time zone {timezone}.")
-    now = _now()
+    now = clock.now()
     history = generate_history(local_date_of(now, timezone), timezone)
     # The story runs to the end of today, local time: the rest of today hasn't happened yet.
     logs = [log for log in history.logs if log.at <= now]
@@ -116,13 +119,8 @@ def export(email: str) -> None:
 
     from tracker.portability import export_data
 
-    try:
-        user = User.by_email(parse_email(email))
-    except InvalidInput:
-        user = None
-    if user is None:
-        raise click.ClickException(f"No account for {email}.")
-    click.echo(json.dumps(export_data(user, _now()), ensure_ascii=False, indent=2))
+    user = _account(email)
+    click.echo(json.dumps(export_data(user, clock.now()), ensure_ascii=False, indent=2))
 
 
 @tracker_cli.command("backup")

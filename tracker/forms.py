@@ -185,9 +185,9 @@ def parse_local_date(value: object, at: datetime) -> date:
     It is the day in the zone the user had when they logged it (DESIGN.md, Time), so after a move it
     may differ from the day in today's zone; it can never be further from `at` than the zones are.
     """
-    if not isinstance(value, str) or len(value) != 10 or not _ISO_DAY.fullmatch(value):
+    day = iso_day(value)
+    if day is None:
         raise ValueError("must be a date like 2026-05-13")
-    day = date.fromisoformat(value)
     if not (at + WESTMOST).date() <= day <= (at + EASTMOST).date() or day < EARLIEST_DAY:
         raise ValueError("must be the day of its “at” in the zone it was logged in")
     return day
@@ -374,6 +374,61 @@ def check_room(name: str, have: int, adding: int, limit: int, what: str) -> None
         )
 
 
+# --- Dates, months and years ------------------------------------------------------------------------
+
+# Pages exist from 2000 (no log is older) to the end of next year in the user's zone: a later month has
+# nothing to show, and the calendar of 9999-12 would run into a year 10000 that `date` cannot hold.
+MIN_YEAR = EARLIEST_DAY.year
+_YEAR = re.compile(r"[0-9]{4}")  # ASCII digits only: `\d` would also accept other scripts' digits
+DATE_MESSAGE = "Dates must look like 2026-05-01."
+
+
+def iso_day(value: object) -> date | None:
+    """A real calendar date written exactly `YYYY-MM-DD`, else None (fromisoformat alone would also take
+    20260501 or 2026-W19-1): the one reading of a date every form, the API and the import share."""
+    if not isinstance(value, str) or len(value) != 10 or not _ISO_DAY.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def last_year(today: date) -> int:
+    """The latest year a page or the summary shows: next year in the user's zone."""
+    return today.year + 1
+
+
+def parse_month(value: str, today: date) -> tuple[int, int] | None:
+    """(year, month) from 'YYYY-MM' within the years pages show, else None."""
+    if not isinstance(value, str) or len(value) != 7 or not _ISO_MONTH.fullmatch(value):
+        return None
+    year, month = int(value[:4]), int(value[5:])
+    return (year, month) if MIN_YEAR <= year <= last_year(today) else None
+
+
+def parse_year(value: str, today: date) -> int | None:
+    """A year from 'YYYY' within the years pages show, else None."""
+    year = int(value) if isinstance(value, str) and len(value) == 4 and _YEAR.fullmatch(value) else None
+    return year if year and MIN_YEAR <= year <= last_year(today) else None
+
+
+def parse_day(value: str, today: date) -> date | None:
+    """A real calendar date from 'YYYY-MM-DD' within the years pages show, else None."""
+    day = iso_day(value)
+    return day if day and MIN_YEAR <= day.year <= last_year(today) else None
+
+
+def parse_date_arg(value: str | None, name: str) -> date | None:
+    """An optional `YYYY-MM-DD` query argument: None when absent or empty, else the date or a message."""
+    if not value:
+        return None
+    day = iso_day(value)
+    if day is None:
+        raise InvalidInput({name: DATE_MESSAGE})
+    return day
+
+
 # --- Pauses -----------------------------------------------------------------------------------------
 
 
@@ -383,12 +438,7 @@ def _pause_day(data: Mapping, name: str, label: str, errors: Errors) -> date | N
     if value is None or (isinstance(value, str) and not value.strip()):
         errors.add(f"pause_{name}", f"Choose the {label}.")
         return None
-    day = None
-    if isinstance(value, str) and len(value) <= 32 and _ISO_DAY.fullmatch(value.strip()):
-        try:
-            day = date.fromisoformat(value.strip())
-        except ValueError:
-            day = None
+    day = iso_day(value.strip()) if isinstance(value, str) and len(value) <= 32 else None
     if day is None:
         errors.add(f"pause_{name}", f"The {label} must be a date like 2026-03-09.")
     elif day < EARLIEST_DAY:

@@ -123,12 +123,3 @@ def update_log(log: Log, user: User, values: LogInput, now: datetime) -> Log:
     log.updated_at = naive_utc(now)
     log.save()
     return log
-
-
-def get_log(user: User, log_id: object) -> Log | None:
-    """One of the user's logs by id; None for a malformed id or another user's log."""
-    try:
-        key = log_id if isinstance(log_id, uuid.UUID) else uuid.UUID(str(log_id))
-    except ValueError:
-        return None
-    return Log.for_user(user).where(Log.id == key).first()

@@ -31,6 +31,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from flask import Flask, current_app
 
+from tracker.clock import utc_now
+
 SMTP_TIMEOUT = 20
 PER_CONNECTION = 25  # below this many messages a connection each, fewer connections
 # Headers up to RFC 5322's 998 characters: a long List-Unsubscribe URL must stay one unbroken <URL>,
@@ -138,7 +140,7 @@ class FileBackend:
         for message in messages:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                name = f"{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:12]}.eml"
+                name = f"{utc_now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:12]}.eml"
                 partial = self.folder / f".{name}.part"
                 partial.write_bytes(message.data)
                 partial.replace(self.folder / name)

@@ -32,6 +32,8 @@ from peewee import (
 from playhouse.db_url import connect
 from playhouse.pool import PooledDatabase
 
+from tracker.clock import stored_now
+
 database = DatabaseProxy()
 
 # Peewee's pool (playhouse.pool), per process: a request takes a connection and gives it back at
@@ -45,11 +47,6 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 5000,
     "synchronous": "normal",
 }
-
-
-def utcnow() -> datetime:
-    """The current instant as a naive UTC datetime, the form the database stores."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def naive_utc(at: datetime) -> datetime:
@@ -115,7 +112,7 @@ class User(UserMixin, BaseModel):
     # Changes with the password (security.replace_password). Sessions are rows of user_sessions since
     # m0009; this stays a per-password value that cached pages and old schemas still see.
     session_key = CharField(max_length=64, unique=True, default=lambda: uuid.uuid4().hex)
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=stored_now)
     # Reminders go only to a verified address; the pause and the digest are the user's own switches.
     email_verified_at = DateTimeField(null=True)
     reminders_paused = BooleanField(default=False)
@@ -168,7 +165,7 @@ class UserSession(BaseModel):
 
     key = CharField(max_length=64, primary_key=True)
     user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=stored_now)
     remember = BooleanField(default=False)
 
     class Meta:
@@ -206,7 +203,7 @@ class Person(BaseModel):
     archived = BooleanField(default=False)
     # Private: "I don't feel safe with this person" (issue 8); never suggested for reaching toward.
     not_safe = BooleanField(default=False)
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=stored_now)
 
     class Meta:
         table_name = "people"
@@ -232,8 +229,8 @@ class Log(BaseModel):
     after = SmallIntegerField(null=True)
     response = CharField(max_length=16, null=True)
     note = TextField(null=True)
-    created_at = DateTimeField(default=utcnow)
-    updated_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=stored_now)
+    updated_at = DateTimeField(default=stored_now)
 
     class Meta:
         table_name = "logs"
@@ -294,7 +291,7 @@ class ApiToken(BaseModel):
     user = ForeignKeyField(User, backref="api_tokens", on_delete="CASCADE")
     name = CharField(max_length=60)
     token_hash = CharField(max_length=64, unique=True)
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=stored_now)
     last_used_at = DateTimeField(null=True)
 
     class Meta:
@@ -309,7 +306,7 @@ class Pause(BaseModel):
     start_date = DateField()
     end_date = DateField()
     reason = CharField(max_length=200, null=True)
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=stored_now)
 
     class Meta:
         table_name = "pauses"
@@ -332,7 +329,7 @@ class ReminderRule(BaseModel):
     enabled = BooleanField(default=True)
     # The next firing in UTC; NULL while disabled. The dispatcher's one range scan runs on this index.
     next_due_at = DateTimeField(null=True, index=True)
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=stored_now)
 
     class Meta:
         table_name = "reminder_rules"
@@ -361,7 +358,7 @@ class Nudge(BaseModel):
     sent_at = DateTimeField(null=True)
     error = CharField(max_length=200, null=True)  # why it was skipped or failed; never content
     response = CharField(max_length=12, null=True)  # done, snoozed, not_today, unsubscribed
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=stored_now)
     # Random: names the email's one-time actions ("done:<marker>"), so no other nudge's are ever spent.
     marker = CharField(max_length=20, default=lambda: secrets.token_hex(10))
 
@@ -381,7 +378,7 @@ class UsedToken(BaseModel):
     jti = CharField(max_length=32, primary_key=True)
     user = ForeignKeyField(User, backref="used_tokens", on_delete="CASCADE")
     purpose = CharField(max_length=12)
-    used_at = DateTimeField(default=utcnow)
+    used_at = DateTimeField(default=stored_now)
 
     class Meta:
         table_name = "used_tokens"
@@ -398,7 +395,7 @@ class LadderStep(BaseModel):
     kind = CharField(max_length=24)
     step = SmallIntegerField(default=1)
     snoozed_until = DateField(null=True)
-    updated_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=stored_now)
 
     class Meta:
         table_name = "ladder_steps"
@@ -428,8 +425,8 @@ class CheckIn(BaseModel):
     a1 = SmallIntegerField(null=True)
     a2 = SmallIntegerField(null=True)
     a3 = SmallIntegerField(null=True)
-    created_at = DateTimeField(default=utcnow)
-    updated_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=stored_now)
+    updated_at = DateTimeField(default=stored_now)
 
     class Meta:
         table_name = "checkins"
@@ -454,7 +451,7 @@ class PracticeProfile(BaseModel):
     focus_kinds = CharField(max_length=100, default="")
     onboarding_step = SmallIntegerField(default=0)
     onboarding_done_at = DateTimeField(null=True)
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=stored_now)
 
     class Meta:
         table_name = "practice_profiles"

@@ -27,6 +27,7 @@ from peewee import SQL, IntegrityError, fn
 from tracker import emails, insights, practice
 from tracker.mail import mailer
 from tracker.models import Log, Nudge, Pause, Person, ReminderRule, User, database, naive_utc
+from tracker.queries import load_history
 from tracker.rules import next_firing, schedule_rule
 from tracker.schedule import aware, local_day
 
@@ -343,18 +344,9 @@ def _render(job: Job, now: datetime):
 
 
 def month_summary(user: User, today: date, month: date) -> insights.MonthSummary:
-    """Last month's review from the user's logs and pauses (for the digest: emails name no one, so the
-    logs are read without their people)."""
-    logs = Log.select(Log.local_date, Log.kind, Log.step, Log.before, Log.after, Log.response).where(
-        Log.user == user, Log.local_date <= today
-    )
-    facts = [insights.LogFact(d, k, None, b, a, r, s) for d, k, s, b, a, r in logs.tuples()]
-    pauses = [
-        insights.Pause(start, end)
-        for start, end in Pause.select(Pause.start_date, Pause.end_date).where(Pause.user == user).tuples()
-    ]
-    profile = insights.Profile(local_day(aware(user.created_at), user.timezone), user.weekly_target)
-    history = insights.build_history(facts, profile, today, pauses)
+    """Last month's review (for the digest): the same figures as the month page, from the same query."""
+    days = insights.month_days(month.year, month.month)
+    history = load_history(user, today, (days[0], days[-1]))
     return insights.month_summary(history, month.year, month.month)
 
 

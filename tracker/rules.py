@@ -39,11 +39,6 @@ def rule_json(rule: ReminderRule) -> dict:
     }
 
 
-def own_rule(user: User, rule_id: int) -> ReminderRule | None:
-    """One of the user's reminders (never the digest, never someone else's)."""
-    return ReminderRule.for_user(user).where(ReminderRule.id == rule_id).first()
-
-
 def _save(rule: ReminderRule, user: User, now: datetime) -> ReminderRule:
     """Store a rule with its next firing recomputed."""
     following = schedule_rule(rule, user.timezone, now)

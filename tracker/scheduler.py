@@ -22,6 +22,7 @@ from apscheduler.triggers.cron import CronTrigger
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from tracker import clock
 from tracker.models import database
 from tracker.nudges import Tally, dispatch
 
@@ -32,7 +33,7 @@ _running: dict[str, BaseScheduler] = {}
 def run_once(app: Flask, now: datetime | None = None) -> Tally:
     """One dispatch pass in an app context, on a connection of this thread's own (closed after)."""
     with app.app_context(), database.connection_context():
-        tally = dispatch(now or app.config["CLOCK"]())
+        tally = dispatch(now or clock.now())
     if tally.due:
         app.logger.info("Reminders: %s", tally)
     return tally

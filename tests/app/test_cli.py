@@ -8,8 +8,7 @@ import pytest
 from peewee import fn
 
 from tests.app.test_migrations import drop_all_tables
-from tests.conftest import PASSWORD, Auth
-from tracker import create_app
+from tests.conftest import PASSWORD, Auth, build_app
 from tracker.insights import local_date_of
 from tracker.kinds import KINDS, RESPONSES
 from tracker.migrations import current_version, discover, migrate
@@ -25,16 +24,7 @@ def bare_app(database_url, tmp_path, clock):
     db = init_database(database_url)
     drop_all_tables(db)
     db.close()
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret",
-            "MAIL_URL": f"file://{tmp_path / 'outbox'}",
-            "CLOCK": clock,
-            "MIGRATE_ON_START": False,
-        }
-    )
+    app = build_app(database_url, tmp_path, clock, MIGRATE_ON_START=False)
     yield app
     migrate(init_database(database_url))  # later tests expect the full schema
     database.close()

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from argon2 import PasswordHasher
 
-from tests.conftest import PASSWORD, csrf_token, make_user
+from tests.conftest import PASSWORD, build_app, csrf_token, make_user
 from tracker import create_app, security
 from tracker.limits import LIMITS, enabled
 from tracker.models import ApiToken, database
@@ -39,16 +39,7 @@ def cheap_user(email: str):
 
 @pytest.fixture
 def app(database_url, tmp_path, clock):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret",
-            "MAIL_URL": f"file://{tmp_path / 'outbox'}",
-            "CLOCK": clock,
-            "RATELIMIT_ENABLED": "1",
-        }
-    )
+    app = build_app(database_url, tmp_path, clock, RATELIMIT_ENABLED="1")
     yield app
     database.close()
 

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, Auth, csrf_token, make_user
-from tracker import create_app
+from tests.conftest import PASSWORD, Auth, build_app, csrf_token, make_user
 from tracker.models import User, UserSession, database
 
 
@@ -111,17 +110,7 @@ def test_a_session_key_past_any_length_is_no_one(app):
 
 @pytest.fixture
 def https_app(database_url, tmp_path, clock):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret",
-            "MAIL_URL": f"file://{tmp_path / 'outbox'}",
-            "CLOCK": clock,
-            "RATELIMIT_ENABLED": False,
-            "BASE_URL": "https://tracker.example",
-        }
-    )
+    app = build_app(database_url, tmp_path, clock, BASE_URL="https://tracker.example")
     yield app
     database.close()
 

@@ -7,26 +7,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.conftest import FIXED_NOW, make_log, make_person, make_user
+from tests.conftest import FIXED_NOW, SUMMARY_KEYS, make_log, make_person, make_user
 from tracker.kinds import KINDS
 from tracker.models import ApiToken, Pause, naive_utc
 from tracker.security import new_api_token
 
 URL = "/api/v1/summary"
-KEYS = {
-    "month",
-    "active_days",
-    "rest_days",
-    "missed_days",
-    "current_streak",
-    "longest_streak",
-    "score",
-    "consistency",
-    "balance",
-    "safety",
-    "by_kind",
-    "days",
-}
+KEYS = set(SUMMARY_KEYS)
 
 
 def bearer(user) -> dict[str, str]:

@@ -41,13 +41,12 @@ from flask import Flask
 from peewee import Database
 
 from tests.benchmarks import report
-from tracker import create_app
+from tracker import create_app, queries
 from tracker.kinds import KINDS, RESPONSES, ROLES
 from tracker.models import ApiToken, ReminderRule, User, database
 from tracker.nudges import Tally
 from tracker.scheduler import run_once
 from tracker.security import new_api_token
-from tracker.views import insights as insights_views
 
 USERS = int(os.environ.get("SCALE_USERS", "100000"))
 REFERENCE_USERS = 1_000
@@ -532,12 +531,12 @@ def _reads(url: str, reference_url: str) -> tuple[Reads, Reads]:
     sides = (_side(url, USERS), _side(reference_url, REFERENCE_USERS))
     with pytest.MonkeyPatch.context() as patch:
         # load_history as the app runs it, minus the pure insights: just its two queries.
-        patch.setattr(insights_views, "build_history", lambda logs, profile, today, pauses: logs)
+        patch.setattr(queries, "build_history", lambda logs, profile, today, pauses, **_: logs)
         for side in sides:
             side.use()
             with side.app.app_context(), side.db.connection_context():
                 for user in side.warm_up:  # the connection's catalog caches
-                    insights_views.load_history(user, insights_views.user_today(user))
+                    queries.load_history(user, queries.user_today(user))
         for index in range(SAMPLE):
             for side in sides:
                 side.use()
@@ -564,12 +563,12 @@ def _reads(url: str, reference_url: str) -> tuple[Reads, Reads]:
 
 def _time_month_queries(side: Side, user: User) -> None:
     """A SELECT 1 round trip, then load_history's two queries, on the side's open connection."""
-    today = insights_views.user_today(user)
+    today = queries.user_today(user)
     started = time.perf_counter()
     database.execute_sql("SELECT 1").fetchone()
     side.reads.round_trip.append(_since(started))
     started = time.perf_counter()
-    logs = insights_views.load_history(user, today)
+    logs = queries.load_history(user, today)
     side.reads.month_queries.append(_since(started))
     assert len(logs) > LOGS_PER_YEAR // 2
 

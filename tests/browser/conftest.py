@@ -12,10 +12,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import psycopg2
 import pytest
+from playwright.sync_api import Page, expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -170,3 +172,14 @@ def shoot(page):
         return path
 
     return save
+
+
+def register(page: Page, base: str, prefix: str = "user") -> str:
+    """Sign up a new account of its own through the form (signed in after), and return its email."""
+    email = f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
+    page.goto(f"{base}/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+    return email

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-# Addresses of this module's own: test_flow's counter may live in another module object.
-_emails = (f"csp{n}@example.com" for n in itertools.count())
-
-
-def register(page: Page, base: str) -> None:
-    page.goto(f"{base}/register")
-    page.get_by_label("Email").fill(next(_emails))
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+from tests.browser.conftest import register
 
 
 def test_pages_and_htmx_work_without_csp_violations(page: Page, live_server):

@@ -3,22 +3,11 @@ again, and find it in History; then the same without JavaScript."""
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from playwright.sync_api import Page, expect
 
-_emails = (f"walk{n}@example.com" for n in itertools.count())
-
-
-def register(page: Page, base: str) -> str:
-    email = next(_emails)
-    page.goto(f"{base}/register")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
-    return email
+from tests.browser.conftest import register
 
 
 def test_register_log_details_undo_and_history(page: Page, live_server, shoot):

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
-
 from playwright.sync_api import Page, expect
 
-_emails = (f"layout{n}@example.com" for n in itertools.count())
-
-
-def register(page: Page, base: str) -> None:
-    page.goto(f"{base}/register")
-    page.get_by_label("Email").fill(next(_emails))
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+from tests.browser.conftest import register
 
 
 def test_check_in_questions_sit_inside_their_cards(page: Page, live_server):

@@ -3,21 +3,12 @@ page, a day opens in place, and deleting a log there re-renders the calendar; th
 
 from __future__ import annotations
 
-import itertools
 import re
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-_emails = (f"month{n}@example.com" for n in itertools.count())
-
-
-def register(page: Page, base: str) -> None:
-    page.goto(f"{base}/register")
-    page.get_by_label("Email").fill(next(_emails))
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+from tests.browser.conftest import register
 
 
 def log_at(page: Page, base: str, when: datetime) -> None:

@@ -5,11 +5,11 @@ turns down is shown, not dropped."""
 from __future__ import annotations
 
 import time
-import uuid
 from datetime import datetime
 
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.browser.conftest import register
 from tests.browser.test_pwa_browser import WAIT_FOR_WORKER
 
 SERVER_LOGS = """async () => {
@@ -20,11 +20,7 @@ QUEUED = "async () => (await SecureBaseQueue.allItems()).sort((a, b) => a.tapped
 
 
 def register_and_wait_for_worker(page: Page, base: str) -> None:
-    page.goto(f"{base}/register")
-    page.get_by_label("Email").fill(f"offline-{uuid.uuid4().hex[:12]}@example.com")
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+    register(page, base, "offline")
     assert page.evaluate(WAIT_FOR_WORKER) == "activated"
 
 

@@ -3,24 +3,15 @@ timer, and without JavaScript as a plain page), and the monthly check-in shown o
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import register
 from tests.browser.test_a11y import AXE, check_pages
 
-_emails = (f"practice{n}@example.com" for n in itertools.count())
 ITEMS = ("c1", "c2", "c3", "d1", "d2", "d3", "a1", "a2", "a3")
-
-
-def register(page: Page, base: str) -> None:
-    page.goto(f"{base}/register")
-    page.get_by_label("Email").fill(next(_emails))
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
 
 
 def welcome(page: Page) -> None:

@@ -4,10 +4,11 @@ install help, the home-screen shortcut screens and a 320 px wide phone."""
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.browser.conftest import register
 
 # Resolves once a service worker is active *and* controls the page (see BROWSER-TESTING.md:
 # `ready` can resolve while the worker is still activating).
@@ -45,16 +46,6 @@ def wait_until(page: Page, script: str, timeout: float = 5.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {script}")
         page.wait_for_timeout(100)
-
-
-def register(page: Page, base: str) -> str:
-    email = f"pwa-{uuid.uuid4().hex[:12]}@example.com"
-    page.goto(f"{base}/register")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
-    return email
 
 
 @once

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.conftest import SUMMARY_KEYS
 from tracker.insights import (
     Comeback,
     Feelings,
@@ -130,20 +131,7 @@ def test_past_month_streaks_are_as_of_its_last_day():
 def test_as_api_dict_matches_the_contract():
     logs = [LogFact(MARCH[2], "closeness"), LogFact(MARCH[2], "space", response="welcomed")]
     api = month_summary(history_for_march(logs, today=MARCH[3]), 2025, 3).as_api_dict()
-    assert list(api) == [
-        "month",
-        "active_days",
-        "rest_days",
-        "missed_days",
-        "current_streak",
-        "longest_streak",
-        "score",
-        "consistency",
-        "balance",
-        "safety",
-        "by_kind",
-        "days",
-    ]
+    assert list(api) == list(SUMMARY_KEYS)
     assert api["month"] == "2025-03"
     assert (api["active_days"], api["rest_days"], api["missed_days"]) == (1, 0, 0)
     assert (api["balance"], api["safety"]) == (1.0, 1.0)

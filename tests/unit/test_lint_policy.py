@@ -19,3 +19,12 @@ def test_make_lint_runs_ruff_and_bandit():
     makefile = (TRACKER.parent / "Makefile").read_text()
     lint = makefile.split("\nlint:")[1].split("\n\n")[0]
     assert "ruff check" in lint and "ruff format --check" in lint and "bandit -r tracker -ll" in lint
+
+
+def test_make_lint_checks_the_import_contracts():
+    makefile = (TRACKER.parent / "Makefile").read_text()
+    lint = makefile.split("\nlint:")[1].split("\n\n")[0]
+    pyproject = (TRACKER.parent / "pyproject.toml").read_text()
+    assert "lint-imports" in lint
+    assert 'type = "layers"' in pyproject and 'type = "forbidden"' in pyproject
+    assert 'type = "independence"' in pyproject

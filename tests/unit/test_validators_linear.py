@@ -22,15 +22,14 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker import forms, portability, schedule
 from tracker.forms import InvalidInput
 from tracker.portability import importer
-from tracker.views import history, insights
-from tracker.views.api import logs as api
+from tracker.views import history
 
 SHORT = 256  # the longest text a regex or a date parser may be given
 MEGABYTE = 1 << 20
@@ -77,8 +76,6 @@ class Spy:
 # What each module's validators may hand to a parser, by the name the module knows it under.
 SPIED: dict[ModuleType, tuple[str, ...]] = {
     forms: ("date", "datetime", "uuid"),
-    insights: ("date",),
-    api: ("date",),
     history: (),
     importer: ("json", "datetime"),
     schedule: (),
@@ -151,9 +148,10 @@ TEXT_VALIDATORS: dict[str, tuple[Callable[[str], object], tuple[type[Exception],
     "parse_checkin_month": (lambda v: forms.parse_checkin_month(v, date(2026, 5, 13)), ()),
     "parse_local_date": (lambda v: forms.parse_local_date(v, NOW), (ValueError,)),
     "parse_time": (schedule.parse_time, (ValueError,)),
-    "insights.parse_month": (lambda v: insights.parse_month(v, NOW.date()), ()),
-    "insights.parse_year": (lambda v: insights.parse_year(v, NOW.date()), ()),
-    "insights.parse_day": (lambda v: insights.parse_day(v, NOW.date()), ()),
+    "parse_month": (lambda v: forms.parse_month(v, NOW.date()), ()),
+    "parse_year": (lambda v: forms.parse_year(v, NOW.date()), ()),
+    "parse_day": (lambda v: forms.parse_day(v, NOW.date()), ()),
+    "iso_day": (forms.iso_day, ()),
 }
 LOG_FIELDS = (
     "kind",
@@ -185,7 +183,7 @@ MAPPING_VALIDATORS: dict[str, Callable[[object], object]] = {
 }
 QUERY_VALIDATORS: dict[str, Callable[[], object]] = {
     "history._number": lambda: history._number("page"),
-    "api._date_arg": lambda: api._date_arg("from"),
+    "parse_date_arg": lambda: forms.parse_date_arg(request.args.get("from"), "from"),
 }
 
 
@@ -215,7 +213,7 @@ def test_query_string_validators_answer_any_text_with_bounded_work(seen, name, v
     seen.clear()
     app = Flask(__name__)
     with app.test_request_context(query_string={"page": value, "from": value}):
-        answered(QUERY_VALIDATORS[name], api.BadDate)
+        answered(QUERY_VALIDATORS[name])
     bounded(seen, len(value))
 
 
@@ -325,7 +323,7 @@ def _patterns() -> dict[str, re.Pattern]:
 
 def test_no_pattern_in_the_app_can_backtrack_beyond_linear():
     patterns = _patterns()
-    assert "forms._ISO_DAY" in patterns and "views.insights.MONTH" in patterns
+    assert "forms._ISO_DAY" in patterns and "forms._ISO_MONTH" in patterns
     for name, pattern in patterns.items():
         unbounded, nested = _repeats(sre_parse.parse(pattern.pattern, pattern.flags))
         assert not nested, f"{name} has a quantifier inside a quantifier"

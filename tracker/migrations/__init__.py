@@ -41,7 +41,7 @@ from peewee import (
     SqliteDatabase,
 )
 
-from tracker.models import utcnow
+from tracker.clock import stored_now
 
 MIGRATION_LOCK = 0x5EC0_BA5E  # the PostgreSQL advisory lock key that serialises migrations
 
@@ -87,7 +87,7 @@ def discover() -> list[Step]:
 def _version_model(db: Database) -> type[Model]:
     class SchemaVersion(Model):
         version = IntegerField(primary_key=True)
-        applied_at = DateTimeField(default=utcnow)
+        applied_at = DateTimeField(default=stored_now)
 
         class Meta:
             database = db

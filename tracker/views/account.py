@@ -8,10 +8,11 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_login import current_user, login_required, logout_user
 
 from tracker import portability
+from tracker.clock import now
 from tracker.forms import InvalidInput
 from tracker.models import User
 from tracker.security import verify_password
-from tracker.views.common import invalid_status, now
+from tracker.views.common import invalid_status
 from tracker.views.settings import _page as settings_page
 
 bp = Blueprint("account", __name__)

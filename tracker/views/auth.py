@@ -7,19 +7,16 @@ rate limits, which name the POST endpoints.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
-from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
-from flask_wtf.csrf import generate_csrf
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
 from peewee import IntegrityError
 
+from tracker.clock import now
 from tracker.emails import send_verification
 from tracker.forms import InvalidInput, parse_email, parse_password, valid_timezone
 from tracker.models import User, UserSession, database, naive_utc
 from tracker.security import hash_password, verify_password
-from tracker.views.common import now, safe_next
+from tracker.views.common import safe_next, sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -31,28 +28,6 @@ def _no_store(response):
     """Account pages carry typed addresses and fresh CSRF tokens: never keep them in a cache."""
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _longest_session() -> timedelta:
-    """How long a remember-me cookie lasts: older sessions of an account are pruned at its next sign-in."""
-    value = current_app.config.get("REMEMBER_COOKIE_DURATION") or 365 * 24 * 3600
-    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
-
-
-def sign_in(user: User, remember: bool = False) -> None:
-    """Start a server-side session for `user` in a fresh cookie session.
-
-    Nothing of the session before survives (no fixation, and Flask-WTF's CSRF secret rotates with it);
-    the remember-me cookie is set only when asked for, and an older one is cleared.
-    """
-    session.clear()
-    g.pop("csrf_token", None)  # Flask-WTF caches the request's token in g: drop the old secret's
-    generate_csrf()  # the new secret now, so the next page needn't set the cookie again
-    UserSession.start(user, remember, now(), _longest_session())
-    login_user(user, remember=remember, force=True)
-    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
-    if not remember and remember_cookie in request.cookies:
-        session["_remember"] = "clear"  # Flask-Login then drops the remember cookie left from before
 
 
 def sign_out() -> None:

@@ -1,19 +1,30 @@
-"""Small helpers the views share: the injected clock, htmx-aware rendering, safe redirects."""
+"""Small helpers the views share: htmx-aware rendering, safe redirects, the current user's rows, and
+starting a session (signing up, logging in, a new password and account recovery all do)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import timedelta
 from urllib.parse import urlparse
 
-from flask import current_app, make_response, render_template, request
+from flask import abort, current_app, g, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
+from flask_wtf.csrf import generate_csrf
+from peewee import Model
 
+from tracker.clock import now
 from tracker.extensions import htmx
+from tracker.models import User, UserSession
+from tracker.queries import own_row
 
 
-def now() -> datetime:
-    """The current instant (aware, UTC) from the app's clock, so tests can fix it."""
-    return current_app.config["CLOCK"]()
+def own_or_404(model: type[Model], row_id: object) -> Model:
+    """One of the current user's rows of `model` by id, or 404 (another user's id looks like no id at all)."""
+    row = own_row(model, current_user, row_id)
+    if row is None:
+        abort(404)
+    return row
 
 
 def wants_partial() -> bool:
@@ -56,3 +67,25 @@ def safe_next(default: str) -> str:
         return default
     parts = urlparse(target)
     return default if parts.netloc or parts.scheme else target
+
+
+def _longest_session() -> timedelta:
+    """How long a remember-me cookie lasts: older sessions of an account are pruned at its next sign-in."""
+    value = current_app.config.get("REMEMBER_COOKIE_DURATION") or 365 * 24 * 3600
+    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """Start a server-side session for `user` in a fresh cookie session.
+
+    Nothing of the session before survives (no fixation, and Flask-WTF's CSRF secret rotates with it);
+    the remember-me cookie is set only when asked for, and an older one is cleared.
+    """
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF caches the request's token in g: drop the old secret's
+    generate_csrf()  # the new secret now, so the next page needn't set the cookie again
+    UserSession.start(user, remember, now(), _longest_session())
+    login_user(user, remember=remember, force=True)
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
+    if not remember and remember_cookie in request.cookies:
+        session["_remember"] = "clear"  # Flask-Login then drops the remember cookie left from before

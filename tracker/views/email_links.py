@@ -15,12 +15,13 @@ from functools import wraps
 from flask import Blueprint, render_template, request, url_for
 
 from tracker import rules, tokens
+from tracker.clock import now
 from tracker.forms import InvalidInput, parse_log
 from tracker.kinds import get_kind
-from tracker.logbook import get_log, update_log
-from tracker.models import User, database
+from tracker.logbook import update_log
+from tracker.models import Log, User, database
+from tracker.queries import own_row
 from tracker.tokens import Token, TokenError
-from tracker.views.common import now
 
 bp = Blueprint("email_links", __name__)
 
@@ -98,7 +99,7 @@ def details(token: str):
     """The optional details after 'I did it': what exactly, step, how it felt and went, a note."""
     found = tokens.read(token, "details", now())
     user = User.get_by_id(found.user_id)
-    log = get_log(user, found.subject)
+    log = own_row(Log, user, found.subject)
     if log is None:
         raise TokenError("invalid")
     form = {name: request.form.get(name, "") for name in DETAIL_FIELDS}

@@ -8,7 +8,6 @@ So a page costs the same few queries however long the user's history is.
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, request, url_for
@@ -16,89 +15,23 @@ from flask_login import current_user, login_required
 
 from tracker import insights
 from tracker.charts import AxisChart, axis_chart, bar_lengths, change, nice_range, scale_ticks, stacked
-from tracker.insights import History, LogFact, MonthSummary, Profile, build_history, grid_status
-from tracker.models import Log, User, database
-from tracker.models import Pause as PauseRow
+from tracker.forms import MIN_YEAR, parse_day, parse_month, parse_year
+from tracker.insights import History, MonthSummary, grid_status
+from tracker.models import Log, User
 from tracker.practice import safety_words
-from tracker.views.common import now, render, wants_partial
-from tracker.views.practice.ladder import unsafe_names
+from tracker.queries import load_history, unsafe_names, user_today
+from tracker.views.common import render, wants_partial
 
 bp = Blueprint("insights", __name__)
 bp.add_app_template_global(bar_lengths)
 bp.add_app_template_global(stacked)
 bp.add_app_template_global(safety_words)
 
-# Pages exist from 2000 (no log is older) to the end of next year in the user's zone: a later month has
-# nothing to show, and the calendar of 9999-12 would run into a year 10000 that `date` cannot hold.
-MIN_YEAR = 2000
-# ASCII digits only: `\d` would also accept other scripts' digits.
-MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
-DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-YEAR = re.compile(r"[0-9]{4}")
 PARTS = ("score", "consistency", "balance", "safety")
 RHYTHM_AFTER_DAYS = 14  # DOMAIN.md: the rhythm is shown once the user has 14 days of history
 DAY_TICKS = (1, 8, 15, 22, 29)
 # The thresholds of safety_words(), as the scale of the chart of how connections felt.
 FELT_TICKS = ((25, "sometimes"), (50, "often"), (75, "mostly safe"))
-
-
-def last_year(today: date) -> int:
-    """The latest year a page or the summary shows: next year in the user's zone."""
-    return today.year + 1
-
-
-def parse_month(value: str, today: date) -> tuple[int, int] | None:
-    """(year, month) from 'YYYY-MM' within the years pages show, else None."""
-    match = MONTH.fullmatch(value)
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    return (year, month) if MIN_YEAR <= year <= last_year(today) and 1 <= month <= 12 else None
-
-
-def parse_year(value: str, today: date) -> int | None:
-    """A year from 'YYYY' within the years pages show, else None."""
-    year = int(value) if YEAR.fullmatch(value) else None
-    return year if year and MIN_YEAR <= year <= last_year(today) else None
-
-
-def parse_day(value: str, today: date) -> date | None:
-    """A real calendar date from 'YYYY-MM-DD' within the years pages show, else None."""
-    try:
-        day = date.fromisoformat(value) if DAY.fullmatch(value) else None
-    except ValueError:
-        return None
-    return day if day and MIN_YEAR <= day.year <= last_year(today) else None
-
-
-def user_today(user: User) -> date:
-    """The user's own calendar date right now."""
-    return insights.local_date_of(now(), user.timezone)
-
-
-def load_history(user: User, today: date, shown: tuple[date, date] | None = None) -> History:
-    """The user's history as of today from three queries: logs per date over the whole history (all
-    statuses and streaks need), the pauses, and, for scores on the `shown` days (first, last), the logs
-    of those days and the 27 before them, with the person's name."""
-    # Raw rows: peewee's per-value conversion would cost more than the queries.
-    counts = dict(_dated(database.execute(Log.day_counts(user, today)).fetchall()))
-    logs: list[LogFact] = []
-    if shown is not None and shown[0] <= today:
-        first, last = shown[0] - timedelta(days=insights.WINDOW_DAYS - 1), min(shown[1], today)
-        logs = list(map(LogFact._make, _dated(database.execute(Log.facts(user, first, last)).fetchall())))
-    rows = PauseRow.select(PauseRow.start_date, PauseRow.end_date).where(PauseRow.user == user.id).tuples()
-    pauses = [insights.Pause(*row) for row in rows]
-    profile = Profile(insights.local_date_of(user.created_at, user.timezone), user.weekly_target)
-    scored = shown or (date.max, date.min)  # no day: nothing to score
-    return build_history(logs, profile, today, pauses, counts=counts, scored=scored)
-
-
-def _dated(rows: list[tuple]) -> list[tuple]:
-    """Rows whose first value is a date: SQLite returns dates as text, PostgreSQL as dates."""
-    if rows and isinstance(rows[0][0], str):
-        parse = date.fromisoformat
-        return [(parse(row[0]), *row[1:]) for row in rows]
-    return rows
 
 
 def _not_safe(user: User) -> frozenset[str]:

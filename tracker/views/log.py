@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_htmx import make_response
 from flask_login import current_user, login_required
 
+from tracker.clock import now
 from tracker.forms import InvalidInput, parse_log, parse_person
 from tracker.insights import local_date_of
 from tracker.kinds import get_kind
-from tracker.logbook import create_log, get_log, update_log
+from tracker.logbook import create_log, update_log
 from tracker.models import Log, Person
-from tracker.views.common import invalid_status, now, render, safe_next, wants_partial
+from tracker.queries import own_row
+from tracker.views.common import invalid_status, own_or_404, render, safe_next, wants_partial
 from tracker.views.practice.ladder import today_practice
 
 bp = Blueprint("log", __name__)
@@ -37,7 +39,7 @@ def today():
     """The start screen: a tap target per kind, then today's logs."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    logged = get_log(current_user, request.args.get("logged", ""))
+    logged = own_row(Log, current_user, request.args.get("logged", ""))
     return render_template("pages/today.html", **_today_context(logged=logged, errors={}))
 
 
@@ -85,19 +87,11 @@ def _log_values(partial: bool):
     return values
 
 
-def _own_log(log_id: str) -> Log:
-    """One of the current user's logs, or 404."""
-    log = get_log(current_user, log_id)
-    if log is None:
-        abort(404)
-    return log
-
-
 @bp.get("/logs/<log_id>/edit")
 @login_required
 def edit(log_id: str):
     """The edit form of one log (in place with htmx)."""
-    log = _own_log(log_id)
+    log = own_or_404(Log, log_id)
     return render(
         "pages/log_edit.html",
         "partials/_log_form.html",
@@ -111,7 +105,7 @@ def edit(log_id: str):
 @login_required
 def update(log_id: str):
     """Save the details or changes of one log."""
-    log = _own_log(log_id)
+    log = own_or_404(Log, log_id)
     target = safe_next(url_for("log.today"))
     try:
         update_log(log, current_user, _log_values(partial=True), now())
@@ -126,7 +120,9 @@ def update(log_id: str):
             **context,
         )
     if wants_partial():
-        response = render("pages/today.html", "partials/_log_saved.html", log=_own_log(log_id), next=target)
+        response = render(
+            "pages/today.html", "partials/_log_saved.html", log=own_or_404(Log, log_id), next=target
+        )
         return make_response(response, trigger=LOG_CHANGED)
     flash(f"Saved: {get_kind(log.kind).label}.", "success")
     return redirect(target, 303)
@@ -136,7 +132,7 @@ def update(log_id: str):
 @login_required
 def delete(log_id: str):
     """Delete (or undo) one log; every input (the log, where to go next) is checked before acting."""
-    log = _own_log(log_id)
+    log = own_or_404(Log, log_id)
     label = get_kind(log.kind).label
     target = safe_next(url_for("log.today"))
     log.delete_instance()

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from tracker.clock import now
 from tracker.forms import MAX_PAUSES, InvalidInput, check_room, parse_pause
 from tracker.models import Pause, User, naive_utc
-from tracker.views.common import invalid_status, now, render, wants_partial
+from tracker.views.common import invalid_status, own_or_404, render, wants_partial
 
 bp = Blueprint("pauses", __name__)
 
@@ -78,11 +79,7 @@ def create():
 @login_required
 def delete(pause_id: int):
     """Remove one of the user's pauses; another user's id, or one no row can have, is a 404."""
-    pause = None
-    if pause_id < 2**31:  # SQLite cannot even bind an id past 64 bits
-        pause = Pause.get_or_none(Pause.id == pause_id, Pause.user == current_user.id)
-    if pause is None:
-        abort(404)
+    pause = own_or_404(Pause, pause_id)
     pause.delete_instance()
     flash(f"Removed the pause {date_range(pause.start_date, pause.end_date)}.", "info")
     return _done()

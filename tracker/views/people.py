@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from datetime import date
+
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
 from tracker import insights, practice
+from tracker.clock import now
 from tracker.forms import MAX_PEOPLE, InvalidInput, check_room, parse_person
-from tracker.insights import LogFact, local_date_of
+from tracker.insights import local_date_of
 from tracker.kinds import ROLES
-from tracker.models import Log, Person, database
-from tracker.views.common import invalid_status, now, render, wants_partial
-from tracker.views.practice.ladder import recent_facts
+from tracker.models import Person, database
+from tracker.queries import log_facts, recent_facts
+from tracker.views.common import invalid_status, own_or_404, render, wants_partial
 
 bp = Blueprint("people", __name__)
 DUPLICATE = {"nickname": "You already have someone with that nickname."}
-# Any run of digits matches, and ids outside the integer column's range answer 404 in the view before
+# Any run of digits matches, and ids outside the integer column's range answer 404 in own_row before
 # reaching the database (SQLite overflows). A bounded converter would answer GET with a 405 instead:
 # Werkzeug then reports the methods of the POST rule at the same path.
 PERSON_ID = "<int:person_id>"
-ID_MAX = 2**31 - 1
 
 
 def _page(errors: dict | None = None, form: dict | None = None, status: int = 200):
@@ -69,21 +71,11 @@ def create():
     return _page() if wants_partial() else redirect(url_for("people.index"), 303)
 
 
-def _own_person(person_id: int) -> Person:
-    """One of the current user's people, or 404 (also for ids no row can have)."""
-    if not 1 <= person_id <= ID_MAX:
-        abort(404)
-    person = Person.get_or_none(Person.id == person_id, Person.user == current_user)
-    if person is None:
-        abort(404)
-    return person
-
-
 @bp.get(f"/people/{PERSON_ID}/edit")
 @login_required
 def edit(person_id: int):
     """A person's name and role, and archiving, behind the "Edit" button of their page."""
-    return _edit_page(_own_person(person_id))
+    return _edit_page(own_or_404(Person, person_id))
 
 
 def _edit_page(person: Person, errors: dict | None = None, form: dict | None = None, status: int = 200):
@@ -103,7 +95,7 @@ def _edit_page(person: Person, errors: dict | None = None, form: dict | None = N
 @login_required
 def update(person_id: int):
     """Rename a person or change their role; back to their page."""
-    person = _own_person(person_id)
+    person = own_or_404(Person, person_id)
     try:
         values = parse_person(request.form)
         with database.atomic():
@@ -122,7 +114,7 @@ def update(person_id: int):
 @login_required
 def archive(person_id: int):
     """Archive a person (their logs stay) or bring them back; then the People list."""
-    person = _own_person(person_id)
+    person = own_or_404(Person, person_id)
     person.archived = not person.archived
     person.save()
     flash(f"{'Archived' if person.archived else 'Restored'} {person.nickname}.", "info")
@@ -133,21 +125,13 @@ def archive(person_id: int):
 @login_required
 def show(person_id: int):
     """One person as a safe haven: what you did together, how they responded, how you felt."""
-    return _person_page(_own_person(person_id))
+    return _person_page(own_or_404(Person, person_id))
 
 
 def _person_page(person: Person, errors: dict | None = None, status: int = 200):
     """A person's page, with optional messages for its settings form."""
     today = local_date_of(now(), current_user.timezone)
-    rows = (
-        Log.select(Log.local_date, Log.kind, Log.before, Log.after, Log.response, Log.step)
-        .where(Log.user == current_user.id, Log.person == person.id, Log.local_date <= today)
-        .tuples()
-    )
-    facts = [
-        LogFact(day, kind, person.nickname, before, after, response, step)
-        for day, kind, before, after, response, step in rows
-    ]
+    facts = log_facts(current_user, date.min, today, person)
     return render(
         "pages/person.html",
         None,
@@ -167,7 +151,7 @@ def _person_page(person: Person, errors: dict | None = None, status: int = 200):
 @login_required
 def safety(person_id: int):
     """The private "not safe" mark, chosen among the person's settings: on ("1") or off ("0")."""
-    person = _own_person(person_id)
+    person = own_or_404(Person, person_id)
     choice = request.form.get("not_safe")
     if choice not in ("0", "1"):
         return _person_page(person, {"not_safe": "Choose one of the two."}, invalid_status())

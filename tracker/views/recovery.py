@@ -10,13 +10,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from tracker import tokens
+from tracker.clock import now
 from tracker.emails import password_tag, send_reset
 from tracker.forms import InvalidInput, parse_email, parse_password
 from tracker.models import User, database
 from tracker.security import replace_password
 from tracker.tokens import TokenError
-from tracker.views.auth import sign_in
-from tracker.views.common import now
+from tracker.views.common import sign_in
 
 bp = Blueprint("recovery", __name__)
 

@@ -6,15 +6,16 @@ place. The JSON API mirror lives in `views/api/reminders.py`.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import rules
+from tracker.clock import now
 from tracker.emails import send_verification
 from tracker.forms import InvalidInput
 from tracker.models import ReminderRule
 from tracker.schedule import DAY_NAMES, day_names
-from tracker.views.common import invalid_status, now, render, wants_partial
+from tracker.views.common import invalid_status, own_or_404, render, wants_partial
 
 bp = Blueprint("reminders", __name__)
 
@@ -37,14 +38,6 @@ def _done(message: str, category: str = "success"):
     """After a change: the refreshed block for htmx, else back to the page."""
     flash(message, category)
     return _page() if wants_partial() else redirect(url_for("reminders.index"), 303)
-
-
-def _own(rule_id: int) -> ReminderRule:
-    """One of the current user's reminders, or 404 (another user's id looks like no id at all)."""
-    rule = rules.own_rule(current_user, rule_id)
-    if rule is None:
-        abort(404)
-    return rule
 
 
 @bp.get("/reminders")
@@ -70,7 +63,7 @@ def create():
 @login_required
 def update(rule_id: int):
     """Change a reminder's days, time or action."""
-    rule = _own(rule_id)
+    rule = own_or_404(ReminderRule, rule_id)
     try:
         rules.update_rule(rule, current_user, rules.parse_rule(rules.form_values(request.form)), now())
     except InvalidInput as exc:
@@ -82,7 +75,7 @@ def update(rule_id: int):
 @login_required
 def toggle(rule_id: int):
     """Pause one reminder, or turn it back on."""
-    rule = _own(rule_id)
+    rule = own_or_404(ReminderRule, rule_id)
     rules.update_rule(rule, current_user, {"enabled": not rule.enabled}, now())
     return _done("Reminder on." if rule.enabled else "Reminder paused.", "info")
 
@@ -91,7 +84,7 @@ def toggle(rule_id: int):
 @login_required
 def delete(rule_id: int):
     """Delete a reminder."""
-    _own(rule_id).delete_instance()
+    own_or_404(ReminderRule, rule_id).delete_instance()
     return _done("Reminder deleted.", "info")
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from tracker import care
+from tracker.clock import now
 from tracker.forms import AUTO_REGION, InvalidInput, parse_help_region, parse_password, parse_settings
 from tracker.models import ApiToken, User, database, naive_utc
 from tracker.nudges import reschedule_user
 from tracker.security import new_api_token, replace_password, verify_password
-from tracker.views.auth import sign_in
-from tracker.views.common import invalid_status, now, render
+from tracker.views.common import invalid_status, own_or_404, render, sign_in
 
 bp = Blueprint("settings", __name__)
 
@@ -109,8 +109,6 @@ def create_token():
 @login_required
 def revoke_token(token_id: int):
     """Revoke a token: scripts using it stop working at once."""
-    deleted = ApiToken.delete().where(ApiToken.id == token_id, ApiToken.user == current_user.id).execute()
-    if not deleted:
-        abort(404)
+    own_or_404(ApiToken, token_id).delete_instance()
     flash("Token revoked.", "info")
     return redirect(url_for("settings.index"), 303)

@@ -6,21 +6,17 @@ Another user's ids answer 404.
 
 from __future__ import annotations
 
-import re
-from contextlib import suppress
-from datetime import date
-
 from flask import g, jsonify, request
 
-from tracker.forms import InvalidInput, parse_log
+from tracker.clock import now
+from tracker.forms import InvalidInput, parse_date_arg, parse_log
 from tracker.kinds import KINDS
-from tracker.logbook import Conflict, create_log, get_log, update_log
+from tracker.logbook import Conflict, create_log, update_log
 from tracker.models import Log
+from tracker.queries import own_row
 from tracker.views.api.base import NOT_AN_OBJECT, bp, check_shapes, error, json_object
-from tracker.views.common import now
 
 MAX_RANGE_DAYS = 400
-DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def log_json(log: Log) -> dict:
@@ -67,28 +63,14 @@ def create():
     return jsonify(log_json(log)), 201 if created else 200
 
 
-class BadDate(ValueError):
-    """A query argument that is not a YYYY-MM-DD date; `args[0]` names it."""
-
-
-def _date_arg(name: str) -> date | None:
-    """A `YYYY-MM-DD` query argument (fromisoformat alone would also take 20260501 or 2026-W19-1)."""
-    value = request.args.get(name)
-    if not value:
-        return None
-    if DATE_RE.fullmatch(value):
-        with suppress(ValueError):
-            return date.fromisoformat(value)
-    raise BadDate(name)
-
-
 @bp.get("/logs")
 def index():
     """Logs between two local dates (inclusive), newest first."""
     try:
-        start, end = _date_arg("from"), _date_arg("to")
-    except BadDate as exc:
-        return error("Dates must look like 2026-05-01.", 400, exc.args[0])
+        start = parse_date_arg(request.args.get("from"), "from")
+        end = parse_date_arg(request.args.get("to"), "to")
+    except InvalidInput as exc:
+        return error(str(exc), 400, exc.field)
     query = Log.for_user(g.user)
     if start:
         query = query.where(Log.local_date >= start)
@@ -102,7 +84,7 @@ def index():
 
 
 def _own(log_id: str) -> Log | None:
-    return get_log(g.user, log_id)
+    return own_row(Log, g.user, log_id)
 
 
 @bp.get("/logs/<log_id>")

@@ -200,48 +200,37 @@ def _reminder_schemas() -> dict:
 def _summary_schema() -> dict:
     fraction = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
     count = {"type": "integer", "minimum": 0}
-    return {
-        "type": "object",
-        "required": [
-            "month",
-            "active_days",
-            "rest_days",
-            "missed_days",
-            "current_streak",
-            "longest_streak",
-            "score",
-            "consistency",
-            "balance",
-            "safety",
-            "by_kind",
-            "days",
-        ],
-        "properties": {
-            "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
-            "active_days": count,
-            "rest_days": count,
-            "missed_days": count,
-            "current_streak": count,
-            "longest_streak": count,
-            "score": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
-            "consistency": fraction,
-            "balance": fraction,
-            "safety": fraction,
-            "by_kind": {"type": "object", "additionalProperties": count},
-            "days": {
+    properties = {
+        "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+        "active_days": count,
+        "rest_days": count,
+        "missed_days": count,
+        "current_streak": count,
+        "longest_streak": count,
+        "score": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
+        "consistency": fraction,
+        "balance": fraction,
+        "safety": fraction,
+        "by_kind": {"type": "object", "additionalProperties": count},
+        "days": {
+            "type": "object",
+            "description": "Each day of the month by its date (YYYY-MM-DD).",
+            "additionalProperties": {
                 "type": "object",
-                "description": "Each day of the month by its date (YYYY-MM-DD).",
-                "additionalProperties": {
-                    "type": "object",
-                    "required": ["status", "logs"],
-                    "properties": {
-                        "status": {"type": "string", "enum": list(DAY_STATUSES)},
-                        "logs": count,
-                    },
-                    "additionalProperties": False,
+                "required": ["status", "logs"],
+                "properties": {
+                    "status": {"type": "string", "enum": list(DAY_STATUSES)},
+                    "logs": count,
                 },
+                "additionalProperties": False,
             },
         },
+    }
+    # Every property is always there (None where unknown).
+    return {
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
         "additionalProperties": False,
     }
 

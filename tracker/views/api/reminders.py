@@ -10,15 +10,15 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from tracker import rules
+from tracker.clock import now
 from tracker.forms import InvalidInput
 from tracker.models import ReminderRule
+from tracker.queries import own_row
 from tracker.views.api.base import NOT_AN_OBJECT, bp, check_shapes, error, json_object
-from tracker.views.common import now
 
 RULE_FIELDS = ("days", "time", "kind", "enabled")
 # Any run of digits matches; ids no row can have answer 404 (a bounded converter answered 405 instead).
 RULE_ID = "<int:rule_id>"
-ID_MAX = 2**31 - 1
 
 
 def _body() -> dict | None:
@@ -48,7 +48,7 @@ def reminders_create():
 
 def _own(rule_id: int) -> ReminderRule | None:
     """One of the user's reminders; None for another user's id or one outside the column's range."""
-    return rules.own_rule(g.user, rule_id) if 1 <= rule_id <= ID_MAX else None
+    return own_row(ReminderRule, g.user, rule_id)
 
 
 @bp.patch(f"/reminders/{RULE_ID}")

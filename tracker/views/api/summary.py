@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from tracker import insights
+from tracker.forms import parse_month
+from tracker.queries import load_history, user_today
 from tracker.views.api.base import bp, error
-from tracker.views.insights import load_history, parse_month, user_today
 
 
 @bp.get("/summary")

@@ -7,10 +7,10 @@ from datetime import timedelta
 from flask import g, request
 from flask_login import current_user
 
+from tracker.clock import now
 from tracker.models import ApiToken, User, naive_utc
 from tracker.security import hash_token
 from tracker.views.api.base import PUBLIC, bp, error
-from tracker.views.common import now
 
 # Settings shows the day a token was last used: a write on every request would cost more than the read.
 LAST_USED_EVERY = timedelta(hours=1)

@@ -14,10 +14,11 @@ from peewee import IntegrityError
 
 from tracker import practice
 from tracker.charts import axis_chart
+from tracker.clock import now
 from tracker.forms import InvalidInput, checkin_answers, parse_checkin
 from tracker.insights import local_date_of
 from tracker.models import CheckIn, User, database, naive_utc
-from tracker.views.common import invalid_status, now, render
+from tracker.views.common import invalid_status, render
 
 bp = Blueprint("checkin", __name__)
 SCALE_TICKS = ((1, "not at all"), (3, "somewhat"), (5, "very"))

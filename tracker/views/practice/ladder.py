@@ -9,13 +9,15 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
-from peewee import JOIN, IntegrityError, fn
+from peewee import IntegrityError, fn
 
 from tracker import practice
-from tracker.insights import LogFact, local_date_of
+from tracker.clock import now
+from tracker.insights import local_date_of
 from tracker.kinds import KINDS, Kind, get_kind
-from tracker.models import LadderStep, Log, Person, PracticeProfile, User, database, naive_utc
-from tracker.views.common import now, render, safe_next, wants_partial
+from tracker.models import LadderStep, Log, PracticeProfile, User, database, naive_utc
+from tracker.queries import recent_facts, unsafe_names
+from tracker.views.common import render, safe_next, wants_partial
 from tracker.views.practice.checkin import checkin_due
 from tracker.views.practice.welcome import welcome_offer
 
@@ -25,23 +27,6 @@ bp.add_app_template_global(practice.reflection_prompt)
 bp.add_app_template_global(practice.month_steps)
 bp.add_app_template_global(practice.month_recall_change)
 KIND = "<string(maxlength=24):kind>"
-
-
-def recent_facts(user: User, today: date, days: int) -> list[LogFact]:
-    """The user's logs of the `days` days ending today, as plain facts (one query)."""
-    rows = (
-        Log.select(Log.local_date, Log.kind, Person.nickname, Log.before, Log.after, Log.response, Log.step)
-        .join(Person, JOIN.LEFT_OUTER)
-        .where(Log.user == user.id, Log.local_date > today - timedelta(days=days), Log.local_date <= today)
-        .tuples()
-    )
-    return [LogFact(*row) for row in rows]
-
-
-def unsafe_names(user: User) -> frozenset[str]:
-    """Nicknames of the people the user marked as not safe: never suggested for reaching toward."""
-    rows = Person.select(Person.nickname).where(Person.user == user.id, Person.not_safe == True)  # noqa: E712
-    return frozenset(row.nickname for row in rows)
 
 
 def ladder_offer(user: User, today: date) -> practice.LadderOffer | None:

@@ -10,10 +10,11 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import practice
+from tracker.clock import now
 from tracker.forms import InvalidInput, parse_log, whole_number
-from tracker.logbook import create_log, get_log
-from tracker.models import Person
-from tracker.views.common import now, render
+from tracker.logbook import create_log
+from tracker.models import Log, Person
+from tracker.views.common import own_or_404, render
 
 bp = Blueprint("recall", __name__)
 PAST = "past"
@@ -112,8 +113,8 @@ def finish():
 def done(log_id: str):
     """The change the exercise made, gently; after feeling worse, help and a gentle close instead of a
     question to carry away."""
-    log = get_log(current_user, log_id)
-    if log is None or log.kind != "recall":
+    log = own_or_404(Log, log_id)
+    if log.kind != "recall":
         abort(404)
     worse = log.before is not None and log.after is not None and log.after < log.before
     return render("pages/recall_done.html", log=log, worse=worse)

@@ -13,11 +13,12 @@ from flask_login import current_user, login_required
 from peewee import IntegrityError
 
 from tracker import practice
+from tracker.clock import now
 from tracker.forms import InvalidInput, parse_person, whole_number
 from tracker.kinds import KINDS, get_kind
 from tracker.logbook import person_by_nickname
 from tracker.models import Log, Person, PracticeProfile, User, database, naive_utc
-from tracker.views.common import invalid_status, now, render
+from tracker.views.common import invalid_status, render
 
 bp = Blueprint("onboarding", __name__)
 STEPS = 7

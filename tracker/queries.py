@@ -1,0 +1,97 @@
+"""Reads shared by views and services, each scoped to one user (the data layer, beside models.py)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from peewee import Model, Select, UUIDField
+
+from tracker import insights
+from tracker.clock import now
+from tracker.insights import History, LogFact, Profile, build_history
+from tracker.models import Log, Pause, Person, ReminderRule, User, database
+
+ID_MAX = 2**31 - 1  # the largest id an integer column holds on both engines
+
+# Rows whose owner's set is narrower than `model.user == user`: a log comes with its person (one query),
+# and the monthly digest is the app's own rule, never addressed by id.
+SCOPES: dict[type[Model], Callable[[User], Select]] = {Log: Log.for_user, ReminderRule: ReminderRule.for_user}
+
+
+def own_row(model: type[Model], user: User, row_id: object) -> Model | None:
+    """One of the user's rows of `model` by id; None for another user's id, a malformed id, or an id
+    no row can have (SQLite cannot even bind an integer past 64 bits)."""
+    key = _key(model, row_id)
+    if key is None:
+        return None
+    scope = SCOPES.get(model)
+    query = scope(user) if scope else model.select().where(model.user == user.id)
+    return query.where(model._meta.primary_key == key).first()
+
+
+def _key(model: type[Model], row_id: object) -> object | None:
+    """The id as the primary key column takes it, or None when no row can have it."""
+    if isinstance(model._meta.primary_key, UUIDField):
+        try:
+            return row_id if isinstance(row_id, uuid.UUID) else uuid.UUID(str(row_id))
+        except ValueError:
+            return None
+    try:
+        key = int(str(row_id))
+    except ValueError:
+        return None
+    return key if 1 <= key <= ID_MAX else None
+
+
+def user_today(user: User) -> date:
+    """The user's own calendar date right now."""
+    return insights.local_date_of(now(), user.timezone)
+
+
+def log_facts(user: User, start: date, end: date, person: Person | None = None) -> list[LogFact]:
+    """What insights read of the user's logs dated start..end (of one person when given), one query."""
+    query = Log.facts(user, start, end)
+    if person is not None:
+        query = query.where(Log.person == person.id)
+    # Raw rows: peewee's per-value conversion would cost more than the query.
+    return list(map(LogFact._make, _dated(database.execute(query).fetchall())))
+
+
+def recent_facts(user: User, today: date, days: int) -> list[LogFact]:
+    """The user's logs of the `days` days ending today, as plain facts (one query)."""
+    return log_facts(user, today - timedelta(days=days - 1), today)
+
+
+def user_pauses(user: User) -> list[insights.Pause]:
+    """The user's pauses as plain values (one query)."""
+    rows = Pause.select(Pause.start_date, Pause.end_date).where(Pause.user == user.id).tuples()
+    return [insights.Pause(*row) for row in rows]
+
+
+def load_history(user: User, today: date, shown: tuple[date, date] | None = None) -> History:
+    """The user's history as of today from three queries: logs per date over the whole history (all
+    statuses and streaks need), the pauses, and, for scores on the `shown` days (first, last), the logs
+    of those days and the 27 before them, with the person's name."""
+    counts = dict(_dated(database.execute(Log.day_counts(user, today)).fetchall()))
+    logs: list[LogFact] = []
+    if shown is not None and shown[0] <= today:
+        logs = log_facts(user, shown[0] - timedelta(days=insights.WINDOW_DAYS - 1), min(shown[1], today))
+    profile = Profile(insights.local_date_of(user.created_at, user.timezone), user.weekly_target)
+    scored = shown or (date.max, date.min)  # no day: nothing to score
+    return build_history(logs, profile, today, user_pauses(user), counts=counts, scored=scored)
+
+
+def _dated(rows: list[tuple]) -> list[tuple]:
+    """Rows whose first value is a date: SQLite returns dates as text, PostgreSQL as dates."""
+    if rows and isinstance(rows[0][0], str):
+        parse = date.fromisoformat
+        return [(parse(row[0]), *row[1:]) for row in rows]
+    return rows
+
+
+def unsafe_names(user: User) -> frozenset[str]:
+    """Nicknames of the people the user marked as not safe: never suggested for reaching toward."""
+    rows = Person.select(Person.nickname).where(Person.user == user.id, Person.not_safe == True)  # noqa: E712
+    return frozenset(row.nickname for row in rows)
