@@ -174,6 +174,9 @@ def test_import_matches_people_by_nickname_in_any_case(client, logged_in, user):
         ('{"version": 1, "pauses": [{"start_date": "2026-05-02", "end_date": "2026-05-01"}]}', "pauses[0]"),
         ('{"version": 1, "reminders": [{"days": ["someday"], "time": "25:00"}]}', "reminders[0]"),
         ('{"version": 1, "profile": {"timezone": "Mars/Olympus"}}', "profile.timezone"),
+        ('{"version": 1, "profile": {"help_region": "Atlantis"}}', "profile.help_region"),
+        ('{"version": 1, "profile": {"help_region": ["uk"]}}', "profile.help_region"),
+        ('{"version": 1, "profile": {"help_region": ""}}', "profile.help_region"),
         ('{"version": 1, "checkins": [{"month": "2026-13", "c1": 9}]}', "checkins[0]"),
     ],
 )
@@ -186,6 +189,18 @@ def test_a_malformed_file_changes_nothing_and_says_what_is_wrong(client, logged_
     assert message.replace("“", "&#34;").replace("”", "&#34;") in body or message in body
     assert "<script>alert" not in body
     assert counts() == snapshot
+
+
+def test_the_help_region_goes_out_with_the_export_and_comes_back_with_the_import(client, logged_in, user):
+    User.update(help_region="uk").where(User.id == user.id).execute()
+    exported = client.get("/export.json").get_json()
+    assert exported["profile"]["help_region"] == "uk"
+    User.update(help_region=None).where(User.id == user.id).execute()
+    assert upload(logged_in, json.dumps(exported)).status_code in (200, 303)
+    assert User.get_by_id(user.id).help_region == "uk"
+    exported["profile"]["help_region"] = None  # null: from the time zone again
+    upload(logged_in, json.dumps(exported))
+    assert User.get_by_id(user.id).help_region is None
 
 
 def test_a_good_file_with_one_bad_log_imports_nothing(client, logged_in, user):

@@ -37,6 +37,7 @@ def export_data(user: User, now: datetime) -> dict:
             "email_verified": user.email_verified_at is not None,
             "reminders_paused": user.reminders_paused,
             "digest_opt_in": user.digest_opt_in,
+            "help_region": user.help_region,
         },
         "people": [
             {

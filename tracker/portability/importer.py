@@ -33,6 +33,7 @@ from tracker.forms import (
     check_room,
     parse_checkin,
     parse_checkin_month,
+    parse_help_region,
     parse_local_date,
     parse_log,
     parse_pause,
@@ -246,6 +247,13 @@ def _parse_profile(profile: object, plan: Plan, problems: list[str]) -> None:
             plan.profile["weekly_target"] = target
         else:
             problems.append("profile.weekly_target: must be a whole number from 1 to 7.")
+    if "help_region" in profile:  # null: help from the time zone's region
+        region = profile["help_region"]
+        try:
+            chosen = None if region is None else parse_help_region({"help_region": region})
+            plan.profile["help_region"] = chosen
+        except InvalidInput as exc:
+            problems.append(_problem("profile", exc))
 
 
 def parse_export(raw: bytes | str, user: User, now: datetime) -> Plan:
