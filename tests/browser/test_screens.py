@@ -72,14 +72,7 @@ ANONYMOUS_PAGES = {"login": "/login", "register": "/register", "reset": "/reset"
 
 # Known failures in screens colleagues are rebuilding (issue 13): (account, page) → (reason, viewports,
 # schemes). Strict, so each one shows up as soon as the rebuilt screen passes and can be removed.
-KNOWN: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    ("demo", "month"): (
-        "issue 13 item 4: Month's previous-month link shows '‹ Nov' but is named 'Previous month,"
-        " November 2025': the visible word is not in its name (axe label-content-name-mismatch)",
-        ("320", "390"),
-        SCHEMES,
-    ),
-}
+KNOWN: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
 # Today's first row of tiles below the fold (issue 13 item 2: Today shows one note at a time).
 FOLD_KNOWN = {
     ("new", "320"): "issue 13 item 2: a new account's welcome note and hard-moment link push the tiles down",
