@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .insights import LogFact, mean_safety
-from .kinds import KINDS, Kind, get_kind, ordered_by_use
+from .kinds import KINDS, Kind, get_kind
 
 LADDER_WINDOW_DAYS = 28
 LADDER_MIN_LOGS = 3
@@ -312,14 +312,16 @@ def reflection_prompt(kind: str) -> str:
     return REFLECTIONS.get(kind, DEFAULT_REFLECTION)
 
 
-def order_with_focus(focus: Sequence[str], counts: Mapping[str, int]) -> list[Kind]:
-    """All kinds: the (up to three) focus kinds first, in the order chosen, then the rest by use."""
+def order_with_focus(focus: Sequence[str]) -> list[Kind]:
+    """All kinds: the (up to three) focus kinds first, in the order chosen, then the rest in DOMAIN.md's
+    order. Never by use: tiles that move between visits break the hand's memory of where each one is,
+    so only the user changes the order (their focus, in the welcome or Settings)."""
     focused: list[Kind] = []
     for key in focus:
         kind = get_kind(key)
         if kind and kind not in focused and len(focused) < MAX_FOCUS:
             focused.append(kind)
-    return focused + [kind for kind in ordered_by_use(counts) if kind not in focused]
+    return focused + [kind for kind in KINDS if kind not in focused]
 
 
 def welcome_back(last_active: date | None, today: date) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import make_log, make_person
+from tracker.kinds import KINDS
 from tracker.models import Log, Person
 
 
@@ -21,14 +22,15 @@ def test_today_shows_every_kind_as_a_tap_target(client, logged_in):
     assert 'name="csrf-token"' in html
 
 
-def test_most_used_kinds_lead(client, logged_in, user):
+def test_tiles_keep_their_order_whatever_is_logged(client, logged_in, user):
+    """Issue 13: tiles that move between visits break muscle memory; use never reorders them."""
+    before = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+    assert before == [kind.key for kind in KINDS]
     for _ in range(3):
         make_log(user, "repair")
     make_log(user, "recall")
-    html = client.get("/").get_data(as_text=True)
-    keys = re.findall(r'name="kind" value="(\w+)"', html)
-    assert keys[:2] == ["repair", "recall"]
-    assert keys[2] == "closeness"  # then taxonomy order
+    after = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+    assert after == before
 
 
 def test_one_tap_with_htmx_logs_and_confirms_in_place(client, logged_in, user):

@@ -8,6 +8,7 @@ import pytest
 
 from tracker import practice
 from tracker.insights import LogFact
+from tracker.kinds import KINDS
 
 TODAY = date(2026, 5, 13)
 KEYS = [item.key for item in practice.ITEMS]
@@ -205,16 +206,13 @@ def test_responses_by_month_and_person_safety():
     assert practice.person_safety(logs, "Ann", TODAY) is None
 
 
-def test_focus_kinds_lead_then_the_rest_by_use():
+def test_focus_kinds_lead_then_the_rest_in_domain_order():
     order = [
-        k.key
-        for k in practice.order_with_focus(
-            ["repair", "nope", "space", "repair", "widen", "confide"], {"recall": 5}
-        )
+        k.key for k in practice.order_with_focus(["repair", "nope", "space", "repair", "widen", "confide"])
     ]
-    assert order[:4] == ["repair", "space", "widen", "recall"]
-    assert len(order) == len(set(order)) == 10
-    assert practice.order_with_focus([], {})[0].key == "closeness"
+    rest = [k.key for k in KINDS if k.key not in ("repair", "space", "widen")]
+    assert order == ["repair", "space", "widen", *rest]
+    assert [k.key for k in practice.order_with_focus([])] == [k.key for k in KINDS]
 
 
 @pytest.mark.parametrize(

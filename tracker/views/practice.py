@@ -65,11 +65,12 @@ def current_steps(user: User) -> dict[str, int]:
 
 
 def today_practice(user: User, today: date) -> dict:
-    """What Today adds from the practice: kinds (focus first), steps, the ladder offer, a welcome back."""
+    """What Today adds from the practice: kinds (focus first, then a fixed order), steps, the ladder
+    offer, a welcome back."""
     profile = PracticeProfile.of(user)
     last = Log.select(fn.MAX(Log.local_date)).where(Log.user == user.id, Log.local_date < today).scalar()
     return {
-        "kinds": practice.order_with_focus(profile.focus if profile else [], Log.kind_counts(user)),
+        "kinds": practice.order_with_focus(profile.focus if profile else []),
         "steps": current_steps(user),
         "offer": ladder_offer(user, today),
         "away": practice.welcome_back(last, today),
