@@ -139,6 +139,10 @@
 
   // Each htmx request from a kind form carries the tap it would queue, keyed by its request config.
   const taps = new WeakMap();
+  // The last tap of each tile, and how long a repeat counts as the same tap (the server's rule is 3 s
+  // from the first tap, tracker/logbook.py TAP_REPEAT; a little less here, as the request takes time).
+  const recentTaps = new WeakMap();
+  const TAP_REPEAT_MS = 2500;
   let retryTimer = null;
 
   const onOfflineShell = () => document.querySelector("[data-offline-shell]") !== null;
@@ -337,7 +341,11 @@
   document.addEventListener("htmx:configRequest", (event) => {
     const form = event.detail.elt.closest?.("form[data-offline-kind]");
     if (!form || event.detail.verb !== "post") return;
-    const tap = newTap(form);
+    // A tile tapped again within TAP_REPEAT_MS is the same tap (a double tap): it keeps the first tap's
+    // id, so the server answers with the log it stored and the queue keeps one item, not two.
+    const last = recentTaps.get(form);
+    const tap = last && Date.now() - last.tappedAt < TAP_REPEAT_MS ? last : newTap(form);
+    recentTaps.set(form, tap);
     // The online request carries the tap's id too: if its answer is lost and the tap is queued,
     // the replay finds the stored log instead of making a second one.
     event.detail.parameters.id = tap.id;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_htmx import make_response
 from flask_login import current_user, login_required
@@ -9,12 +11,19 @@ from flask_login import current_user, login_required
 from tracker.forms import InvalidInput, parse_log, parse_person
 from tracker.insights import local_date_of
 from tracker.kinds import get_kind
-from tracker.logbook import create_log, get_log, update_log
+from tracker.logbook import get_log, log_tap, update_log
 from tracker.models import Log, Person
 from tracker.views.common import invalid_status, now, render, safe_next, wants_partial
 from tracker.views.practice import today_practice
 
 bp = Blueprint("log", __name__)
+
+
+@bp.app_template_global()
+def tap_id() -> str:
+    """A fresh id for one rendered tile: the server knows a repeat of it as the same tap (issue 13)."""
+    return str(uuid.uuid4())
+
 
 # The htmx event (HX-Trigger) after which widgets showing logs refresh: hx-trigger="log-changed from:body".
 LOG_CHANGED = "log-changed"
@@ -51,10 +60,12 @@ def today_logs():
 @bp.post("/logs")
 @login_required
 def create():
-    """Log an action now (one tap), optionally with details."""
+    """Log an action now (one tap), optionally with details. The tap's id (a hidden field per rendered
+    tile; with JavaScript one per tap) makes a double tap or a resubmitted form one log, answered as the
+    first was."""
     try:
         values = _log_values(partial=False)
-        log, _ = create_log(current_user, values, now())
+        log, _ = log_tap(current_user, values, now())
     except InvalidInput as exc:
         if wants_partial():
             return render_template("partials/_error.html", errors=exc.errors), 200
