@@ -99,6 +99,7 @@ def init_app(app: Flask) -> None:
         KINDS_BY_KEY=KINDS_BY_KEY,
         RESPONSES=RESPONSES,
         ROLES=ROLES,
+        SCALE_VALUES=tuple(str(n) for n in range(11)),  # the "how settled" scale, as form values
         timezones=timezones,
     )
     app.jinja_env.filters.update(

@@ -78,7 +78,10 @@
     "click",
     (event) => {
       if (performance.now() >= tilesSettleUntil) return;
-      if (!event.target.closest?.("form[data-offline-kind] button")) return;
+      if (!event.target.closest?.("form[data-offline-kind] button")) {
+        tilesSettleUntil = 0; // a touch elsewhere (undo, details) in between: the next tile tap is meant
+        return;
+      }
       event.preventDefault();
       event.stopPropagation();
     },

@@ -3,10 +3,20 @@ list and History agree."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_flow import register
+_emails = (f"double{n}@example.com" for n in itertools.count())
+
+
+def register(page: Page, base: str) -> None:
+    page.goto(f"{base}/register")
+    page.get_by_label("Email").fill(next(_emails))
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
 
 
 def stored_logs(page: Page, base: str) -> list[dict]:

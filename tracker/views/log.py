@@ -13,6 +13,7 @@ from tracker.insights import local_date_of
 from tracker.kinds import get_kind
 from tracker.logbook import get_log, log_tap, update_log
 from tracker.models import Log, Person
+from tracker.templating import local_input
 from tracker.views.common import invalid_status, now, render, safe_next, wants_partial
 from tracker.views.practice import today_practice
 
@@ -82,9 +83,9 @@ def _form_context() -> dict:
     return {"people": list(Person.for_user(current_user)), "errors": {}}
 
 
-def _log_values(partial: bool):
+def _log_values(partial: bool, form: dict | None = None):
     """Validated log values from the form, creating a new person when one was named."""
-    form = request.form.to_dict()
+    form = request.form.to_dict() if form is None else form
     values = parse_log(form, tz=current_user.timezone, now=now(), partial=partial)
     if values.given().get("person_id") == "new":
         person_fields = parse_person(
@@ -114,6 +115,7 @@ def edit(log_id: str):
         "partials/_log_form.html",
         log=log,
         next=safe_next(url_for("log.today")),
+        open_when=True,
         **_form_context(),
     )
 
@@ -125,7 +127,7 @@ def update(log_id: str):
     log = _own_log(log_id)
     target = safe_next(url_for("log.today"))
     try:
-        update_log(log, current_user, _log_values(partial=True), now())
+        update_log(log, current_user, _log_values(partial=True, form=_unchanged_time_dropped(log)), now())
     except InvalidInput as exc:
         context = {**_form_context(), "errors": exc.errors, "form": request.form}
         return render(
@@ -141,6 +143,16 @@ def update(log_id: str):
         return make_response(response, trigger=LOG_CHANGED)
     flash(f"Saved: {get_kind(log.kind).label}.", "success")
     return redirect(target, 303)
+
+
+def _unchanged_time_dropped(log: Log) -> dict:
+    """The posted form without its time when that is the time the form showed: a minute-precise
+    field sent back unchanged must not move the log (12:30:45 saved as 12:30, or into another zone's
+    idea of the minute). Saving details never changes a log's time; changing the time does."""
+    form = request.form.to_dict()
+    if form.get("at") == local_input(log.at):
+        del form["at"]
+    return form
 
 
 @bp.post("/logs/<log_id>/delete")
