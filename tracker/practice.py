@@ -22,7 +22,7 @@ Choices (where DOMAIN.md leaves room):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -291,6 +291,12 @@ def changes(previous: Mapping[str, int | None] | None, current: Mapping[str, int
 
 MAX_FOCUS = 3
 WELCOME_BACK_DAYS = 7
+# Today shows at most one note, the first of these that applies (docs/practice.md, "Today's one note"):
+# the welcome sets Today up; the ladder offer is earned by recent practice (so its reader is not really
+# away); a welcome back after a week's break lasts the day of the return; the monthly check-in is open
+# all month, so it can wait a day.
+NOTE_PRIORITY = ("welcome", "offer", "away", "checkin")
+CHECKIN_QUIET_DAYS = 7  # no check-in offer in an account's first week: nothing to reflect on yet
 
 REFLECTIONS: dict[str, str] = {
     "closeness": "What did it feel like to move a little closer?",
@@ -322,6 +328,21 @@ def order_with_focus(focus: Sequence[str]) -> list[Kind]:
         if kind and kind not in focused and len(focused) < MAX_FOCUS:
             focused.append(kind)
     return focused + [kind for kind in KINDS if kind not in focused]
+
+
+def first_note(finders: Mapping[str, Callable[[], object]]) -> tuple[str, object] | None:
+    """Today's one note: the first in NOTE_PRIORITY whose finder gives a value (later finders, each a
+    query or two, are not asked)."""
+    for name in NOTE_PRIORITY:
+        value = finders[name]() if name in finders else None
+        if value:
+            return name, value
+    return None
+
+
+def checkin_offered(account_created: date, today: date, done_this_month: bool) -> bool:
+    """Whether Today offers the monthly check-in: not once done this month, nor in the first week."""
+    return not done_this_month and (today - account_created).days >= CHECKIN_QUIET_DAYS
 
 
 def welcome_back(last_active: date | None, today: date) -> int | None:

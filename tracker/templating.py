@@ -121,11 +121,12 @@ QUICK_EXIT_URL = "https://www.bbc.com/weather"  # neutral, fast, and common on a
 
 
 def _quick_exit() -> dict:
-    """The quick exit shows on the sign-in page, and on every page once someone is marked not safe."""
+    """The quick exit shows on the start and sign-in pages, and on every page once someone is marked not
+    safe."""
     if not has_request_context():
         show = False
     elif current_user.is_authenticated:
         show = bool(getattr(current_user, "anyone_not_safe", False))  # read with the user (models.py)
     else:
-        show = request.endpoint in ("auth.login", "auth.sign_in_with_password")
+        show = request.endpoint in ("log.today", "auth.login", "auth.sign_in_with_password")
     return {"show_quick_exit": show, "QUICK_EXIT_URL": QUICK_EXIT_URL}

@@ -9,10 +9,19 @@ from tracker.kinds import KINDS
 from tracker.models import Log, Person
 
 
-def test_anonymous_start_url_goes_to_login(client):
+def test_a_first_visitor_learns_what_this_is_and_can_create_an_account_first(client):
+    """Issue 13: never "Welcome back" to someone who has never been; two lines, then Create account
+    first and signing in one tap away."""
     response = client.get("/")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/login")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    main = html.split('id="main"', 1)[1].split("</main>", 1)[0]
+    assert "Welcome back" not in html
+    assert len(re.findall(r"<p[ >]", main)) == 2
+    assert main.index('href="/register"') < main.index('href="/login"')
+    assert ">Create account</a>" in main and ">Log in</a>" in main
+    login = client.get("/login").get_data(as_text=True)
+    assert "Welcome back" not in login and "<h1>Log in</h1>" in login
 
 
 def test_today_shows_every_kind_as_a_tap_target(client, logged_in):

@@ -266,3 +266,26 @@ def test_month_steps_and_recall_change_cover_one_month():
     ]
     assert practice.month_steps(logs, 2026, 5) == {"recall": 2}
     assert practice.month_recall_change(logs, 2026, 5) == practice.RecallChange(2, 2.0)
+
+
+def test_today_shows_the_first_note_that_applies_and_asks_no_further():
+    asked = []
+
+    def finder(name, value):
+        def find():
+            asked.append(name)
+            return value
+
+        return find
+
+    finders = {name: finder(name, name == "away" or name == "checkin") for name in practice.NOTE_PRIORITY}
+    assert practice.first_note(finders) == ("away", True)
+    assert asked == ["welcome", "offer", "away"]
+    assert practice.first_note({name: finder(name, None) for name in practice.NOTE_PRIORITY}) is None
+
+
+def test_no_checkin_offer_in_the_first_week():
+    created = date(2026, 5, 1)
+    assert not practice.checkin_offered(created, date(2026, 5, 7), done_this_month=False)
+    assert practice.checkin_offered(created, date(2026, 5, 8), done_this_month=False)
+    assert not practice.checkin_offered(created, date(2026, 5, 8), done_this_month=True)

@@ -44,9 +44,9 @@ def _today_context(**extra) -> dict:
 
 @bp.get("/")
 def today():
-    """The start screen: a tap target per kind, then today's logs."""
+    """The start screen: a tap target per kind, then today's logs; for a visitor, what this is."""
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
+        return render_template("pages/start.html")
     logged = get_log(current_user, request.args.get("logged", ""))
     return render_template("pages/today.html", **_today_context(logged=logged, errors={}))
 
