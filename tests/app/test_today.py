@@ -168,3 +168,20 @@ def test_a_failed_save_keeps_what_was_typed(client, logged_in, user):
     stored = Log.get_by_id(log.id)
     assert (stored.kind, stored.after, stored.note) == ("closeness", None, None)
     assert Person.select().count() == 0
+
+
+def test_settings_choose_the_tiles_that_lead_today(client, logged_in, user):
+    """Issue 13: only the user changes the order, in the welcome or here; the rest keep DOMAIN.md's."""
+    page = client.get("/settings").get_data(as_text=True)
+    assert "Today's tiles" in page and page.count('name="focus"') == 10
+    response = logged_in.post("/settings/focus", {"focus": ["widen", "repair", "widen", "nope"]})
+    assert response.status_code == 303
+    keys = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+    assert keys[:2] == ["widen", "repair"] and sorted(keys) == sorted(kind.key for kind in KINDS)
+    assert "halfway" not in client.get("/").get_data(as_text=True)  # not a welcome left halfway
+    refused = logged_in.post("/settings/focus", {"focus": ["space", "confide", "repair", "widen"]})
+    assert refused.status_code in (400, 422) and "Choose up to three" in refused.get_data(as_text=True)
+    assert re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))[:2] == [
+        "widen",
+        "repair",
+    ]
