@@ -130,6 +130,7 @@ def log_tap(user: User, values: LogInput, now: datetime) -> tuple[Log, bool]:
         if mine and naive_utc(now) - existing.created_at <= TAP_REPEAT:
             return existing, False
         values.id = UNSET
+    values.id = UNSET  # raced twice (stored, then deleted at once): a fresh id can't collide
     return create_log(user, values, now)
 
 
