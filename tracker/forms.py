@@ -541,3 +541,9 @@ def parse_rule(data: Mapping, *, partial: bool = False) -> dict[str, object]:
             errors.add("enabled", "Enabled must be true or false.")
     errors.raise_if_any()
     return values
+
+
+def local_input(at: datetime, tz: str) -> str:
+    """A stored naive-UTC instant as the `datetime-local` value a form shows in zone `tz` (what
+    parse_log reads back)."""
+    return at.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%dT%H:%M")

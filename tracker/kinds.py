@@ -139,10 +139,3 @@ KINDS_BY_KEY: dict[str, Kind] = {kind.key: kind for kind in KINDS}
 def get_kind(key: str) -> Kind | None:
     """The kind with this key, or None when there is no such kind."""
     return KINDS_BY_KEY.get(key)
-
-
-def ordered_by_use(counts: dict[str, int], lead: int = 3) -> list[Kind]:
-    """All kinds, the `lead` most used first (most used first), then the rest in taxonomy order."""
-    used = sorted((k for k in KINDS if counts.get(k.key, 0) > 0), key=lambda k: -counts[k.key])
-    leaders = used[:lead]
-    return leaders + [k for k in KINDS if k not in leaders]

@@ -7,15 +7,17 @@ calendar day at the moment it happened, and a person is always one of the user's
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from peewee import IntegrityError, fn
 
-from tracker.forms import MAX_PEOPLE, InvalidInput, LogInput, check_room
+from tracker.forms import MAX_PEOPLE, UNSET, InvalidInput, LogInput, check_room
 from tracker.insights import local_date_of
 from tracker.models import LadderStep, Log, Person, User, database, naive_utc
 
 FIELDS = ("kind", "step", "before", "after", "response", "note")
+# A tap on Today's form repeated this soon (a double tap, a resubmitted form) is the same tap (issue 13).
+TAP_REPEAT = timedelta(seconds=3)
 
 
 class Conflict(Exception):
@@ -102,6 +104,34 @@ def create_log(user: User, values: LogInput, now: datetime) -> tuple[Log, bool]:
     except IntegrityError:  # the same id arrived twice at once
         return _replayed(Log.get_by_id(log_id), user, values), False
     return log, True
+
+
+def log_tap(user: User, values: LogInput, now: datetime) -> tuple[Log, bool]:
+    """Store a tap from a form; the stored log and whether it is new.
+
+    The form's tap id (a fresh UUID per rendered tile, or per tap with JavaScript) becomes the log's id,
+    as the API's client ids do, so the primary key makes a repeat exactly-once even when both requests
+    arrive at the same moment. A repeat within TAP_REPEAT of the first is that tap again and stores
+    nothing; later (a tile tapped again on a page left open), or when the id names someone else's log
+    or another kind, it is a new tap and gets a new id.
+    """
+    for _ in range(2):
+        given = values.given()
+        tap_id = given.get("id")
+        if tap_id is None:
+            return create_log(user, values, now)
+        existing = Log.get_or_none(Log.id == tap_id)
+        if existing is None:
+            try:
+                return create_log(user, values, now)
+            except Conflict:  # the same tap was stored a moment ago by a request running alongside
+                continue
+        mine = existing.user_id == user.id and existing.kind == given.get("kind")
+        if mine and naive_utc(now) - existing.created_at <= TAP_REPEAT:
+            return existing, False
+        values.id = UNSET
+    values.id = UNSET  # raced twice (stored, then deleted at once): a fresh id can't collide
+    return create_log(user, values, now)
 
 
 def current_step(user: User, kind: str | None) -> int | None:

@@ -274,17 +274,6 @@ class Log(BaseModel):
             .where(cls.user == user.id, cls.local_date >= first, cls.local_date <= last)
         )
 
-    @classmethod
-    def kind_counts(cls, user: User) -> dict[str, int]:
-        """How often the user logged each kind: orders the Today screen."""
-        rows = (
-            cls.select(cls.kind, fn.COUNT(SQL("*")).alias("n"))  # COUNT(*): the facts index answers it
-            .where(cls.user == user)
-            .group_by(cls.kind)
-            .tuples()
-        )
-        return dict(rows)
-
 
 class ApiToken(BaseModel):
     id = AutoField()

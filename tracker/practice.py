@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .insights import LogFact, mean_safety
-from .kinds import KINDS, Kind, get_kind, ordered_by_use
+from .kinds import KINDS, Kind, get_kind
 
 LADDER_WINDOW_DAYS = 28
 LADDER_MIN_LOGS = 3
@@ -325,6 +325,12 @@ def changes(previous: Mapping[str, int | None] | None, current: Mapping[str, int
 
 MAX_FOCUS = 3
 WELCOME_BACK_DAYS = 7
+# Today shows at most one note, the first of these that applies (docs/practice.md, "Today's one note"):
+# the welcome sets Today up; the ladder offer is earned by recent practice (so its reader is not really
+# away); a welcome back after a week's break lasts the day of the return; the monthly check-in is open
+# all month, so it can wait a day.
+NOTE_PRIORITY = ("welcome", "offer", "away", "checkin")
+CHECKIN_QUIET_DAYS = 7  # no check-in offer in an account's first week: nothing to reflect on yet
 
 REFLECTIONS: dict[str, str] = {
     "closeness": "What did it feel like to move a little closer?",
@@ -346,14 +352,31 @@ def reflection_prompt(kind: str) -> str:
     return REFLECTIONS.get(kind, DEFAULT_REFLECTION)
 
 
-def order_with_focus(focus: Sequence[str], counts: Mapping[str, int]) -> list[Kind]:
-    """All kinds: the (up to three) focus kinds first, in the order chosen, then the rest by use."""
+def order_with_focus(focus: Sequence[str]) -> list[Kind]:
+    """All kinds: the (up to three) focus kinds first, in the order chosen, then the rest in DOMAIN.md's
+    order. Never by use: tiles that move between visits break the hand's memory of where each one is,
+    so only the user changes the order (their focus, in the welcome or Settings)."""
     focused: list[Kind] = []
     for key in focus:
         kind = get_kind(key)
         if kind and kind not in focused and len(focused) < MAX_FOCUS:
             focused.append(kind)
-    return focused + [kind for kind in ordered_by_use(counts) if kind not in focused]
+    return focused + [kind for kind in KINDS if kind not in focused]
+
+
+def first_note(finders: Mapping[str, Callable[[], object]]) -> tuple[str, object] | None:
+    """Today's one note: the first in NOTE_PRIORITY whose finder gives a value (later finders, each a
+    query or two, are not asked)."""
+    for name in NOTE_PRIORITY:
+        value = finders[name]() if name in finders else None
+        if value:
+            return name, value
+    return None
+
+
+def checkin_offered(account_created: date, today: date, done_this_month: bool) -> bool:
+    """Whether Today offers the monthly check-in: not once done this month, nor in the first week."""
+    return not done_this_month and (today - account_created).days >= CHECKIN_QUIET_DAYS
 
 
 def welcome_back(last_active: date | None, today: date) -> int | None:

@@ -6,12 +6,12 @@ import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from peewee import Model, Select, UUIDField
+from peewee import IntegrityError, Model, Select, UUIDField
 
 from tracker import insights
 from tracker.clock import now
 from tracker.insights import History, LogFact, Profile, build_history
-from tracker.models import Log, Pause, Person, ReminderRule, User, database
+from tracker.models import Log, Pause, Person, PracticeProfile, ReminderRule, User, database, naive_utc
 
 ID_MAX = 2**31 - 1  # the largest id an integer column holds on both engines
 
@@ -95,3 +95,12 @@ def unsafe_names(user: User) -> frozenset[str]:
     """Nicknames of the people the user marked as not safe: never suggested for reaching toward."""
     rows = Person.select(Person.nickname).where(Person.user == user.id, Person.not_safe == True)  # noqa: E712
     return frozenset(row.nickname for row in rows)
+
+
+def profile_of(user: User) -> PracticeProfile:
+    """The user's practice profile, created on first use."""
+    try:
+        with database.atomic():
+            return PracticeProfile.get_or_create(user=user.id, defaults={"created_at": naive_utc(now())})[0]
+    except IntegrityError:  # created at the same moment by another request
+        return PracticeProfile.get(PracticeProfile.user == user.id)

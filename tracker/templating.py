@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import Flask, has_request_context, request
 from flask_login import current_user
 
+from tracker import forms
 from tracker.care import help_lines, region_of
 from tracker.kinds import KINDS, KINDS_BY_KEY, RESPONSES, ROLES
 
@@ -22,7 +23,7 @@ def local_time(at: datetime, fmt: str = "%H:%M") -> str:
 
 def local_input(at: datetime) -> str:
     """A stored instant as a `datetime-local` input value in the user's zone."""
-    return local_time(at, "%Y-%m-%dT%H:%M")
+    return forms.local_input(at, current_user.timezone if current_user.is_authenticated else "UTC")
 
 
 def nice_date(day: date) -> str:
@@ -99,6 +100,7 @@ def init_app(app: Flask) -> None:
         KINDS_BY_KEY=KINDS_BY_KEY,
         RESPONSES=RESPONSES,
         ROLES=ROLES,
+        SCALE_VALUES=tuple(str(n) for n in range(11)),  # the "how settled" scale, as form values
         timezones=timezones,
     )
     app.jinja_env.filters.update(
@@ -122,11 +124,12 @@ QUICK_EXIT_URL = "https://www.bbc.com/weather"  # neutral, fast, and common on a
 
 
 def _quick_exit() -> dict:
-    """The quick exit shows on the sign-in page, and on every page once someone is marked not safe."""
+    """The quick exit shows on the start and sign-in pages, and on every page once someone is marked not
+    safe."""
     if not has_request_context():
         show = False
     elif current_user.is_authenticated:
         show = bool(getattr(current_user, "anyone_not_safe", False))  # read with the user (models.py)
     else:
-        show = request.endpoint in ("auth.login", "auth.sign_in_with_password")
+        show = request.endpoint in ("log.today", "auth.login", "auth.sign_in_with_password")
     return {"show_quick_exit": show, "QUICK_EXIT_URL": QUICK_EXIT_URL}

@@ -65,6 +65,29 @@
     say("No connection. Please try again when you're online.");
   });
 
+  // A double tap on a tile (issue 13): the first tap's answer appears above the tiles and moves them,
+  // so a second touch a moment later would land on whichever tile is now under the finger. Touches on
+  // tiles in the moments after such an answer are the first tap's echo and are let go.
+  const TILE_SETTLE_MS = 400;
+  let tilesSettleUntil = 0;
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const source = event.detail.requestConfig?.elt;
+    if (source?.closest?.("form[data-offline-kind]")) tilesSettleUntil = performance.now() + TILE_SETTLE_MS;
+  });
+  document.addEventListener(
+    "click",
+    (event) => {
+      if (performance.now() >= tilesSettleUntil) return;
+      if (!event.target.closest?.("form[data-offline-kind] button")) {
+        tilesSettleUntil = 0; // a touch elsewhere (undo, details) in between: the next tile tap is meant
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+    },
+    true,
+  );
+
   // Move focus to what was just swapped in, so screen readers and keyboards follow along.
   // A history restore (Back after an htmx-pushed month) fires it with no target: the body was swapped.
   document.addEventListener("htmx:afterSwap", (event) => {

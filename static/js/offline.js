@@ -146,6 +146,18 @@
 
   // Each htmx request from a kind form carries the tap it would queue, keyed by its request config.
   const taps = new WeakMap();
+  // The last tile tapped, and how long a repeat counts as the same tap (the server's rule is 3 s from
+  // the first tap, tracker/logbook.py TAP_REPEAT; a little less here, as the request takes time). A
+  // touch anywhere else in between (undo, details, another tile) makes the next tap a new one.
+  let lastTap = null;
+  const TAP_REPEAT_MS = 2500;
+  document.addEventListener(
+    "click",
+    (event) => {
+      if (!event.target.closest?.("form[data-offline-kind] button")) lastTap = null;
+    },
+    true,
+  );
   let retryTimer = null;
 
   const onOfflineShell = () => document.querySelector("[data-offline-shell]") !== null;
@@ -348,7 +360,11 @@
   document.addEventListener("htmx:configRequest", (event) => {
     const form = event.detail.elt.closest?.("form[data-offline-kind]");
     if (!form || event.detail.verb !== "post") return;
-    const tap = newTap(form);
+    // A tile tapped again within TAP_REPEAT_MS is the same tap (a double tap): it keeps the first tap's
+    // id, so the server answers with the log it stored and the queue keeps one item, not two.
+    const repeat = lastTap && lastTap.form === form && Date.now() - lastTap.tap.tappedAt < TAP_REPEAT_MS;
+    const tap = repeat ? lastTap.tap : newTap(form);
+    lastTap = { form, tap };
     // The online request carries the tap's id too: if its answer is lost and the tap is queued,
     // the replay finds the stored log instead of making a second one.
     event.detail.parameters.id = tap.id;

@@ -46,7 +46,7 @@ def test_register_rejects_a_password_under_ten_characters(client, auth, password
     assert response.status_code == 422
     assert "Use at least 10 characters." in response.get_data(as_text=True)
     assert User.select().count() == 0
-    assert client.get("/").status_code == 302  # still anonymous
+    assert client.get("/settings").status_code == 302  # still anonymous
 
 
 def test_register_rejects_an_invalid_email(client, auth):
@@ -127,7 +127,7 @@ def test_wrong_password_and_unknown_email_answer_exactly_alike(app, user):
         return sorted(c.split("=", 1)[0] for c in response.headers.getlist("Set-Cookie"))
 
     assert cookie_names(wrong_password) == cookie_names(unknown_email)
-    assert first.get("/").status_code == second.get("/").status_code == 302  # neither signed in
+    assert first.get("/settings").status_code == second.get("/settings").status_code == 302  # both signed out
 
 
 @pytest.mark.parametrize(
@@ -211,7 +211,7 @@ def test_logout_without_the_csrf_token_is_refused(client, logged_in):
 def test_login_without_the_csrf_token_is_refused(client, user):
     response = client.post("/login", data={"email": "ana@example.com", "password": PASSWORD})
     assert response.status_code == 400
-    assert client.get("/").status_code == 302
+    assert client.get("/settings").status_code == 302
 
 
 def test_register_form_echoes_the_email_but_never_the_password(auth):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import FIXED_NOW, make_user
-from tracker.models import CHECKIN_ITEMS, CheckIn
+from tracker.models import CHECKIN_ITEMS, CheckIn, naive_utc
 
 ALL_THREE = dict.fromkeys(CHECKIN_ITEMS, "3")
 DISCLAIMER = "A reflection aid, not a psychological test or a diagnosis. Scores move with life events."
@@ -20,7 +20,15 @@ def test_form_has_nine_fieldsets_with_legends_and_the_disclaimer(client, logged_
     assert "I could ask for space, or give it" in html and DISCLAIMER in html
 
 
-def test_today_offers_the_checkin_until_it_is_done(client, logged_in):
+def settled_in(user, auth, days: int = 7) -> None:
+    """An account `days` old with the welcome skipped: Today's one note can be the check-in."""
+    user.created_at = naive_utc(FIXED_NOW - timedelta(days=days))
+    user.save()
+    auth.post("/welcome/skip")
+
+
+def test_today_offers_the_checkin_until_it_is_done(client, logged_in, user):
+    settled_in(user, logged_in)
     assert "take the two-minute check-in" in client.get("/").get_data(as_text=True)
     logged_in.post("/checkin", ALL_THREE)
     assert "take the two-minute check-in" not in client.get("/").get_data(as_text=True)
@@ -82,7 +90,17 @@ def test_month_and_year_pages_chart_the_checkins(client, logged_in, user):
     assert "Your monthly check-ins" not in client.get("/month/2025-01").get_data(as_text=True)
 
 
+def test_no_checkin_offer_in_an_accounts_first_week(client, logged_in, user, clock):
+    """Issue 13: a new account's first day (or week) has nothing to reflect on yet."""
+    settled_in(user, logged_in, days=0)
+    clock.now = FIXED_NOW + timedelta(days=6, hours=11)  # 23:30 in Berlin on the sixth day
+    assert "take the two-minute check-in" not in client.get("/").get_data(as_text=True)
+    clock.now = FIXED_NOW + timedelta(days=7)
+    assert "take the two-minute check-in" in client.get("/").get_data(as_text=True)
+
+
 def test_a_new_month_opens_a_new_checkin(client, logged_in, user, clock):
+    settled_in(user, logged_in)
     logged_in.post("/checkin", ALL_THREE)
     clock.now = FIXED_NOW + timedelta(days=19)  # 1 June
     assert "take the two-minute check-in" in client.get("/").get_data(as_text=True)

@@ -64,7 +64,9 @@ def test_i_did_it_asks_on_open_then_logs_for_that_day_with_a_details_form(client
     details = re.search(r'action="(/email/details/[^"]+)"', html).group(1)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     bad = client.post(details, data={"csrf_token": csrf, "after": "11"})
-    assert bad.status_code == 422 and "Settled after" in bad.get_data(as_text=True)
+    bad_html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "How settled after?" in bad_html
+    assert "After must be a whole number from 0 to 10." in bad_html
     form = {"csrf_token": csrf, "kind": "confide", "step": "2", "after": "8", "response": "welcomed"}
     saved = client.post(details, data=form)
     assert saved.status_code == 200 and "Saved" in saved.get_data(as_text=True)

@@ -60,7 +60,7 @@ PAGE_BUDGETS = {
     "person": ("/people/{person}", 4),
     "log edit": ("/logs/{log}/edit", 4),
     "reminders": ("/reminders", 3),
-    "settings": ("/settings", 4),
+    "settings": ("/settings", 5),  # + the focus kinds that lead Today (issue 13)
     "pauses": ("/settings/pauses", 3),
     "check-in": ("/checkin", 4),
     "welcome": ("/welcome", 3),

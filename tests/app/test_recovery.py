@@ -68,7 +68,7 @@ def test_the_link_sets_a_new_password_and_ends_every_session_and_token(app, clie
     assert fresh.session_key != user.session_key
     assert ApiToken.select().count() == 0
     assert client.get("/").status_code == 200  # this browser is signed in with the new password
-    assert other.get("/").status_code == 302  # the other device is signed out
+    assert other.get("/settings").status_code == 302  # the other device is signed out
 
 
 def test_a_used_link_is_refused_and_changes_nothing(client, user, outbox):

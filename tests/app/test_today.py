@@ -5,13 +5,23 @@ from __future__ import annotations
 import re
 
 from tests.conftest import make_log, make_person
+from tracker.kinds import KINDS
 from tracker.models import Log, Person
 
 
-def test_anonymous_start_url_goes_to_login(client):
+def test_a_first_visitor_learns_what_this_is_and_can_create_an_account_first(client):
+    """Issue 13: never "Welcome back" to someone who has never been; two lines, then Create account
+    first and signing in one tap away."""
     response = client.get("/")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/login")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    main = html.split('id="main"', 1)[1].split("</main>", 1)[0]
+    assert "Welcome back" not in html
+    assert len(re.findall(r"<p[ >]", main)) == 2
+    assert main.index('href="/register"') < main.index('href="/login"')
+    assert ">Create account</a>" in main and ">Log in</a>" in main
+    login = client.get("/login").get_data(as_text=True)
+    assert "Welcome back" not in login and "<h1>Log in</h1>" in login
 
 
 def test_today_shows_every_kind_as_a_tap_target(client, logged_in):
@@ -21,14 +31,15 @@ def test_today_shows_every_kind_as_a_tap_target(client, logged_in):
     assert 'name="csrf-token"' in html
 
 
-def test_most_used_kinds_lead(client, logged_in, user):
+def test_tiles_keep_their_order_whatever_is_logged(client, logged_in, user):
+    """Issue 13: tiles that move between visits break muscle memory; use never reorders them."""
+    before = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+    assert before == [kind.key for kind in KINDS]
     for _ in range(3):
         make_log(user, "repair")
     make_log(user, "recall")
-    html = client.get("/").get_data(as_text=True)
-    keys = re.findall(r'name="kind" value="(\w+)"', html)
-    assert keys[:2] == ["repair", "recall"]
-    assert keys[2] == "closeness"  # then taxonomy order
+    after = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+    assert after == before
 
 
 def test_one_tap_with_htmx_logs_and_confirms_in_place(client, logged_in, user):
@@ -152,8 +163,25 @@ def test_a_failed_save_keeps_what_was_typed(client, logged_in, user):
     html = response.get_data(as_text=True)
     assert "Give them a nickname." in html
     assert '<option value="new" selected>' in html
-    assert '<option value="6" selected>' in html and "kept text" in html
+    assert re.search(r'name="after" value="6"\s+checked', html) and "kept text" in html
     assert '<option value="repair" selected>' in html
     stored = Log.get_by_id(log.id)
     assert (stored.kind, stored.after, stored.note) == ("closeness", None, None)
     assert Person.select().count() == 0
+
+
+def test_settings_choose_the_tiles_that_lead_today(client, logged_in, user):
+    """Issue 13: only the user changes the order, in the welcome or here; the rest keep DOMAIN.md's."""
+    page = client.get("/settings").get_data(as_text=True)
+    assert "Today's tiles" in page and page.count('name="focus"') == 10
+    response = logged_in.post("/settings/focus", {"focus": ["widen", "repair", "widen", "nope"]})
+    assert response.status_code == 303
+    keys = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+    assert keys[:2] == ["widen", "repair"] and sorted(keys) == sorted(kind.key for kind in KINDS)
+    assert "halfway" not in client.get("/").get_data(as_text=True)  # not a welcome left halfway
+    refused = logged_in.post("/settings/focus", {"focus": ["space", "confide", "repair", "widen"]})
+    assert refused.status_code in (400, 422) and "Choose up to three" in refused.get_data(as_text=True)
+    assert re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))[:2] == [
+        "widen",
+        "repair",
+    ]

@@ -248,7 +248,7 @@ def test_delete_removes_every_row_of_the_user_and_only_theirs(client, logged_in,
     assert response.status_code == 303 and response.headers["Location"] == "/register"
     assert counts() == only_bo
     assert User.get_or_none(User.email == "ana@example.com") is None
-    assert client.get("/").status_code == 302  # signed out
+    assert client.get("/settings").status_code == 302  # signed out
     assert Auth(client).login().status_code == 401
 
 

@@ -12,7 +12,7 @@ from tests.browser.conftest import register
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
-ANONYMOUS_PAGES = {"login": "/login", "register": "/register"}
+ANONYMOUS_PAGES = {"start": "/", "login": "/login", "register": "/register"}
 PAGES = {
     "today": "/",
     "history": "/history",
@@ -64,4 +64,26 @@ def test_main_pages_have_no_serious_accessibility_problems(page: Page, live_serv
     page.get_by_role("button", name="Ask for closeness").first.click()
     expect(page.locator("#confirmation")).to_contain_text("Logged: Ask for closeness")
     found += check_pages(page, live_server, PAGES, shoot)
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
+def test_the_details_form_has_no_serious_accessibility_problems(page: Page, live_server, shoot):
+    """Issue 13: the 0–10 scales (radio buttons drawn as cells) keep their names, focus and contrast."""
+    register(page, live_server)
+    page.get_by_role("button", name="Ask for closeness").first.click()
+    confirmation = page.locator("#confirmation")
+    confirmation.get_by_text("Add details").click()
+    scale = confirmation.get_by_role("group", name="How settled after?")
+    expect(scale.get_by_role("radio")).to_have_count(12)
+    expect(scale.get_by_role("radio", name="10 (fully settled)")).to_be_visible()
+    scale.get_by_role("radio", name="6", exact=True).focus()
+    page.keyboard.press("ArrowRight")
+    expect(scale.get_by_role("radio", name="7", exact=True)).to_be_checked()
+    found = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        found += [f"details ({scheme}): {line}" for line in serious_violations(page)]
+        shoot(f"today-details-{scheme}")
     assert found == [], "\n".join(found)

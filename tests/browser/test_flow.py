@@ -22,8 +22,8 @@ def test_register_log_details_undo_and_history(page: Page, live_server, shoot):
     confirmation.get_by_label("With").select_option("new")
     confirmation.get_by_label("New person's nickname").fill("Sam")
     confirmation.get_by_label("Their role").select_option("partner")
-    confirmation.get_by_label("Settled before (0–10)").select_option("3")
-    confirmation.get_by_label("Settled after (0–10)").select_option("7")
+    confirmation.get_by_role("group", name="How settled before?").get_by_label("3", exact=True).check()
+    confirmation.get_by_role("group", name="How settled after?").get_by_label("7", exact=True).check()
     confirmation.get_by_label("Welcomed").check()
     confirmation.get_by_label("Private note").fill("Asked for a walk after dinner.")
     shoot("today-details")
@@ -127,3 +127,20 @@ def test_one_row_of_tabs_at_the_bottom_of_a_phone_and_everything_one_tap_away(pa
     page.set_viewport_size({"width": 1024, "height": 768})
     expect(tabs.get_by_role("link")).to_have_text(["Today", "History", "Month", "Year", "People", "More"])
     assert tabs.bounding_box()["y"] < 100  # a top bar on a wide screen
+
+
+def test_the_details_form_fits_one_phone_screen(page: Page, live_server, shoot):
+    """Issue 13: the details form after a tap (once 1,300 px) fits within one 390×844 screen, and each
+    of its 0–10 choices is a 44 px target."""
+    register(page, live_server)
+    page.locator("form[data-offline-kind='closeness'] button").click()
+    confirmation = page.locator("#confirmation")
+    confirmation.get_by_text("Add details").click()
+    form = confirmation.locator("form.log-form")
+    expect(form).to_be_visible()
+    assert form.bounding_box()["height"] <= 844 - 60  # the screen less the tab bar
+    for cell in form.locator(".scale-option").all():
+        box = cell.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot("today-details-form")

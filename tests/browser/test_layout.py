@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import register
@@ -83,3 +85,43 @@ def test_the_quick_exit_leaves_and_back_does_not_return(page: Page, live_server)
     expect(page).to_have_url("https://www.bbc.com/weather")
     page.go_back()
     expect(page).to_have_url(f"{live_server}/about")  # the sign-in page is gone from the history
+
+
+def first_tile_above_the_fold(page: Page) -> bool:
+    """Whether the first tile is wholly in view above the tab bar, before any scrolling."""
+    return page.evaluate("""() => {
+      const tile = document.querySelector(".kinds li").getBoundingClientRect();
+      const bar = document.querySelector(".tabs").getBoundingClientRect();
+      return window.scrollY === 0 && tile.bottom <= Math.min(bar.top, window.innerHeight);
+    }""")
+
+
+def test_a_first_visit_and_todays_first_tiles_fit_a_small_phone(browser, live_server):
+    """Issue 13 at 320×640: the visitor reads what this is with Create account first; after sign-up, and
+    with a ladder offer waiting (the demo account's case), one note at most and the first tile in view."""
+    for js in (True, False):
+        context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=js)
+        page = context.new_page()
+        page.goto(live_server)
+        main = page.get_by_role("main")
+        expect(main).not_to_contain_text("Welcome back")
+        expect(main.get_by_role("link")).to_have_text(["Create account", "Log in"])
+        main.get_by_role("link", name="Create account").click()
+        page.get_by_label("Email").fill(f"start-{uuid.uuid4().hex[:12]}@example.com")
+        page.get_by_label("Password").fill("a long enough password")
+        page.get_by_role("button", name="Create account").click()
+        expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+        expect(page.locator(".banner")).to_have_count(1)
+        assert first_tile_above_the_fold(page)
+        token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+        for _ in range(3):
+            page.request.post(
+                f"{live_server}/api/v1/logs",
+                data={"kind": "closeness", "response": "welcomed"},
+                headers={"X-CSRFToken": token},
+            )
+        page.goto(live_server)
+        expect(page.locator(".banner")).to_have_count(1)
+        expect(page.get_by_text("Ready for a bigger step?")).to_be_visible()
+        assert first_tile_above_the_fold(page)
+        context.close()

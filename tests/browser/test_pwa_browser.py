@@ -114,7 +114,7 @@ def test_logout_tells_the_worker_and_the_offline_page_stays_anonymous(page: Page
     }""")
     assert "/settings" in page.evaluate(CACHED_URLS)
     page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     wait_until(page, f"async () => !(await ({CACHED_URLS})()).includes('/settings')")
     offline_html = page.evaluate("""async () => (await (await caches.match("/offline")).text())""")
     assert "Log out" not in offline_html and "data-account" not in offline_html

@@ -8,6 +8,7 @@ import pytest
 
 from tracker import practice
 from tracker.insights import LogFact
+from tracker.kinds import KINDS
 
 TODAY = date(2026, 5, 13)
 KEYS = [item.key for item in practice.ITEMS]
@@ -205,16 +206,13 @@ def test_responses_by_month_and_person_safety():
     assert practice.person_safety(logs, "Ann", TODAY) is None
 
 
-def test_focus_kinds_lead_then_the_rest_by_use():
+def test_focus_kinds_lead_then_the_rest_in_domain_order():
     order = [
-        k.key
-        for k in practice.order_with_focus(
-            ["repair", "nope", "space", "repair", "widen", "confide"], {"recall": 5}
-        )
+        k.key for k in practice.order_with_focus(["repair", "nope", "space", "repair", "widen", "confide"])
     ]
-    assert order[:4] == ["repair", "space", "widen", "recall"]
-    assert len(order) == len(set(order)) == 10
-    assert practice.order_with_focus([], {})[0].key == "closeness"
+    rest = [k.key for k in KINDS if k.key not in ("repair", "space", "widen")]
+    assert order == ["repair", "space", "widen", *rest]
+    assert [k.key for k in practice.order_with_focus([])] == [k.key for k in KINDS]
 
 
 @pytest.mark.parametrize(
@@ -293,3 +291,26 @@ def test_shown_means_turn_anxiety_into_calm():
     assert practice.shown_means(anxious) == {"closeness": 3.0, "depending": None, "anxiety": 1.0}
     series = practice.checkin_means({"2026-04": anxious}, ["2026-03", "2026-04"])
     assert series["anxiety"] == [None, 1.0] and series["closeness"] == [None, 3.0]
+
+
+def test_today_shows_the_first_note_that_applies_and_asks_no_further():
+    asked = []
+
+    def finder(name, value):
+        def find():
+            asked.append(name)
+            return value
+
+        return find
+
+    finders = {name: finder(name, name == "away" or name == "checkin") for name in practice.NOTE_PRIORITY}
+    assert practice.first_note(finders) == ("away", True)
+    assert asked == ["welcome", "offer", "away"]
+    assert practice.first_note({name: finder(name, None) for name in practice.NOTE_PRIORITY}) is None
+
+
+def test_no_checkin_offer_in_the_first_week():
+    created = date(2026, 5, 1)
+    assert not practice.checkin_offered(created, date(2026, 5, 7), done_this_month=False)
+    assert practice.checkin_offered(created, date(2026, 5, 8), done_this_month=False)
+    assert not practice.checkin_offered(created, date(2026, 5, 8), done_this_month=True)

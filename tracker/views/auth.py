@@ -81,7 +81,7 @@ def create_account():
         return render_template("pages/register.html", errors=errors, form=form), 422
     sign_in(user, remember=False)  # a shared computer must not stay signed in unless asked (log in)
     send_verification(user, now())  # reminders go only to a confirmed address
-    flash("Welcome to Secure Base. Tap what you practised today.", "success")
+    # No "welcome" flash: Today's one note (the welcome offer) greets a new account (issue 13).
     return redirect(url_for("log.today"), 303)
 
 

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_htmx import make_response
 from flask_login import current_user, login_required
 
 from tracker.clock import now
-from tracker.forms import InvalidInput, parse_log, parse_person
+from tracker.forms import InvalidInput, local_input, parse_log, parse_person
 from tracker.insights import local_date_of
 from tracker.kinds import get_kind
-from tracker.logbook import create_log, update_log
+from tracker.logbook import log_tap, update_log
 from tracker.models import Log, Person
 from tracker.queries import own_row
 from tracker.views.common import invalid_status, own_or_404, render, safe_next, wants_partial
 from tracker.views.practice.ladder import today_practice
 
 bp = Blueprint("log", __name__)
+
+
+@bp.app_template_global()
+def tap_id() -> str:
+    """A fresh id for one rendered tile: the server knows a repeat of it as the same tap (issue 13)."""
+    return str(uuid.uuid4())
+
 
 # The htmx event (HX-Trigger) after which widgets showing logs refresh: hx-trigger="log-changed from:body".
 LOG_CHANGED = "log-changed"
@@ -36,9 +45,9 @@ def _today_context(**extra) -> dict:
 
 @bp.get("/")
 def today():
-    """The start screen: a tap target per kind, then today's logs."""
+    """The start screen: a tap target per kind, then today's logs; for a visitor, what this is."""
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
+        return render_template("pages/start.html")
     logged = own_row(Log, current_user, request.args.get("logged", ""))
     return render_template("pages/today.html", **_today_context(logged=logged, errors={}))
 
@@ -53,10 +62,12 @@ def today_logs():
 @bp.post("/logs")
 @login_required
 def create():
-    """Log an action now (one tap), optionally with details."""
+    """Log an action now (one tap), optionally with details. The tap's id (a hidden field per rendered
+    tile; with JavaScript one per tap) makes a double tap or a resubmitted form one log, answered as the
+    first was."""
     try:
         values = _log_values(partial=False)
-        log, _ = create_log(current_user, values, now())
+        log, _ = log_tap(current_user, values, now())
     except InvalidInput as exc:
         if wants_partial():
             return render_template("partials/_error.html", errors=exc.errors), 200
@@ -73,9 +84,9 @@ def _form_context() -> dict:
     return {"people": list(Person.for_user(current_user)), "errors": {}}
 
 
-def _log_values(partial: bool):
+def _log_values(partial: bool, form: dict | None = None):
     """Validated log values from the form, creating a new person when one was named."""
-    form = request.form.to_dict()
+    form = request.form.to_dict() if form is None else form
     values = parse_log(form, tz=current_user.timezone, now=now(), partial=partial)
     if values.given().get("person_id") == "new":
         person_fields = parse_person(
@@ -97,6 +108,7 @@ def edit(log_id: str):
         "partials/_log_form.html",
         log=log,
         next=safe_next(url_for("log.today")),
+        open_when=True,
         **_form_context(),
     )
 
@@ -108,7 +120,7 @@ def update(log_id: str):
     log = own_or_404(Log, log_id)
     target = safe_next(url_for("log.today"))
     try:
-        update_log(log, current_user, _log_values(partial=True), now())
+        update_log(log, current_user, _log_values(partial=True, form=_unchanged_time_dropped(log)), now())
     except InvalidInput as exc:
         context = {**_form_context(), "errors": exc.errors, "form": request.form}
         return render(
@@ -126,6 +138,16 @@ def update(log_id: str):
         return make_response(response, trigger=LOG_CHANGED)
     flash(f"Saved: {get_kind(log.kind).label}.", "success")
     return redirect(target, 303)
+
+
+def _unchanged_time_dropped(log: Log) -> dict:
+    """The posted form without its time when that is the time the form showed: a minute-precise
+    field sent back unchanged must not move the log (12:30:45 saved as 12:30, or into another zone's
+    idea of the minute). Saving details never changes a log's time; changing the time does."""
+    form = request.form.to_dict()
+    if form.get("at") == local_input(log.at, current_user.timezone):
+        del form["at"]
+    return form
 
 
 @bp.post("/logs/<log_id>/delete")

@@ -1,4 +1,4 @@
-"""Settings: time zone, weekly target, password, and personal access tokens for the API."""
+"""Settings: time zone, weekly target, Today's focus kinds, password, and API tokens."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
-from tracker import care
+from tracker import care, practice
 from tracker.clock import now
 from tracker.forms import AUTO_REGION, InvalidInput, parse_help_region, parse_password, parse_settings
-from tracker.models import ApiToken, User, database, naive_utc
+from tracker.kinds import get_kind
+from tracker.models import ApiToken, PracticeProfile, User, database, naive_utc
 from tracker.nudges import reschedule_user
+from tracker.queries import profile_of
 from tracker.security import new_api_token, replace_password, verify_password
 from tracker.views.common import invalid_status, own_or_404, render, sign_in
 
@@ -21,6 +23,9 @@ def _page(status: int = 200, errors: dict | None = None, new_token: str | None =
     """The settings page with optional messages and a just-created token to show once (never cached:
     the token is shown once, and the page is the way to delete the account)."""
     tokens = ApiToken.select().where(ApiToken.user == current_user).order_by(ApiToken.created_at.desc())
+    profile = PracticeProfile.of(current_user)
+    typed = errors and "focus" in errors  # a refused choice is shown as it was made
+    focus = request.form.getlist("focus") if typed else (profile.focus if profile else [])
     response = render(
         "pages/settings.html",
         None,
@@ -31,6 +36,7 @@ def _page(status: int = 200, errors: dict | None = None, new_token: str | None =
         regions=care.REGION_NAMES,
         auto_region=AUTO_REGION,
         zone_region=care.REGION_NAMES[care.region_for(current_user.timezone)],
+        focus=focus,
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -70,6 +76,24 @@ def help_region():
     where = care.REGION_NAMES[care.region_of(region, current_user.timezone)]
     flash(f"Help lines saved: {where}.", "success@help")
     return redirect(url_for("settings.index") + "#help", 303)
+
+
+@bp.post("/settings/focus")
+@login_required
+def save_focus():
+    """The (up to three) focus kinds that lead Today: besides the welcome, the only thing that changes
+    the order of Today's tiles (issue 13: tiles that move break muscle memory)."""
+    keys = list(dict.fromkeys(key for key in request.form.getlist("focus")[:20] if get_kind(key)))
+    if len(keys) > practice.MAX_FOCUS:
+        return _page(invalid_status(), {"focus": "Choose up to three, to keep it light."})
+    profile = profile_of(current_user)
+    profile.focus_kinds = ",".join(keys)
+    if profile.onboarding_step == 0 and profile.onboarding_done_at is None:
+        # Chosen here, not in a welcome: a new profile must not read as a welcome left halfway.
+        profile.onboarding_done_at = naive_utc(now())
+    profile.save()
+    flash("Saved: the order of Today's tiles.", "success")
+    return redirect(url_for("settings.index") + "#tiles", 303)
 
 
 @bp.post("/settings/password")

@@ -6,7 +6,7 @@ scores through the `checkin_chart` template global, one query per page.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -30,8 +30,14 @@ def this_month(user: User) -> str:
 
 
 def checkin_due(user: User) -> bool:
-    """Whether this month's check-in is still open (offered from the 1st until it is done)."""
-    return not CheckIn.select().where(CheckIn.user == user.id, CheckIn.month == this_month(user)).exists()
+    """Whether Today offers this month's check-in (from the 1st until it is done, never in the account's
+    first week)."""
+    today = local_date_of(now(), user.timezone)
+    created = local_date_of(user.created_at.replace(tzinfo=UTC), user.timezone) if user.created_at else today
+    if not practice.checkin_offered(created, today, done_this_month=False):
+        return False
+    done = CheckIn.select().where(CheckIn.user == user.id, CheckIn.month == f"{today:%Y-%m}").exists()
+    return practice.checkin_offered(created, today, done_this_month=done)
 
 
 def _all(user: User) -> dict[str, dict]:

@@ -49,16 +49,31 @@ def current_steps(user: User) -> dict[str, int]:
 
 
 def today_practice(user: User, today: date) -> dict:
-    """What Today adds from the practice: kinds (focus first), steps, the ladder offer, a welcome back."""
+    """What Today adds from the practice: kinds (focus first, then a fixed order), steps, and the one
+    note it shows (the welcome, a welcome back, the ladder offer or the check-in; see NOTE_PRIORITY)."""
     profile = PracticeProfile.of(user)
-    last = Log.select(fn.MAX(Log.local_date)).where(Log.user == user.id, Log.local_date < today).scalar()
+
+    def days_away() -> int | None:
+        last = Log.select(fn.MAX(Log.local_date)).where(Log.user == user.id, Log.local_date < today).scalar()
+        return practice.welcome_back(last, today)
+
+    note = practice.first_note(
+        {
+            "welcome": lambda: welcome_offer(user),
+            "away": days_away,
+            "offer": lambda: ladder_offer(user, today),
+            "checkin": lambda: checkin_due(user),
+        }
+    )
+    shown = dict([note]) if note else {}
     return {
-        "kinds": practice.order_with_focus(profile.focus if profile else [], Log.kind_counts(user)),
+        "kinds": practice.order_with_focus(profile.focus if profile else []),
         "steps": current_steps(user),
-        "offer": ladder_offer(user, today),
-        "away": practice.welcome_back(last, today),
-        "checkin_due": checkin_due(user),
-        "welcome": welcome_offer(user),
+        "note": note[0] if note else None,
+        "welcome": shown.get("welcome"),
+        "away": shown.get("away"),
+        "offer": shown.get("offer"),
+        "checkin_due": shown.get("checkin", False),
     }
 
 

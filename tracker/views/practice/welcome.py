@@ -10,28 +10,19 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
-from peewee import IntegrityError
 
 from tracker import practice
 from tracker.clock import now
 from tracker.forms import InvalidInput, parse_person, whole_number
 from tracker.kinds import KINDS, get_kind
 from tracker.logbook import person_by_nickname
-from tracker.models import Log, Person, PracticeProfile, User, database, naive_utc
+from tracker.models import Log, Person, PracticeProfile, User, naive_utc
+from tracker.queries import profile_of
 from tracker.views.common import invalid_status, render
 
 bp = Blueprint("onboarding", __name__)
 STEPS = 7
 FOCUS, PEOPLE, SAFETY, TARGET = 4, 5, 6, 7
-
-
-def profile_of(user: User) -> PracticeProfile:
-    """The user's practice profile, created on first use."""
-    try:
-        with database.atomic():
-            return PracticeProfile.get_or_create(user=user.id, defaults={"created_at": naive_utc(now())})[0]
-    except IntegrityError:  # created at the same moment by another request
-        return PracticeProfile.get(PracticeProfile.user == user.id)
 
 
 def welcome_offer(user: User) -> str | None:
