@@ -17,6 +17,7 @@ from peewee import (
     SQL,
     AutoField,
     BooleanField,
+    Case,
     CharField,
     DatabaseProxy,
     DateField,
@@ -31,6 +32,9 @@ from peewee import (
 )
 from playhouse.db_url import connect
 from playhouse.pool import PooledDatabase
+
+from tracker.insights import RESPONSE_POINTS
+from tracker.kinds import KINDS, REACH, ROOM
 
 database = DatabaseProxy()
 
@@ -256,13 +260,37 @@ class Log(BaseModel):
         return cls.for_user(user).where(cls.local_date == day)
 
     @classmethod
-    def day_counts(cls, user: User, last: date):
-        """How many logs each of the user's dates has, up to `last`: a day's status needs no more, so
-        the whole history is read as one short row per day (the facts index covers it)."""
+    def day_totals(cls, user: User, first: date | None, last: date):
+        """Each of the user's dates first..last (from the first log when first is None) summed up as
+        insights' DayTotals reads them: logs, reach logs, room logs, safety points and rated logs. A
+        page reads three years as one short row per day, from the facts index alone."""
+        # A log's safety points (insights.safety_points) in SQL: the response's, 2 × after, or their
+        # mean; every response's points are even, so the sums are exact integers on both engines.
+        answer = Case(cls.response, [(key, value) for key, value in RESPONSE_POINTS.items()])
+        half = Case(cls.response, [(key, value // 2) for key, value in RESPONSE_POINTS.items()])
+        points = Case(
+            None, [(cls.after.is_null(), answer), (answer.is_null(), 2 * cls.after)], cls.after + half
+        )
+
+        def of_group(group: str):
+            keys = [kind.key for kind in KINDS if kind.group == group]
+            return fn.SUM(Case(None, [(cls.kind.in_(keys), 1)], 0))
+
+        where = [cls.user == user.id, cls.local_date <= last]
+        if first is not None:
+            where.append(cls.local_date >= first)
         return (
-            cls.select(cls.local_date, fn.COUNT(SQL("*")))  # not COUNT(id): the index has no id
-            .where(cls.user == user.id, cls.local_date <= last)
+            cls.select(
+                cls.local_date,
+                fn.COUNT(SQL("*")),  # not COUNT(id): the index has no id
+                of_group(REACH),
+                of_group(ROOM),
+                fn.COALESCE(fn.SUM(points), 0),
+                fn.COUNT(points),
+            )
+            .where(*where)
             .group_by(cls.local_date)
+            .order_by(cls.local_date)
         )
 
     @classmethod

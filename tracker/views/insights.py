@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, abort, g, jsonify, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import insights
 from tracker.charts import LineChart, bar_lengths, line_chart, stacked
-from tracker.insights import History, LogFact, MonthSummary, Profile, build_history, grid_status
+from tracker.insights import DayTotals, History, LogFact, MonthSummary, Profile, build_history, grid_status
 from tracker.models import Log, User, database
 from tracker.models import Pause as PauseRow
 from tracker.views.api import bp as api_bp
@@ -71,21 +71,23 @@ def user_today(user: User) -> date:
     return insights.local_date_of(now(), user.timezone)
 
 
-def load_history(user: User, today: date, shown: tuple[date, date] | None = None) -> History:
-    """The user's history as of today from three queries: logs per date over the whole history (all
-    statuses and streaks need), the pauses, and, for scores on the `shown` days (first, last), the logs
-    of those days and the 27 before them, with the person's name."""
+def load_history(
+    user: User, today: date, shown: tuple[date, date] | None = None, *, listed: bool = False
+) -> History:
+    """The user's history as of today from two or three queries: each date's totals over the whole
+    history (statuses, streaks and the scores on the `shown` days (first, last) need no more), the
+    pauses, and when the page lists them (`listed`), the logs of the shown days with the person's name."""
     # Raw rows: peewee's per-value conversion would cost more than the queries.
-    counts = dict(_dated(database.execute(Log.day_counts(user, today)).fetchall()))
+    totals = map(DayTotals._make, _dated(database.execute(Log.day_totals(user, None, today)).fetchall()))
     logs: list[LogFact] = []
-    if shown is not None and shown[0] <= today:
-        first, last = shown[0] - timedelta(days=insights.WINDOW_DAYS - 1), min(shown[1], today)
-        logs = list(map(LogFact._make, _dated(database.execute(Log.facts(user, first, last)).fetchall())))
+    if listed and shown is not None and shown[0] <= today:
+        rows = database.execute(Log.facts(user, shown[0], min(shown[1], today))).fetchall()
+        logs = list(map(LogFact._make, _dated(rows)))
     rows = PauseRow.select(PauseRow.start_date, PauseRow.end_date).where(PauseRow.user == user.id).tuples()
     pauses = [insights.Pause(*row) for row in rows]
     profile = Profile(insights.local_date_of(user.created_at, user.timezone), user.weekly_target)
     scored = shown or (date.max, date.min)  # no day: nothing to score
-    return build_history(logs, profile, today, pauses, counts=counts, scored=scored)
+    return build_history(logs, profile, today, pauses, totals=totals, scored=scored)
 
 
 def _dated(rows: list[tuple]) -> list[tuple]:
@@ -165,7 +167,8 @@ def month(ym: str | None):
     if opened and (opened.year, opened.month) != year_month:
         opened = None
     days = insights.month_days(*year_month)
-    context = _month_context(load_history(current_user, today, (days[0], days[-1])), *year_month, opened)
+    history = load_history(current_user, today, (days[0], days[-1]), listed=True)
+    context = _month_context(history, *year_month, opened)
     return render("pages/month.html", "partials/_month.html", **context)
 
 
@@ -212,5 +215,5 @@ def summary():
     if year_month is None:
         return api_error("Month must look like 2026-05, from 2000 to next year.", 400, "month")
     days = insights.month_days(*year_month)
-    history = load_history(g.user, today, (days[0], days[-1]))
+    history = load_history(g.user, today, (days[0], days[-1]), listed=True)
     return jsonify(insights.month_summary(history, *year_month).as_api_dict())
