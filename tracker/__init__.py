@@ -61,13 +61,18 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_database(app: Flask) -> None:
-    """Bind the models, migrate on start-up, and close each request's connection (opened lazily)."""
+    """Bind the models, migrate on start-up, and close each request's connection (opened lazily).
+
+    The migration's connection is closed for good, not kept in the pool: under gunicorn's `--preload`
+    the app is built before the workers fork, and a connection shared by forked processes would mix
+    their queries. Each worker opens its own on its first request."""
     from tracker.migrations import migrate
 
     db = init_database(app.config["DATABASE_URL"])
     if app.config.get("MIGRATE_ON_START", True):
         with db.connection_context():
             migrate(db)
+        db.close_all()
 
     @app.teardown_request
     def _close(exc: BaseException | None) -> None:

@@ -3,9 +3,10 @@
 PURE: no Flask, no Peewee, no clock; the caller passes `today` (the user's local date). Rules are those
 of DOMAIN.md ("Days, rest and streaks", "The Secure Pattern score", "The monthly review"). Build a
 `History` once per request with `build_history`, then slice it with `month_summary` or `year_summary`.
-A page passes each day's totals over the whole history (`DayTotals`: logs, reach and room logs, safety
-points; statuses, streaks and scores need no more) and the logs of just the days it lists: so three
-years of history cost a thousand small tuples summed up by the database, not five thousand logs.
+A page passes the number of logs per day over the whole history (statuses and streaks need no more),
+each day's totals (`DayTotals`: reach and room logs, safety points; the scores need no more) over the
+days it shows and the 27 before them, and the logs of just the days it lists: so three years of history
+cost a thousand small tuples summed up by the database, not five thousand logs.
 
 Choices (where DOMAIN.md leaves room; the README repeats them):
 - Dates, not instants: each log carries the `local_date` stored when it was logged, in the zone the user
@@ -522,34 +523,39 @@ def build_history(
     today: date,
     pauses: Iterable[Pause] = (),
     *,
+    counts: Mapping[date, int] | None = None,
     totals: Iterable[DayTotals] | None = None,
     scored: tuple[date, date] | None = None,
 ) -> History:
     """Statuses, streaks and scores from the first day to today, computed once for all summaries.
 
-    With `totals` (each date's DayTotals over the whole history, as `Log.day_totals` sums them up in
-    SQL) the logs may be just those a page lists, or none: statuses, streaks and scores all come from
-    the totals, and scores are computed for the `scored` days (first, last) alone (none when first is
-    after last).
+    A page needn't pass every log: with `counts` (how many logs each date has, over the whole history)
+    statuses and streaks come from the counts, and scores are computed for the `scored` days (first,
+    last) alone (none when first is after last), from `totals` (each date's DayTotals, as
+    `Log.day_totals` sums them up in SQL) or else from the logs, covering those days and the 27 before
+    them. The logs may then be just those the page lists, or none.
     """
     kept = tuple(sorted((log for log in logs if log.local_date <= today), key=lambda log: log.local_date))
     if totals is None:
         daily = _daily_totals(kept)
     else:
         daily = {row[0]: row[1:] for row in totals if row[0] <= today and row[1]}
-    log_counts = Counter({day: row[0] for day, row in daily.items()})
-    days = _walk(daily.keys(), profile, today, pauses)
+    if counts is None:
+        log_counts = Counter({day: row[0] for day, row in daily.items()})
+    else:
+        log_counts = Counter({day: n for day, n in counts.items() if day <= today and n})
+    days = _walk(log_counts.keys(), profile, today, pauses)
     return History(
         profile=profile,
         today=today,
-        first_day=min(profile.start, min(daily, default=profile.start)),
+        first_day=min(profile.start, min(log_counts, default=profile.start)),
         logs=kept,
         statuses=days.statuses,
         log_counts=log_counts,
         streaks=days.streaks,
         longest=days.longest,
         scores=_scores(daily, days.consistency, scored),
-        active_dates=tuple(sorted(daily)),
+        active_dates=tuple(sorted(log_counts)),
     )
 
 

@@ -260,35 +260,39 @@ class Log(BaseModel):
         return cls.for_user(user).where(cls.local_date == day)
 
     @classmethod
-    def day_totals(cls, user: User, first: date | None, last: date):
-        """Each of the user's dates first..last (from the first log when first is None) summed up as
-        insights' DayTotals reads them: logs, reach logs, room logs, safety points and rated logs. A
-        page reads three years as one short row per day, from the facts index alone."""
-        # A log's safety points (insights.safety_points) in SQL: the response's, 2 × after, or their
-        # mean; every response's points are even, so the sums are exact integers on both engines.
-        answer = Case(cls.response, [(key, value) for key, value in RESPONSE_POINTS.items()])
-        half = Case(cls.response, [(key, value // 2) for key, value in RESPONSE_POINTS.items()])
-        points = Case(
-            None, [(cls.after.is_null(), answer), (answer.is_null(), 2 * cls.after)], cls.after + half
+    def day_counts(cls, user: User, last: date):
+        """How many logs each of the user's dates has, up to `last`: a day's status needs no more, so
+        the whole history is read as one short row per day (the facts index covers it)."""
+        return (
+            cls.select(cls.local_date, fn.COUNT(SQL("*")))  # not COUNT(id): the index has no id
+            .where(cls.user == user.id, cls.local_date <= last)
+            .group_by(cls.local_date)
         )
 
-        def of_group(group: str):
-            keys = [kind.key for kind in KINDS if kind.group == group]
-            return fn.SUM(Case(None, [(cls.kind.in_(keys), 1)], 0))
+    @classmethod
+    def day_totals(cls, user: User, first: date, last: date):
+        """Each of the user's dates first..last summed up as insights' DayTotals reads them: logs,
+        reach logs, room logs, safety points and rated logs, in date order. Scores need no more, so a
+        year's scores read one short row per day, from the facts index alone."""
+        # A log's safety points (insights.safety_points) in SQL: the mean of 2 × after and the
+        # response's points, else whichever is known. Every response's points are even, so the integer
+        # division is exact and the sums are the same integers on both engines.
+        answer = Case(cls.response, list(RESPONSE_POINTS.items()))
+        points = fn.COALESCE((2 * cls.after + answer) / 2, 2 * cls.after, answer)
 
-        where = [cls.user == user.id, cls.local_date <= last]
-        if first is not None:
-            where.append(cls.local_date >= first)
+        def of_group(group: str):
+            return fn.COUNT(Case(None, [(cls.kind.in_([k.key for k in KINDS if k.group == group]), 1)]))
+
         return (
             cls.select(
                 cls.local_date,
-                fn.COUNT(SQL("*")),  # not COUNT(id): the index has no id
+                fn.COUNT(SQL("*")),
                 of_group(REACH),
                 of_group(ROOM),
                 fn.COALESCE(fn.SUM(points), 0),
-                fn.COUNT(points),
+                fn.COUNT(fn.COALESCE(cls.after, answer)),
             )
-            .where(*where)
+            .where(cls.user == user.id, cls.local_date >= first, cls.local_date <= last)
             .group_by(cls.local_date)
             .order_by(cls.local_date)
         )

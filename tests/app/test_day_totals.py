@@ -1,5 +1,6 @@
-"""A page's history from each day's totals summed up in SQL (`Log.day_totals`) is exactly the history
-built from every log, on both engines: statuses, streaks, scores and the month's review alike."""
+"""A page's history from each day's totals summed up in SQL (`Log.day_totals`) and the logs per day is
+exactly the history built from every log, on both engines: statuses, streaks, scores and the month's
+review alike."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def _seed(user) -> None:
 
 def test_the_totals_of_each_day_are_those_of_its_logs(user):
     _seed(user)
-    rows = database.execute(Log.day_totals(user, None, TODAY)).fetchall()
+    rows = database.execute(Log.day_totals(user, date(2000, 1, 1), TODAY)).fetchall()
     from_sql = [insights.DayTotals._make(row) for row in _dated(rows)]
     assert from_sql == insights.day_totals(_every_log(user))
     assert len(from_sql) > 60 and any(row.rated < row.logs for row in from_sql)
@@ -68,4 +69,5 @@ def test_a_page_from_day_totals_is_the_history_from_every_log(user):
         )
     year = load_history(user, TODAY, (date(2026, 1, 1), date(2026, 12, 31)))
     assert year.logs == ()  # the year page lists no log: its scores come from the totals alone
+    assert year.scores == {day: s for day, s in whole.scores.items() if day.year == 2026}
     assert insights.year_summary(year, 2026).__dict__ == insights.year_summary(whole, 2026).__dict__

@@ -135,19 +135,33 @@ def test_adding_a_log_never_lowers_the_longest_streak_nor_c(scenario, data):
 
 @given(scenarios(), st.data())
 def test_a_page_of_day_totals_agrees_with_the_whole_history(scenario, data):
-    """What a page builds (each day's totals, plus only the logs it lists) is the whole history's."""
+    """What a page builds (logs per day, the totals of the days its scores read, and only the logs it
+    lists) is the whole history's."""
     logs, profile, today, pauses = scenario
     whole = build_history(logs, profile, today, pauses)
     first = data.draw(st.dates(whole.first_day, today))
     last = data.draw(st.dates(first, today + timedelta(days=40)))
-    totals = day_totals(logs)
-    page = build_history([], profile, today, pauses, totals=totals, scored=(first, last))
+    counts = Counter(log.local_date for log in logs)
+
+    def totals(first: date, last: date) -> list:
+        return day_totals(log for log in logs if first - timedelta(days=27) <= log.local_date <= last)
+
+    scored = totals(first, last)
+    page = build_history([], profile, today, pauses, counts=counts, totals=scored, scored=(first, last))
     for name in ("first_day", "statuses", "log_counts", "streaks", "longest", "active_dates"):
         assert getattr(page, name) == getattr(whole, name), name
     assert page.scores == {day: point for day, point in whole.scores.items() if first <= day <= last}
+    # The logs of the scored days alone serve as well as their totals.
+    window = [log for log in logs if first - timedelta(days=27) <= log.local_date <= last]
+    assert build_history(window, profile, today, pauses, counts=counts, scored=(first, last)).scores == (
+        page.scores
+    )
     days = month_days(first.year, first.month)
     shown = [log for log in logs if days[0] <= log.local_date <= days[-1]]
-    page = build_history(shown, profile, today, pauses, totals=totals, scored=(days[0], days[-1]))
+    scored = totals(days[0], days[-1])
+    page = build_history(
+        shown, profile, today, pauses, counts=counts, totals=scored, scored=(days[0], days[-1])
+    )
     assert month_summary(page, first.year, first.month).__dict__ == (
         month_summary(whole, first.year, first.month).__dict__
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, g, jsonify, request, url_for
 from flask_login import current_user, login_required
@@ -74,20 +74,27 @@ def user_today(user: User) -> date:
 def load_history(
     user: User, today: date, shown: tuple[date, date] | None = None, *, listed: bool = False
 ) -> History:
-    """The user's history as of today from two or three queries: each date's totals over the whole
-    history (statuses, streaks and the scores on the `shown` days (first, last) need no more), the
-    pauses, and when the page lists them (`listed`), the logs of the shown days with the person's name."""
+    """The user's history as of today from up to four queries: logs per date over the whole history
+    (all statuses and streaks need), the pauses, for scores on the `shown` days (first, last) the
+    totals of those days and the 27 before them, and when the page lists them (`listed`), the logs of
+    the shown days with the person's name."""
     # Raw rows: peewee's per-value conversion would cost more than the queries.
-    totals = map(DayTotals._make, _dated(database.execute(Log.day_totals(user, None, today)).fetchall()))
+    counts = dict(_dated(database.execute(Log.day_counts(user, today)).fetchall()))
     logs: list[LogFact] = []
-    if listed and shown is not None and shown[0] <= today:
-        rows = database.execute(Log.facts(user, shown[0], min(shown[1], today))).fetchall()
-        logs = list(map(LogFact._make, _dated(rows)))
+    totals: list[DayTotals] = []
+    if shown is not None and shown[0] <= today:
+        first, last = shown[0], min(shown[1], today)
+        since = first - timedelta(days=insights.WINDOW_DAYS - 1)
+        totals = list(
+            map(DayTotals._make, _dated(database.execute(Log.day_totals(user, since, last)).fetchall()))
+        )
+        if listed:
+            logs = list(map(LogFact._make, _dated(database.execute(Log.facts(user, first, last)).fetchall())))
     rows = PauseRow.select(PauseRow.start_date, PauseRow.end_date).where(PauseRow.user == user.id).tuples()
     pauses = [insights.Pause(*row) for row in rows]
     profile = Profile(insights.local_date_of(user.created_at, user.timezone), user.weekly_target)
     scored = shown or (date.max, date.min)  # no day: nothing to score
-    return build_history(logs, profile, today, pauses, totals=totals, scored=scored)
+    return build_history(logs, profile, today, pauses, counts=counts, totals=totals, scored=scored)
 
 
 def _dated(rows: list[tuple]) -> list[tuple]:
