@@ -74,22 +74,24 @@ def user_today(user: User) -> date:
 def load_history(
     user: User, today: date, shown: tuple[date, date] | None = None, *, listed: bool = False
 ) -> History:
-    """The user's history as of today from up to four queries: logs per date over the whole history
-    (all statuses and streaks need), the pauses, for scores on the `shown` days (first, last) the
-    totals of those days and the 27 before them, and when the page lists them (`listed`), the logs of
-    the shown days with the person's name."""
+    """The user's history as of today from three queries: logs per date over the whole history (all
+    statuses and streaks need), the pauses, and for scores on the `shown` days (first, last), what they
+    read of those days and the 27 before them: the logs themselves, with the person's name, when the
+    page lists them (`listed`: a month reads a few hundred), else just each day's totals (a year's
+    scores, summed up in SQL, instead of some 1,700 logs)."""
     # Raw rows: peewee's per-value conversion would cost more than the queries.
     counts = dict(_dated(database.execute(Log.day_counts(user, today)).fetchall()))
     logs: list[LogFact] = []
-    totals: list[DayTotals] = []
+    totals: list[DayTotals] | None = None
     if shown is not None and shown[0] <= today:
-        first, last = shown[0], min(shown[1], today)
-        since = first - timedelta(days=insights.WINDOW_DAYS - 1)
-        totals = list(
-            map(DayTotals._make, _dated(database.execute(Log.day_totals(user, since, last)).fetchall()))
-        )
+        since, last = shown[0] - timedelta(days=insights.WINDOW_DAYS - 1), min(shown[1], today)
         if listed:
-            logs = list(map(LogFact._make, _dated(database.execute(Log.facts(user, first, last)).fetchall())))
+            rows = database.execute(Log.facts(user, since, last)).fetchall()
+            logs = list(map(LogFact._make, _dated(rows)))
+        else:
+            totals = list(
+                map(DayTotals._make, _dated(database.execute(Log.day_totals(user, since, last)).fetchall()))
+            )
     rows = PauseRow.select(PauseRow.start_date, PauseRow.end_date).where(PauseRow.user == user.id).tuples()
     pauses = [insights.Pause(*row) for row in rows]
     profile = Profile(insights.local_date_of(user.created_at, user.timezone), user.weekly_target)

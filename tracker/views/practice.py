@@ -41,13 +41,18 @@ def recent_facts(user: User, today: date, days: int) -> list[LogFact]:
 
 def unsafe_names(user: User) -> frozenset[str]:
     """Nicknames of the people the user marked as not safe: never suggested for reaching toward."""
+    if getattr(user, "anyone_not_safe", None) in (False, 0):  # read with the session's user: none
+        return frozenset()
     rows = Person.select(Person.nickname).where(Person.user == user.id, Person.not_safe == True)  # noqa: E712
     return frozenset(row.nickname for row in rows)
 
 
-def ladder_offer(user: User, today: date) -> practice.LadderOffer | None:
-    """The one "Ready for a bigger step?" offer Today shows, if any."""
-    rows = LadderStep.for_user(user)
+def ladder_offer(
+    user: User, today: date, rows: dict[str, LadderStep] | None = None
+) -> practice.LadderOffer | None:
+    """The one "Ready for a bigger step?" offer Today shows, if any (`rows`: the user's LadderStep.for_user,
+    when already read)."""
+    rows = LadderStep.for_user(user) if rows is None else rows
     offers = practice.ladder_offers(
         recent_facts(user, today, practice.LADDER_WINDOW_DAYS),
         {kind: row.step for kind, row in rows.items()},
@@ -58,9 +63,9 @@ def ladder_offer(user: User, today: date) -> practice.LadderOffer | None:
     return offers[0] if offers else None
 
 
-def current_steps(user: User) -> dict[str, int]:
-    """The user's current step per kind (1 until they move)."""
-    rows = LadderStep.for_user(user)
+def current_steps(user: User, rows: dict[str, LadderStep] | None = None) -> dict[str, int]:
+    """The user's current step per kind (1 until they move; `rows` as for ladder_offer)."""
+    rows = LadderStep.for_user(user) if rows is None else rows
     return {kind.key: rows[kind.key].step if kind.key in rows else 1 for kind in KINDS}
 
 
@@ -68,10 +73,11 @@ def today_practice(user: User, today: date) -> dict:
     """What Today adds from the practice: kinds (focus first), steps, the ladder offer, a welcome back."""
     profile = PracticeProfile.of(user)
     last = Log.select(fn.MAX(Log.local_date)).where(Log.user == user.id, Log.local_date < today).scalar()
+    steps = LadderStep.for_user(user)  # read once for the steps and the offer
     return {
         "kinds": practice.order_with_focus(profile.focus if profile else [], Log.kind_counts(user)),
-        "steps": current_steps(user),
-        "offer": ladder_offer(user, today),
+        "steps": current_steps(user, steps),
+        "offer": ladder_offer(user, today, steps),
         "away": practice.welcome_back(last, today),
         "checkin_due": checkin_due(user),
         "welcome": welcome_offer(user),
