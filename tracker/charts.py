@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 WIDTH, HEIGHT, PAD = 300, 80, 6
@@ -35,9 +36,10 @@ class LineChart:
     points: tuple[Point | None, ...]
     path: str
 
-    @property
+    @cached_property
     def known(self) -> list[Point]:
-        """The points with a value, in order."""
+        """The points with a value, in order (found once: a template asks for the last, lowest and
+        highest several times, and a year has 365 points)."""
         return [point for point in self.points if point is not None]
 
     @property

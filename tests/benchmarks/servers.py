@@ -44,7 +44,7 @@ def own_postgres(purpose: str) -> Iterator[str]:
 
 def app_env(database_url: str, outbox: Path, **extra: str) -> dict[str, str]:
     """The environment of an app process for a benchmark: its database, rate limits and scheduler off,
-    and glibc's memory arenas at two, as scripts/serve.sh runs gunicorn."""
+    and glibc's memory settings of scripts/serve.sh."""
     return {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -52,6 +52,7 @@ def app_env(database_url: str, outbox: Path, **extra: str) -> dict[str, str]:
         "RATELIMIT_ENABLED": "0",
         "SCHEDULER": "0",
         "MALLOC_ARENA_MAX": "2",
+        "MALLOC_MMAP_THRESHOLD_": "131072",
         "MAIL_URL": f"file://{outbox}",
         **extra,
     }
