@@ -300,11 +300,13 @@ def _walk(logged: Collection[date], profile: Profile, today: date, pauses: Itera
     start = min(profile.start, min(logged, default=profile.start))
     paused = _paused_dates(pauses, start, today)
     days = _Days({}, {}, {}, {})
-    free_left, weekday, day, one = profile.free_days, start.weekday(), start, timedelta(days=1)
+    statuses, streaks, longests, consistency = days.statuses, days.streaks, days.longest, days.consistency
+    free_days = profile.free_days
+    free_left, weekday, day, one = free_days, start.weekday(), start, timedelta(days=1)
     in_run, run, streak, longest, c = False, 0, 0, 0, 0.0
     while day <= today:
         if weekday == 0:
-            free_left = profile.free_days
+            free_left = free_days
         if day in logged:
             status, in_run, c = ACTIVE, True, M * c + (1 - M)
         elif day == today:
@@ -320,8 +322,7 @@ def _walk(logged: Collection[date], profile: Profile, today: date, pauses: Itera
             streak = run
         if streak > longest:
             longest = streak
-        days.statuses[day], days.streaks[day], days.longest[day] = status, streak, longest
-        days.consistency[day] = c
+        statuses[day], streaks[day], longests[day], consistency[day] = status, streak, longest, c
         day, weekday = day + one, (weekday + 1) % 7
     return days
 
