@@ -8,15 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from tests.conftest import make_log, make_person
 from tracker import insights
-from tracker.models import Log, database
-from tracker.views.insights import _dated, load_history
+from tracker.models import Log, dated_rows
+from tracker.views.insights import load_history
 
 TODAY = date(2026, 5, 13)
 
 
 def _every_log(user) -> list[insights.LogFact]:
-    rows = database.execute(Log.facts(user, date(2000, 1, 1), TODAY)).fetchall()
-    return [insights.LogFact._make(row) for row in _dated(rows)]
+    return [insights.LogFact._make(row) for row in dated_rows(Log.facts(user, date(2000, 1, 1), TODAY))]
 
 
 def _seed(user) -> None:
@@ -43,13 +42,14 @@ def _seed(user) -> None:
 
 def test_the_totals_of_each_day_are_those_of_its_logs(user):
     _seed(user)
-    rows = database.execute(Log.day_totals(user, date(2000, 1, 1), TODAY)).fetchall()
-    from_sql = [insights.DayTotals._make(row) for row in _dated(rows)]
+    from_sql = [
+        insights.DayTotals._make(row) for row in dated_rows(Log.day_totals(user, date(2000, 1, 1), TODAY))
+    ]
     assert from_sql == insights.day_totals(_every_log(user))
     assert len(from_sql) > 60 and any(row.rated < row.logs for row in from_sql)
     first = TODAY - timedelta(days=10)
-    rows = database.execute(Log.day_totals(user, first, TODAY)).fetchall()
-    assert [row.day for row in map(insights.DayTotals._make, _dated(rows))] == [
+    rows = dated_rows(Log.day_totals(user, first, TODAY))
+    assert [row.day for row in map(insights.DayTotals._make, rows)] == [
         row.day for row in from_sql if row.day >= first
     ]
 

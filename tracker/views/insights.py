@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from tracker import insights
 from tracker.charts import LineChart, bar_lengths, line_chart, stacked
 from tracker.insights import DayTotals, History, LogFact, MonthSummary, Profile, build_history, grid_status
-from tracker.models import Log, User, database
+from tracker.models import Log, User, dated_rows
 from tracker.models import Pause as PauseRow
 from tracker.views.api import bp as api_bp
 from tracker.views.api import error as api_error
@@ -79,32 +79,20 @@ def load_history(
     read of those days and the 27 before them: the logs themselves, with the person's name, when the
     page lists them (`listed`: a month reads a few hundred), else just each day's totals (a year's
     scores, summed up in SQL, instead of some 1,700 logs)."""
-    # Raw rows: peewee's per-value conversion would cost more than the queries.
-    counts = dict(_dated(database.execute(Log.day_counts(user, today)).fetchall()))
+    counts = dict(dated_rows(Log.day_counts(user, today)))
     logs: list[LogFact] = []
     totals: list[DayTotals] | None = None
     if shown is not None and shown[0] <= today:
         since, last = shown[0] - timedelta(days=insights.WINDOW_DAYS - 1), min(shown[1], today)
         if listed:
-            rows = database.execute(Log.facts(user, since, last)).fetchall()
-            logs = list(map(LogFact._make, _dated(rows)))
+            logs = list(map(LogFact._make, dated_rows(Log.facts(user, since, last))))
         else:
-            totals = list(
-                map(DayTotals._make, _dated(database.execute(Log.day_totals(user, since, last)).fetchall()))
-            )
+            totals = list(map(DayTotals._make, dated_rows(Log.day_totals(user, since, last))))
     rows = PauseRow.select(PauseRow.start_date, PauseRow.end_date).where(PauseRow.user == user.id).tuples()
     pauses = [insights.Pause(*row) for row in rows]
     profile = Profile(insights.local_date_of(user.created_at, user.timezone), user.weekly_target)
     scored = shown or (date.max, date.min)  # no day: nothing to score
     return build_history(logs, profile, today, pauses, counts=counts, totals=totals, scored=scored)
-
-
-def _dated(rows: list[tuple]) -> list[tuple]:
-    """Rows whose first value is a date: SQLite returns dates as text, PostgreSQL as dates."""
-    if rows and isinstance(rows[0][0], str):
-        parse = date.fromisoformat
-        return [(parse(row[0]), *row[1:]) for row in rows]
-    return rows
 
 
 def month_key(day: date) -> str:

@@ -9,12 +9,12 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
-from peewee import JOIN, IntegrityError, fn
+from peewee import IntegrityError, fn
 
 from tracker import practice
 from tracker.insights import LogFact, local_date_of
 from tracker.kinds import KINDS, Kind, get_kind
-from tracker.models import LadderStep, Log, Person, PracticeProfile, User, database, naive_utc
+from tracker.models import LadderStep, Log, Person, PracticeProfile, User, database, dated_rows, naive_utc
 from tracker.views import checkin, onboarding, recall
 from tracker.views.checkin import checkin_due
 from tracker.views.common import now, render, safe_next, wants_partial
@@ -30,13 +30,7 @@ KIND = "<string(maxlength=24):kind>"
 
 def recent_facts(user: User, today: date, days: int) -> list[LogFact]:
     """The user's logs of the `days` days ending today, as plain facts (one query)."""
-    rows = (
-        Log.select(Log.local_date, Log.kind, Person.nickname, Log.before, Log.after, Log.response, Log.step)
-        .join(Person, JOIN.LEFT_OUTER)
-        .where(Log.user == user.id, Log.local_date > today - timedelta(days=days), Log.local_date <= today)
-        .tuples()
-    )
-    return [LogFact(*row) for row in rows]
+    return list(map(LogFact._make, dated_rows(Log.facts(user, today - timedelta(days=days - 1), today))))
 
 
 def unsafe_names(user: User) -> frozenset[str]:
