@@ -10,5 +10,11 @@ SCHEDULER=0 "$BIN/flask" --app wsgi tracker scheduler &
 scheduler=$!
 trap 'kill "$scheduler" 2>/dev/null || true' EXIT INT TERM
 
-SCHEDULER=0 "$BIN/gunicorn" --workers "${WORKERS:-2}" --worker-class gthread --threads 4 \
-    --bind "${BIND:-0.0.0.0:8000}" --access-logfile - wsgi:app
+# --preload builds the app once, before the workers fork (they share its memory until they write to
+# it), so the web process must never start the scheduler: its thread would live in the master alone.
+# SCHEDULER=0 here whatever the environment says; the scheduler above is the one. MALLOC_ARENA_MAX=2:
+# glibc would give each of the 4 threads its own memory arena, which a worker holds on to; a fixed
+# MALLOC_MMAP_THRESHOLD_ keeps blocks over 128 KiB (compression buffers) out of the heap, where glibc
+# would otherwise keep them after use.
+SCHEDULER=0 MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 "$BIN/gunicorn" --preload --workers "${WORKERS:-2}" --worker-class gthread \
+    --threads 4 --bind "${BIND:-0.0.0.0:8000}" --access-logfile - wsgi:app

@@ -11,23 +11,7 @@ from tracker.clock import utc_now
 from tracker.extensions import compress, csrf, htmx, login_manager
 from tracker.migrations import migrate
 from tracker.models import User, database, init_database
-from tracker.views import (
-    account,
-    api,
-    auth,
-    email_links,
-    history,
-    insights,
-    log,
-    pages,
-    pauses,
-    people,
-    pwa,
-    recovery,
-    reminders,
-    settings,
-)
-from tracker.views.practice import checkin, ladder, recall, welcome
+from tracker.views.blueprints import BLUEPRINTS
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -69,11 +53,16 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_database(app: Flask) -> None:
-    """Bind the models, migrate on start-up, and close each request's connection (opened lazily)."""
+    """Bind the models, migrate on start-up, and close each request's connection (opened lazily).
+
+    The migration's connection is closed for good, not kept in the pool: under gunicorn's `--preload`
+    the app is built before the workers fork, and a connection shared by forked processes would mix
+    their queries. Each worker opens its own on its first request."""
     db = init_database(app.config["DATABASE_URL"])
     if app.config.get("MIGRATE_ON_START", True):
         with db.connection_context():
             migrate(db)
+        db.close_all()
 
     @app.teardown_request
     def _close(exc: BaseException | None) -> None:
@@ -100,24 +89,5 @@ def _protect_from_csrf() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for bp in (
-        pages.bp,
-        auth.bp,
-        recovery.bp,
-        log.bp,
-        people.bp,
-        history.bp,
-        settings.bp,
-        pauses.bp,
-        insights.bp,
-        pwa.bp,
-        reminders.bp,
-        email_links.bp,
-        account.bp,
-        ladder.bp,
-        checkin.bp,
-        recall.bp,
-        welcome.bp,
-        api.bp,
-    ):
+    for bp in BLUEPRINTS:
         app.register_blueprint(bp)

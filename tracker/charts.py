@@ -11,13 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 WIDTH, HEIGHT, PAD = 300, 80, 6
 
 
-@dataclass(frozen=True)
-class Point:
-    """One value placed in the chart's coordinate system (y grows downward, as in SVG)."""
+class Point(NamedTuple):
+    """One value placed in the chart's coordinate system (y grows downward, as in SVG); a named tuple,
+    as the year's chart places 365 of them."""
 
     x: float
     y: float
@@ -35,9 +37,10 @@ class LineChart:
     points: tuple[Point | None, ...]
     path: str
 
-    @property
+    @cached_property
     def known(self) -> list[Point]:
-        """The points with a value, in order."""
+        """The points with a value, in order (found once: a template asks for the last, lowest and
+        highest several times, and a year has 365 points)."""
         return [point for point in self.points if point is not None]
 
     @property
@@ -85,8 +88,9 @@ def line_chart(
     """Place each value in its slot between low (bottom) and high (top); None leaves a gap."""
     if high <= low:
         raise ValueError("high must be above low")
+    slots = len(values)
     points = tuple(
-        None if value is None else Point(slot_x(i, len(values), width), _y(value, low, high, height), value)
+        None if value is None else Point(slot_x(i, slots, width), _y(value, low, high, height), value)
         for i, value in enumerate(values)
     )
     return LineChart(width, height, low, high, points, path_data(points))

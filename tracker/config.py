@@ -49,6 +49,9 @@ def _defaults(instance: Path) -> dict:
         # are compressed once at start-up instead (tracker/assets.py).
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_BR_LEVEL": 5,
+        # A 256 KiB window, not brotli's 4 MiB: every page is far smaller, so it compresses the same, and
+        # the encoder no longer sets up (and a worker no longer keeps) megabytes for each response.
+        "COMPRESS_BR_WINDOW": 18,
         "COMPRESS_LEVEL": 6,
         "COMPRESS_MIN_SIZE": 500,  # below this a compressed body saves less than the headers it adds
         "COMPRESS_STREAMS": False,  # streamed answers go out as they are made

@@ -3,9 +3,10 @@
 PURE: no Flask, no Peewee, no clock; the caller passes `today` (the user's local date). Rules are those
 of DOMAIN.md ("Days, rest and streaks", "The Secure Pattern score", "The monthly review"). Build a
 `History` once per request with `build_history`, then slice it with `month_summary` or `year_summary`.
-A page passes the number of logs per day over the whole history (statuses and streaks need no more)
-and the logs of just the days it shows, with the 27 days before them that their scores look back on:
-so three years of history cost a thousand small tuples, not five thousand logs.
+A page passes the number of logs per day over the whole history (statuses and streaks need no more),
+each day's totals (`DayTotals`: reach and room logs, safety points; the scores need no more) over the
+days it shows and the 27 before them, and the logs of just the days it lists: so three years of history
+cost a thousand small tuples summed up by the database, not five thousand logs.
 
 Choices (where DOMAIN.md leaves room; the README repeats them):
 - Dates, not instants: each log carries the `local_date` stored when it was logged, in the zone the user
@@ -120,6 +121,23 @@ class Profile:
     def free_days(self) -> int:
         """How many unlogged days of each week are rest: 7 − T."""
         return 7 - self.weekly_target
+
+
+class DayTotals(NamedTuple):
+    """One date's logs summed up: what statuses, streaks and scores need of them, so a history can be
+    read as one row per day (a database sums them up) instead of one object per log."""
+
+    day: date
+    logs: int
+    reach: int = 0
+    room: int = 0
+    points: float = 0  # safety points (twentieths; see LogFact.safety_points) of the rated logs
+    rated: int = 0  # logs with safety points
+
+
+def day_totals(logs: Iterable[LogFact]) -> list[DayTotals]:
+    """The DayTotals of each date with logs, in date order (what `Log.day_totals` reads from SQL)."""
+    return [DayTotals(day, *totals) for day, totals in sorted(_daily_totals(logs).items())]
 
 
 class DayScore(NamedTuple):
@@ -285,11 +303,13 @@ def _walk(logged: Collection[date], profile: Profile, today: date, pauses: Itera
     start = min(profile.start, min(logged, default=profile.start))
     paused = _paused_dates(pauses, start, today)
     days = _Days({}, {}, {}, {})
-    free_left, weekday, day, one = profile.free_days, start.weekday(), start, timedelta(days=1)
+    statuses, streaks, longests, consistency = days.statuses, days.streaks, days.longest, days.consistency
+    free_days = profile.free_days
+    free_left, weekday, day, one = free_days, start.weekday(), start, timedelta(days=1)
     in_run, run, streak, longest, c = False, 0, 0, 0, 0.0
     while day <= today:
         if weekday == 0:
-            free_left = profile.free_days
+            free_left = free_days
         if day in logged:
             status, in_run, c = ACTIVE, True, M * c + (1 - M)
         elif day == today:
@@ -305,8 +325,7 @@ def _walk(logged: Collection[date], profile: Profile, today: date, pauses: Itera
             streak = run
         if streak > longest:
             longest = streak
-        days.statuses[day], days.streaks[day], days.longest[day] = status, streak, longest
-        days.consistency[day] = c
+        statuses[day], streaks[day], longests[day], consistency[day] = status, streak, longest, c
         day, weekday = day + one, (weekday + 1) % 7
     return days
 
@@ -403,33 +422,32 @@ def score_series(
 ) -> dict[date, DayScore]:
     """C, B, S and the score on every day of statuses (only those from days[0] to days[1] when given),
     in one pass with a sliding 28-day window; the logs must cover those days and the 27 before."""
-    return _scores(logs, consistency_series(statuses), days)
+    return _scores(_daily_totals(logs), consistency_series(statuses), days)
 
 
 def _scores(
-    logs: Iterable[LogFact], consistency: Mapping[date, float], days: tuple[date, date] | None
+    daily: Mapping[date, Sequence], consistency: Mapping[date, float], days: tuple[date, date] | None
 ) -> dict[date, DayScore]:
-    """score_series from C on each day."""
+    """score_series from each date's totals (logs, reach, room, points, rated) and C on each day."""
     if not consistency:
         return {}
     first, last = min(consistency), max(consistency)
     if days is not None:
         first, last = max(first, days[0]), min(last, days[1])
-    daily = _daily_totals(logs)
     reach, room, points, rated = 0, 0, 0.0, 0  # over the 28 days ending on `day`
     series: dict[date, DayScore] = {}
     day, one, window = first - timedelta(days=WINDOW_DAYS - 1), timedelta(days=1), timedelta(days=WINDOW_DAYS)
     while day <= last:
         if added := daily.get(day):
             reach, room, points, rated = (
-                reach + added[0],
-                room + added[1],
-                points + added[2],
-                rated + added[3],
+                reach + added[1],
+                room + added[2],
+                points + added[3],
+                rated + added[4],
             )
-        if dropped := daily.get(day - window):
-            reach, room = reach - dropped[0], room - dropped[1]
-            points, rated = points - dropped[2], rated - dropped[3]
+        if day > first and (dropped := daily.get(day - window)):  # a day the window took in
+            reach, room = reach - dropped[1], room - dropped[2]
+            points, rated = points - dropped[3], rated - dropped[4]
         if day >= first:
             c = consistency[day]
             b = balance_of(reach, room)
@@ -440,20 +458,21 @@ def _scores(
 
 
 def _daily_totals(logs: Iterable[LogFact]) -> dict[date, list]:
-    """Per date: reach logs, room logs, safety points and logs with safety."""
+    """Per date: logs, reach logs, room logs, safety points and logs with safety."""
     daily: dict[date, list] = {}
     for log in logs:
         totals = daily.get(log.local_date)
         if totals is None:
-            totals = daily[log.local_date] = [0, 0, 0.0, 0]
+            totals = daily[log.local_date] = [0, 0, 0, 0.0, 0]
+        totals[0] += 1
         group = GROUP_OF.get(log.kind)
         if group == REACH:
-            totals[0] += 1
-        elif group == ROOM:
             totals[1] += 1
+        elif group == ROOM:
+            totals[2] += 1
         if (points := safety_points(log.after, log.response)) is not None:
-            totals[2] += points
-            totals[3] += 1
+            totals[3] += points
+            totals[4] += 1
     return daily
 
 
@@ -509,18 +528,24 @@ def build_history(
     pauses: Iterable[Pause] = (),
     *,
     counts: Mapping[date, int] | None = None,
+    totals: Iterable[DayTotals] | None = None,
     scored: tuple[date, date] | None = None,
 ) -> History:
     """Statuses, streaks and scores from the first day to today, computed once for all summaries.
 
-    With `counts` (how many logs each date has, over the whole history) the logs may be just those a
-    page shows: statuses and streaks come from the counts, and scores are computed for the `scored`
-    days (first, last) alone (none when first is after last), from the logs of those days and the 27
-    before them.
+    A page needn't pass every log: with `counts` (how many logs each date has, over the whole history)
+    statuses and streaks come from the counts, and scores are computed for the `scored` days (first,
+    last) alone (none when first is after last), from `totals` (each date's DayTotals, as
+    `Log.day_totals` sums them up in SQL) or else from the logs, covering those days and the 27 before
+    them. The logs may then be just those the page lists, or none.
     """
     kept = tuple(sorted((log for log in logs if log.local_date <= today), key=lambda log: log.local_date))
+    if totals is None:
+        daily = _daily_totals(kept)
+    else:
+        daily = {row[0]: row[1:] for row in totals if row[0] <= today and row[1]}
     if counts is None:
-        log_counts = Counter(log.local_date for log in kept)
+        log_counts = Counter({day: row[0] for day, row in daily.items()})
     else:
         log_counts = Counter({day: n for day, n in counts.items() if day <= today and n})
     days = _walk(log_counts.keys(), profile, today, pauses)
@@ -533,7 +558,7 @@ def build_history(
         log_counts=log_counts,
         streaks=days.streaks,
         longest=days.longest,
-        scores=_scores(kept, days.consistency, scored),
+        scores=_scores(daily, days.consistency, scored),
         active_dates=tuple(sorted(log_counts)),
     )
 

@@ -17,6 +17,7 @@ from peewee import (
     SQL,
     AutoField,
     BooleanField,
+    Case,
     CharField,
     DatabaseProxy,
     DateField,
@@ -33,6 +34,8 @@ from playhouse.db_url import connect
 from playhouse.pool import PooledDatabase
 
 from tracker.clock import stored_now
+from tracker.insights import RESPONSE_POINTS
+from tracker.kinds import KINDS, REACH, ROOM
 
 database = DatabaseProxy()
 
@@ -46,6 +49,10 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 5000,
     "synchronous": "normal",
+    # 512 KiB of page cache per connection instead of 2 MiB: each pooled connection (one per gunicorn
+    # thread) keeps its own copy of the pages it read, on top of the operating system's file cache, and
+    # reading a page from that costs microseconds. Worker memory is a budget (README, "Performance").
+    "cache_size": -512,
 }
 
 
@@ -74,6 +81,17 @@ def open_database(url: str) -> PooledDatabase:
         # replaced rather than failing the request.
         return connect(f"{scheme}+pool" + url[len(scheme) :], **POOL)
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme}://")
+
+
+def dated_rows(query) -> list[tuple]:
+    """A query's rows as the driver returns them, its first column a date (SQLite returns dates as
+    text, PostgreSQL as dates): for queries of hundreds of rows, where peewee's per-value conversion
+    would cost more than the query."""
+    rows = database.execute(query).fetchall()
+    if rows and isinstance(rows[0][0], str):
+        parse = date.fromisoformat
+        return [(parse(row[0]), *row[1:]) for row in rows]
+    return rows
 
 
 def init_database(url: str):
@@ -262,6 +280,34 @@ class Log(BaseModel):
             cls.select(cls.local_date, fn.COUNT(SQL("*")))  # not COUNT(id): the index has no id
             .where(cls.user == user.id, cls.local_date <= last)
             .group_by(cls.local_date)
+        )
+
+    @classmethod
+    def day_totals(cls, user: User, first: date, last: date):
+        """Each of the user's dates first..last summed up as insights' DayTotals reads them: logs,
+        reach logs, room logs, safety points and rated logs, in date order. Scores need no more, so a
+        year's scores read one short row per day, from the facts index alone."""
+        # A log's safety points (insights.safety_points) in SQL: the mean of 2 × after and the
+        # response's points, else whichever is known. Every response's points are even, so the integer
+        # division is exact and the sums are the same integers on both engines.
+        answer = Case(cls.response, list(RESPONSE_POINTS.items()))
+        points = fn.COALESCE((2 * cls.after + answer) / 2, 2 * cls.after, answer)
+
+        def of_group(group: str):
+            return fn.COUNT(Case(None, [(cls.kind.in_([k.key for k in KINDS if k.group == group]), 1)]))
+
+        return (
+            cls.select(
+                cls.local_date,
+                fn.COUNT(SQL("*")),
+                of_group(REACH),
+                of_group(ROOM),
+                fn.COALESCE(fn.SUM(points), 0),
+                fn.COUNT(fn.COALESCE(cls.after, answer)),
+            )
+            .where(cls.user == user.id, cls.local_date >= first, cls.local_date <= last)
+            .group_by(cls.local_date)
+            .order_by(cls.local_date)
         )
 
     @classmethod

@@ -10,8 +10,18 @@ from peewee import IntegrityError, Model, Select, UUIDField
 
 from tracker import insights
 from tracker.clock import now
-from tracker.insights import History, LogFact, Profile, build_history
-from tracker.models import Log, Pause, Person, PracticeProfile, ReminderRule, User, database, naive_utc
+from tracker.insights import DayTotals, History, LogFact, Profile, build_history
+from tracker.models import (
+    Log,
+    Pause,
+    Person,
+    PracticeProfile,
+    ReminderRule,
+    User,
+    database,
+    dated_rows,
+    naive_utc,
+)
 
 ID_MAX = 2**31 - 1  # the largest id an integer column holds on both engines
 
@@ -56,7 +66,7 @@ def log_facts(user: User, start: date, end: date, person: Person | None = None) 
     if person is not None:
         query = query.where(Log.person == person.id)
     # Raw rows: peewee's per-value conversion would cost more than the query.
-    return list(map(LogFact._make, _dated(database.execute(query).fetchall())))
+    return list(map(LogFact._make, dated_rows(query)))
 
 
 def recent_facts(user: User, today: date, days: int) -> list[LogFact]:
@@ -70,29 +80,32 @@ def user_pauses(user: User) -> list[insights.Pause]:
     return [insights.Pause(*row) for row in rows]
 
 
-def load_history(user: User, today: date, shown: tuple[date, date] | None = None) -> History:
+def load_history(
+    user: User, today: date, shown: tuple[date, date] | None = None, *, listed: bool = False
+) -> History:
     """The user's history as of today from three queries: logs per date over the whole history (all
-    statuses and streaks need), the pauses, and, for scores on the `shown` days (first, last), the logs
-    of those days and the 27 before them, with the person's name."""
-    counts = dict(_dated(database.execute(Log.day_counts(user, today)).fetchall()))
+    statuses and streaks need), the pauses, and for scores on the `shown` days (first, last), what they
+    read of those days and the 27 before them: the logs themselves, with the person's name, when the
+    page lists them (`listed`: a month reads a few hundred), else just each day's totals (a year's
+    scores, summed up in SQL, instead of some 1,700 logs)."""
+    counts = dict(dated_rows(Log.day_counts(user, today)))
     logs: list[LogFact] = []
+    totals: list[DayTotals] | None = None
     if shown is not None and shown[0] <= today:
-        logs = log_facts(user, shown[0] - timedelta(days=insights.WINDOW_DAYS - 1), min(shown[1], today))
+        since, last = shown[0] - timedelta(days=insights.WINDOW_DAYS - 1), min(shown[1], today)
+        if listed:
+            logs = log_facts(user, since, last)
+        else:
+            totals = list(map(DayTotals._make, dated_rows(Log.day_totals(user, since, last))))
     profile = Profile(insights.local_date_of(user.created_at, user.timezone), user.weekly_target)
     scored = shown or (date.max, date.min)  # no day: nothing to score
-    return build_history(logs, profile, today, user_pauses(user), counts=counts, scored=scored)
-
-
-def _dated(rows: list[tuple]) -> list[tuple]:
-    """Rows whose first value is a date: SQLite returns dates as text, PostgreSQL as dates."""
-    if rows and isinstance(rows[0][0], str):
-        parse = date.fromisoformat
-        return [(parse(row[0]), *row[1:]) for row in rows]
-    return rows
+    return build_history(logs, profile, today, user_pauses(user), counts=counts, totals=totals, scored=scored)
 
 
 def unsafe_names(user: User) -> frozenset[str]:
     """Nicknames of the people the user marked as not safe: never suggested for reaching toward."""
+    if getattr(user, "anyone_not_safe", None) in (False, 0):  # read with the session's user: none
+        return frozenset()
     rows = Person.select(Person.nickname).where(Person.user == user.id, Person.not_safe == True)  # noqa: E712
     return frozenset(row.nickname for row in rows)
 

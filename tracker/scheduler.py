@@ -13,18 +13,18 @@ import atexit
 import os
 import threading
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from tracker import clock
 from tracker.models import database
 from tracker.nudges import Tally, dispatch
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
 
 _lock = threading.Lock()
 _running: dict[str, BaseScheduler] = {}
@@ -47,9 +47,15 @@ def _job(app: Flask) -> None:
         app.logger.exception("Reminder dispatch failed")
 
 
-def build(app: Flask, kind: type[BaseScheduler] = BackgroundScheduler) -> BaseScheduler:
-    """A scheduler with the one dispatch job."""
-    scheduler = kind(timezone=UTC)
+def build(app: Flask, kind: type[BaseScheduler] | None = None) -> BaseScheduler:
+    """A scheduler with the one dispatch job (a background one unless `kind` says otherwise).
+
+    APScheduler is imported here, by the processes that run a scheduler: web workers (SCHEDULER=0)
+    never load it."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    scheduler = (kind or BackgroundScheduler)(timezone=UTC)
     scheduler.add_job(
         _job,
         CronTrigger(second=0, timezone=UTC),
@@ -109,6 +115,8 @@ def scheduler_command() -> None:
     click.echo("Reminder scheduler running: a dispatch pass at the top of every minute. Ctrl-C stops it.")
     if "background" in _running:  # SCHEDULER=1 already started one in this process: just keep it alive
         threading.Event().wait()
+    from apscheduler.schedulers.blocking import BlockingScheduler  # see build
+
     try:
         build(app, BlockingScheduler).start()
     except (KeyboardInterrupt, SystemExit):

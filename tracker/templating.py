@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import Flask, has_request_context, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from tracker import forms
 from tracker.care import help_lines, region_of
@@ -87,6 +89,16 @@ def input_value(value: object, kind: str) -> str:
     return text if separator and _is_date(day) and _is_time(clock) else ""
 
 
+def day_cells(statuses: Iterable[str]) -> Markup:
+    """The year page's small day squares, one `<span>` per day's status: a year has 365, and a Jinja
+    loop over them cost more than the rest of the page."""
+    statuses = list(statuses)
+    cell = {
+        status: Markup('<span class="mini-day day-{}"></span>').format(status) for status in set(statuses)
+    }
+    return Markup("").join(map(cell.__getitem__, statuses))
+
+
 @cache
 def timezones() -> list[str]:
     """The IANA zones, sorted, for the time zone picker."""
@@ -104,7 +116,11 @@ def init_app(app: Flask) -> None:
         timezones=timezones,
     )
     app.jinja_env.filters.update(
-        local_time=local_time, local_input=local_input, nice_date=nice_date, input_value=input_value
+        local_time=local_time,
+        local_input=local_input,
+        nice_date=nice_date,
+        input_value=input_value,
+        day_cells=day_cells,
     )
     app.jinja_env.finalize = printable
     app.context_processor(_help_lines)

@@ -25,15 +25,15 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESSIV
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from peewee import IntegrityError
 
 from tracker.models import UsedToken, User, database, naive_utc
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 LIFETIMES: dict[str, timedelta] = {
     "done": timedelta(days=7),
@@ -72,6 +72,12 @@ class Token:
 @lru_cache(maxsize=4)
 def _cipher_for(secret: str | bytes) -> AESSIV:
     """AES-256-SIV under a key derived (HKDF-SHA256) from the secret; derived once per secret."""
+    # Imported on first use, not with the module: `cryptography` weighs about 7 MB in every web worker,
+    # and only email links (a small share of requests) ever open or seal a token.
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     raw = secret if isinstance(secret, bytes) else secret.encode()
     key = HKDF(algorithm=hashes.SHA256(), length=64, salt=None, info=_INFO).derive(raw)
     return AESSIV(key)
@@ -116,6 +122,8 @@ def _open(token: object, purpose: str) -> list | None:
     """The sealed content, or None for anything this app didn't seal for this purpose."""
     if not isinstance(token, str) or not 0 < len(token) <= MAX_LENGTH:
         return None
+    from cryptography.exceptions import InvalidTag  # see _cipher_for
+
     try:
         sealed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         if _encode(sealed) != token:  # one spelling per token: no variant passes

@@ -46,8 +46,8 @@ TODAY = "2026-05-13"  # FIXED_NOW in Europe/Berlin
 
 # Page → the most statements one request may run (user loader and API token lookup included).
 PAGE_BUDGETS = {
-    "today": ("/", 13),
-    "today logs": ("/today/logs", 13),
+    "today": ("/", 11),
+    "today logs": ("/today/logs", 11),
     "history": ("/history", 4),
     "history filtered": ("/history?kind=closeness&person={person}", 4),
     "history page 2": ("/history?page=2", 4),

@@ -43,13 +43,16 @@ def own_postgres(purpose: str) -> Iterator[str]:
 
 
 def app_env(database_url: str, outbox: Path, **extra: str) -> dict[str, str]:
-    """The environment of an app process for a benchmark: its database, rate limits and scheduler off."""
+    """The environment of an app process for a benchmark: its database, rate limits and scheduler off,
+    and glibc's memory settings of scripts/serve.sh."""
     return {
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "bench",
         "RATELIMIT_ENABLED": "0",
         "SCHEDULER": "0",
+        "MALLOC_ARENA_MAX": "2",
+        "MALLOC_MMAP_THRESHOLD_": "131072",
         "MAIL_URL": f"file://{outbox}",
         **extra,
     }
@@ -59,9 +62,10 @@ def app_env(database_url: str, outbox: Path, **extra: str) -> dict[str, str]:
 def gunicorn(
     env: dict[str, str], *options: str, app: str = "wsgi:app", probe: str = "/healthz"
 ) -> Iterator[int]:
-    """gunicorn on a free loopback port with these options, once it answers `probe`; yields the port."""
+    """gunicorn on a free loopback port with these options, once it answers `probe`; yields the port.
+    With --preload, as scripts/serve.sh runs it: the app is built once, before the workers fork."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", *options, "--bind", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "gunicorn", "--preload", *options, "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen([*command, "--log-level", "warning", app], cwd=ROOT, env=env)
     try:
         _wait_until_serving(port, process, probe)

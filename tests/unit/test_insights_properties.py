@@ -13,6 +13,7 @@ from tracker.insights import (
     balance,
     build_history,
     day_statuses,
+    day_totals,
     days_between,
     longest_streak,
     month_days,
@@ -133,21 +134,34 @@ def test_adding_a_log_never_lowers_the_longest_streak_nor_c(scenario, data):
 
 
 @given(scenarios(), st.data())
-def test_a_page_of_days_with_counts_agrees_with_the_whole_history(scenario, data):
-    """What a page builds (logs per day, plus only the logs its scores read) is the whole history's."""
+def test_a_page_of_day_totals_agrees_with_the_whole_history(scenario, data):
+    """What a page builds (logs per day, the totals of the days its scores read, and only the logs it
+    lists) is the whole history's."""
     logs, profile, today, pauses = scenario
     whole = build_history(logs, profile, today, pauses)
     first = data.draw(st.dates(whole.first_day, today))
     last = data.draw(st.dates(first, today + timedelta(days=40)))
-    window = [log for log in logs if first - timedelta(days=27) <= log.local_date <= last]
     counts = Counter(log.local_date for log in logs)
-    page = build_history(window, profile, today, pauses, counts=counts, scored=(first, last))
+
+    def totals(first: date, last: date) -> list:
+        return day_totals(log for log in logs if first - timedelta(days=27) <= log.local_date <= last)
+
+    scored = totals(first, last)
+    page = build_history([], profile, today, pauses, counts=counts, totals=scored, scored=(first, last))
     for name in ("first_day", "statuses", "log_counts", "streaks", "longest", "active_dates"):
         assert getattr(page, name) == getattr(whole, name), name
     assert page.scores == {day: point for day, point in whole.scores.items() if first <= day <= last}
+    # The logs of the scored days alone serve as well as their totals.
+    window = [log for log in logs if first - timedelta(days=27) <= log.local_date <= last]
+    assert build_history(window, profile, today, pauses, counts=counts, scored=(first, last)).scores == (
+        page.scores
+    )
     days = month_days(first.year, first.month)
-    window = [log for log in logs if days[0] - timedelta(days=27) <= log.local_date <= days[-1]]
-    page = build_history(window, profile, today, pauses, counts=counts, scored=(days[0], days[-1]))
+    shown = [log for log in logs if days[0] <= log.local_date <= days[-1]]
+    scored = totals(days[0], days[-1])
+    page = build_history(
+        shown, profile, today, pauses, counts=counts, totals=scored, scored=(days[0], days[-1])
+    )
     assert month_summary(page, first.year, first.month).__dict__ == (
         month_summary(whole, first.year, first.month).__dict__
     )

@@ -156,7 +156,8 @@ def month(ym: str | None):
     if opened and (opened.year, opened.month) != year_month:
         opened = None
     days = insights.month_days(*year_month)
-    context = _month_context(load_history(current_user, today, (days[0], days[-1])), *year_month, opened)
+    history = load_history(current_user, today, (days[0], days[-1]), listed=True)
+    context = _month_context(history, *year_month, opened)
     return render("pages/month.html", "partials/_month.html", **context)
 
 

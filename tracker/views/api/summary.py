@@ -19,5 +19,5 @@ def summary():
     if year_month is None:
         return error("Month must look like 2026-05, from 2000 to next year.", 400, "month")
     days = insights.month_days(*year_month)
-    history = load_history(g.user, today, (days[0], days[-1]))
+    history = load_history(g.user, today, (days[0], days[-1]), listed=True)
     return jsonify(insights.month_summary(history, *year_month).as_api_dict())

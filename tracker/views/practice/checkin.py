@@ -17,7 +17,7 @@ from tracker.charts import axis_chart
 from tracker.clock import now
 from tracker.forms import InvalidInput, checkin_answers, parse_checkin
 from tracker.insights import local_date_of
-from tracker.models import CheckIn, User, database, naive_utc
+from tracker.models import CHECKIN_ITEMS, CheckIn, User, database, naive_utc
 from tracker.views.common import invalid_status, render
 
 bp = Blueprint("checkin", __name__)
@@ -42,7 +42,9 @@ def checkin_due(user: User) -> bool:
 
 def _all(user: User) -> dict[str, dict]:
     """The user's check-ins: month → answers (one query)."""
-    return {row.month: row.answers for row in CheckIn.for_user(user)}
+    # Plain rows: a model object per check-in cost more than the query (Month and Year draw them all).
+    rows = CheckIn.for_user(user).select(CheckIn.month, *(getattr(CheckIn, key) for key in CHECKIN_ITEMS))
+    return {month: dict(zip(CHECKIN_ITEMS, answers, strict=True)) for month, *answers in rows.tuples()}
 
 
 def _page(answers: dict, errors: dict | None = None, status: int = 200, saved: bool = False):

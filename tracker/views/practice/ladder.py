@@ -29,9 +29,12 @@ bp.add_app_template_global(practice.month_recall_change)
 KIND = "<string(maxlength=24):kind>"
 
 
-def ladder_offer(user: User, today: date) -> practice.LadderOffer | None:
-    """The one "Ready for a bigger step?" offer Today shows, if any."""
-    rows = LadderStep.for_user(user)
+def ladder_offer(
+    user: User, today: date, rows: dict[str, LadderStep] | None = None
+) -> practice.LadderOffer | None:
+    """The one "Ready for a bigger step?" offer Today shows, if any (`rows`: the user's LadderStep.for_user,
+    when already read)."""
+    rows = LadderStep.for_user(user) if rows is None else rows
     offers = practice.ladder_offers(
         recent_facts(user, today, practice.LADDER_WINDOW_DAYS),
         {kind: row.step for kind, row in rows.items()},
@@ -42,9 +45,9 @@ def ladder_offer(user: User, today: date) -> practice.LadderOffer | None:
     return offers[0] if offers else None
 
 
-def current_steps(user: User) -> dict[str, int]:
-    """The user's current step per kind (1 until they move)."""
-    rows = LadderStep.for_user(user)
+def current_steps(user: User, rows: dict[str, LadderStep] | None = None) -> dict[str, int]:
+    """The user's current step per kind (1 until they move; `rows` as for ladder_offer)."""
+    rows = LadderStep.for_user(user) if rows is None else rows
     return {kind.key: rows[kind.key].step if kind.key in rows else 1 for kind in KINDS}
 
 
@@ -52,6 +55,8 @@ def today_practice(user: User, today: date) -> dict:
     """What Today adds from the practice: kinds (focus first, then a fixed order), steps, and the one
     note it shows (the welcome, a welcome back, the ladder offer or the check-in; see NOTE_PRIORITY)."""
     profile = PracticeProfile.of(user)
+
+    steps = LadderStep.for_user(user)  # read once for the steps and the offer
 
     def days_away() -> int | None:
         last = Log.select(fn.MAX(Log.local_date)).where(Log.user == user.id, Log.local_date < today).scalar()
@@ -61,14 +66,14 @@ def today_practice(user: User, today: date) -> dict:
         {
             "welcome": lambda: welcome_offer(user),
             "away": days_away,
-            "offer": lambda: ladder_offer(user, today),
+            "offer": lambda: ladder_offer(user, today, steps),
             "checkin": lambda: checkin_due(user),
         }
     )
     shown = dict([note]) if note else {}
     return {
         "kinds": practice.order_with_focus(profile.focus if profile else []),
-        "steps": current_steps(user),
+        "steps": current_steps(user, steps),
         "note": note[0] if note else None,
         "welcome": shown.get("welcome"),
         "away": shown.get("away"),

@@ -1,0 +1,46 @@
+"""Every blueprint of the app in one plain list, registered by create_app in this order.
+
+Kept out of tracker/__init__.py: importing view modules there would bind their names on the tracker
+package, and `tracker.insights` would then be the insights page instead of the pure insights module.
+"""
+
+from __future__ import annotations
+
+from tracker.views import (
+    account,
+    api,
+    auth,
+    email_links,
+    history,
+    insights,
+    log,
+    pages,
+    pauses,
+    people,
+    pwa,
+    recovery,
+    reminders,
+    settings,
+)
+from tracker.views.practice import checkin, ladder, recall, welcome
+
+BLUEPRINTS = (
+    pages.bp,
+    auth.bp,
+    recovery.bp,
+    log.bp,
+    people.bp,
+    history.bp,
+    settings.bp,
+    pauses.bp,
+    insights.bp,
+    pwa.bp,
+    reminders.bp,
+    email_links.bp,
+    account.bp,
+    ladder.bp,
+    checkin.bp,
+    recall.bp,
+    welcome.bp,
+    api.bp,
+)
