@@ -70,16 +70,6 @@ NEW_ACCOUNT_PAGES = {
 }
 ANONYMOUS_PAGES = {"login": "/login", "register": "/register", "reset": "/reset", "offline": "/offline"}
 
-# Known failures in screens colleagues are rebuilding (issue 13): (account, page) → (reason, viewports,
-# schemes). Strict, so each one shows up as soon as the rebuilt screen passes and can be removed.
-KNOWN: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
-# Today's first row of tiles below the fold (issue 13 item 2: Today shows one note at a time).
-FOLD_KNOWN = {
-    ("new", "320"): "issue 13 item 2: a new account's welcome note and hard-moment link push the tiles down",
-    ("demo", "320"): "issue 13 item 2: the demo's notes and ladder offer push the first tiles below the fold",
-    ("demo", "390"): "issue 13 item 2: the demo's notes and ladder offer push the first tiles below the fold",
-}
-
 
 @dataclass
 class Phone:
@@ -210,38 +200,34 @@ def axe_violations(page: Page) -> list[str]:
     ]
 
 
-def cases(account: str, pages: dict[str, str]) -> list:
-    """Every (viewport, scheme, page), with its known failure (if any) marked strictly."""
-    params = []
-    for viewport, scheme, name in itertools.product(VIEWPORTS, SCHEMES, pages):
-        marks = []
-        known = KNOWN.get((account, name))
-        if known and viewport in known[1] and scheme in known[2]:
-            marks.append(pytest.mark.xfail(strict=True, reason=known[0]))
-        params.append(pytest.param(viewport, scheme, name, marks=marks, id=f"{viewport}-{scheme}-{name}"))
-    return params
+def cases(pages: dict[str, str]) -> list:
+    """Every (viewport, scheme, page)."""
+    return [
+        pytest.param(viewport, scheme, name, id=f"{viewport}-{scheme}-{name}")
+        for viewport, scheme, name in itertools.product(VIEWPORTS, SCHEMES, pages)
+    ]
 
 
-@pytest.mark.parametrize(("viewport", "scheme", "name"), cases("demo", SIGNED_IN_PAGES))
+@pytest.mark.parametrize(("viewport", "scheme", "name"), cases(SIGNED_IN_PAGES))
 def test_demo_account_pages(phones, viewport, scheme, name):
     phone = phones("demo", viewport)
     found = findings(phone, SIGNED_IN_PAGES[name].format(**phone.values), scheme)
     assert found == [], "\n".join(found)
 
 
-@pytest.mark.parametrize(("viewport", "scheme", "name"), cases("new", NEW_ACCOUNT_PAGES))
+@pytest.mark.parametrize(("viewport", "scheme", "name"), cases(NEW_ACCOUNT_PAGES))
 def test_new_account_pages(phones, viewport, scheme, name):
     found = findings(phones("new", viewport), NEW_ACCOUNT_PAGES[name], scheme)
     assert found == [], "\n".join(found)
 
 
-@pytest.mark.parametrize(("viewport", "scheme", "name"), cases("anonymous", ANONYMOUS_PAGES))
+@pytest.mark.parametrize(("viewport", "scheme", "name"), cases(ANONYMOUS_PAGES))
 def test_anonymous_pages(phones, viewport, scheme, name):
     found = findings(phones("anonymous", viewport), ANONYMOUS_PAGES[name], scheme)
     assert found == [], "\n".join(found)
 
 
-@pytest.mark.parametrize(("viewport", "scheme", "name"), cases("demo", {"details-in-place": ""}))
+@pytest.mark.parametrize(("viewport", "scheme", "name"), cases({"details-in-place": ""}))
 def test_the_details_form_opened_in_place(phones, viewport, scheme, name):
     """Today after a tap, with the details form opened by htmx under the confirmation."""
     phone = phones("demo", viewport)
@@ -268,14 +254,7 @@ def first_row_bottom(page: Page) -> float:
 @pytest.mark.parametrize(
     ("account", "viewport"),
     [
-        pytest.param(
-            account,
-            viewport,
-            marks=[pytest.mark.xfail(strict=True, reason=FOLD_KNOWN[account, viewport])]
-            if (account, viewport) in FOLD_KNOWN
-            else [],
-            id=f"{account}-{viewport}",
-        )
+        pytest.param(account, viewport, id=f"{account}-{viewport}")
         for account in ("new", "demo")
         for viewport in VIEWPORTS
     ],
