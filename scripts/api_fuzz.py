@@ -11,25 +11,18 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from local_server import free_port, wait_for  # scripts/ is on the path when run
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CONFIG = ROOT / "scripts" / "schemathesis.toml"
 SEED = os.environ.get("API_FUZZ_SEED", "20261204")
 MAX_EXAMPLES = os.environ.get("API_FUZZ_MAX_EXAMPLES", "60")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def make_token(env: dict[str, str]) -> str:
@@ -53,20 +46,6 @@ def make_token(env: dict[str, str]) -> str:
     if result.returncode != 0:
         sys.exit(f"could not create the fuzz user:\n{result.stderr}")
     return result.stdout.strip().splitlines()[-1]
-
-
-def wait_for(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("gunicorn exited before it answered")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own loopback URL)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit(f"{url} did not answer within {seconds} s")
 
 
 def main() -> int:

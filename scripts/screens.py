@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
+from local_server import free_port, wait_for  # scripts/ is on the path when run
 from playwright.sync_api import Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,8 +24,6 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 CHROMIUM_ARGS += ["--disable-background-networking", "--disable-component-update", "--disable-quic"]
 EMAIL, PASSWORD = "demo@example.com", "demo-password"
-# Ports Chromium refuses to open (ERR_UNSAFE_PORT) that the OS may hand out.
-UNSAFE_PORTS = {5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6697, 10080}
 
 # Screen name → how to reach it once signed in (a path, or a function of the page for a person's page).
 SCREENS = ("today", "month", "year", "person", "checkin", "recall", "reminders")
@@ -39,29 +35,6 @@ PATHS = {
     "recall": "/recall",
     "reminders": "/reminders",
 }
-
-
-def free_port() -> int:
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port not in UNSAFE_PORTS:
-            return port
-
-
-def wait_for(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("the app exited before it answered")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own loopback URL)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit(f"{url} did not answer within {seconds} s")
 
 
 def person_path(page: Page) -> str:
