@@ -41,7 +41,7 @@ def test_disclosures_show_that_they_open(page: Page, live_server):
     register(page, live_server)
     page.get_by_role("button", name="Ask for closeness").first.click()
     expect(page.locator("#confirmation")).to_contain_text("Logged")
-    details = page.locator("#confirmation details summary")
+    details = page.locator("#confirmation details summary").first  # "Add details" ("What and when" is inside)
     expect(details).to_be_visible()
     assert details.evaluate(MARKER)
     save_checkin(page, live_server)
