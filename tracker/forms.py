@@ -363,7 +363,7 @@ def parse_help_region(data: Mapping) -> str | None:
         return None
     if isinstance(value, str) and value in HELP:
         return value
-    raise InvalidInput({"help_region": "Choose a place from the list, or “From my time zone”."})
+    raise InvalidInput({"help_region": "Choose a place from the list, or the one your time zone suggests."})
 
 
 def check_room(name: str, have: int, adding: int, limit: int, what: str) -> None:

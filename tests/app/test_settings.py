@@ -182,7 +182,7 @@ def _footer(html: str) -> str:
 def test_help_lines_follow_the_time_zone_until_a_region_is_chosen(client, logged_in, user):
     """Issue 13, item 7: Berlin shows Germany's lines; choosing Ireland shows Ireland's everywhere."""
     html = client.get("/settings").get_data(as_text=True)
-    assert '<option value="auto" selected>From my time zone (Germany)</option>' in html
+    assert '<option value="auto" selected>Germany (from my time zone)</option>' in html
     for region in ("us", "ca", "uk", "ie", "au", "de", "elsewhere"):
         assert f'<option value="{region}" >' in html
     response = logged_in.post("/settings/help", {"help_region": "ie"})
@@ -215,5 +215,5 @@ def test_an_unknown_help_region_gets_a_message_and_changes_nothing(client, logge
     response = logged_in.post("/settings/help", {} if value is None else {"help_region": value})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="help_region-error">Choose a place from the list, or “From my time zone”.' in html
+    assert 'id="help_region-error">Choose a place from the list, or the one your time zone suggests.' in html
     assert User.get_by_id(user.id).help_region == "uk"

@@ -170,11 +170,23 @@ def test_a_failed_save_keeps_what_was_typed(client, logged_in, user):
     assert Person.select().count() == 0
 
 
+def test_settings_focus_refuses_kinds_it_does_not_offer_and_keeps_the_order(client, logged_in):
+    """A focus list naming no kind Settings offers (a stale or tampered form) must not wipe the order
+    with "Saved", nor keep part of it: it is refused with a message and changes nothing."""
+    assert logged_in.post("/settings/focus", {"focus": ["widen", "repair"]}).status_code == 303
+    for focus in (["nope"], ["space", "nope"], ["space"] * 20 + ["confide"], ["x" * 10_000]):
+        refused = logged_in.post("/settings/focus", {"focus": focus})
+        assert refused.status_code in (400, 422), focus
+        assert "Choose from the list" in refused.get_data(as_text=True)
+        keys = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+        assert keys[:2] == ["widen", "repair"], focus
+
+
 def test_settings_choose_the_tiles_that_lead_today(client, logged_in, user):
     """Issue 13: only the user changes the order, in the welcome or here; the rest keep DOMAIN.md's."""
     page = client.get("/settings").get_data(as_text=True)
     assert "Today's tiles" in page and page.count('name="focus"') == 10
-    response = logged_in.post("/settings/focus", {"focus": ["widen", "repair", "widen", "nope"]})
+    response = logged_in.post("/settings/focus", {"focus": ["widen", "repair", "widen"]})
     assert response.status_code == 303
     keys = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
     assert keys[:2] == ["widen", "repair"] and sorted(keys) == sorted(kind.key for kind in KINDS)

@@ -9,7 +9,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from tracker import care, practice
 from tracker.clock import now
 from tracker.forms import AUTO_REGION, InvalidInput, parse_help_region, parse_password, parse_settings
-from tracker.kinds import get_kind
+from tracker.kinds import KINDS, get_kind
 from tracker.models import ApiToken, PracticeProfile, User, database, naive_utc
 from tracker.nudges import reschedule_user
 from tracker.queries import profile_of
@@ -83,7 +83,11 @@ def help_region():
 def save_focus():
     """The (up to three) focus kinds that lead Today: besides the welcome, the only thing that changes
     the order of Today's tiles (issue 13: tiles that move break muscle memory)."""
-    keys = list(dict.fromkeys(key for key in request.form.getlist("focus")[:20] if get_kind(key)))
+    given = request.form.getlist("focus")
+    # A kind the form doesn't offer (a stale or tampered form) would silently shrink or wipe the order.
+    if len(given) > len(KINDS) or not all(get_kind(key) for key in given):
+        return _page(invalid_status(), {"focus": "Choose from the list, up to three."})
+    keys = list(dict.fromkeys(given))
     if len(keys) > practice.MAX_FOCUS:
         return _page(invalid_status(), {"focus": "Choose up to three, to keep it light."})
     profile = profile_of(current_user)
