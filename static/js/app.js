@@ -55,9 +55,19 @@
     box.replaceChildren(p);
   }
 
+  // The server's own words for the error (its error page names them), so a 429's "take a breath" or a
+  // 413's "more than we can take" reaches the person instead of a generic line.
+  function serverMessage(xhr) {
+    if (!(xhr.getResponseHeader("Content-Type") || "").startsWith("text/html")) return null;
+    const page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+    const node = page.querySelector("[data-error-message]");
+    return node ? node.textContent.trim() : null;
+  }
+
   document.addEventListener("htmx:responseError", (event) => {
-    const status = event.detail.xhr.status;
-    say(status === 400 ? "This page expired. Reload it and try again." : "Something went wrong. Please try again.");
+    const xhr = event.detail.xhr;
+    if (xhr.status === 400) return say("This page expired. Reload it and try again.");
+    say(serverMessage(xhr) || "Something went wrong. Please try again.");
   });
   document.addEventListener("htmx:sendError", (event) => {
     // A tap on an action kind is kept on the phone by offline.js, which says so itself.

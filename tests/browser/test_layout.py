@@ -125,3 +125,18 @@ def test_a_first_visit_and_todays_first_tiles_fit_a_small_phone(browser, live_se
         expect(page.get_by_text("Ready for a bigger step?")).to_be_visible()
         assert first_tile_above_the_fold(page)
         context.close()
+
+
+def test_an_error_answer_to_an_in_page_request_shows_the_servers_own_words(page: Page, live_server):
+    """A 429 to a tap says what the server's error page says ("take a breath"), not a generic line."""
+    register(page, live_server)
+    page.route(
+        "**/logs",
+        lambda route: route.fulfill(
+            status=429,
+            content_type="text/html; charset=utf-8",
+            body="<main><h1 data-error-message>That was a lot of requests. Take a breath.</h1></main>",
+        ),
+    )
+    page.get_by_role("button", name="Ask for closeness").first.click()
+    expect(page.locator("#flashes")).to_have_text("That was a lot of requests. Take a breath.")
