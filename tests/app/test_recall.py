@@ -36,6 +36,21 @@ def test_the_whole_exercise_without_javascript(client, logged_in, user):
     assert "Before: 3 · now: 7" in done and "a little more settled" in done
 
 
+def test_done_tapped_twice_logs_one_recall_and_a_new_exercise_logs_again(client, logged_in, user, clock):
+    html = client.get("/recall/guide?who=past&before=3").get_data(as_text=True)
+    tap = html.split('name="id" value="', 1)[1].split('"', 1)[0]
+    form = {"id": tap, "who": "past", "before": "3", "after": "7"}
+    first = logged_in.post("/recall", form)
+    clock.now += timedelta(milliseconds=300)
+    again = logged_in.post("/recall", form)
+    assert first.status_code == again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"] and Log.select().count() == 1
+    clock.now += timedelta(seconds=5)
+    assert logged_in.post("/recall", form).status_code == 303 and Log.select().count() == 2
+    assert logged_in.post("/recall", {**form, "id": "not-a-tap"}).status_code == 400
+    assert Log.select().count() == 2
+
+
 def test_someone_from_the_past_logs_without_a_person(client, logged_in, user):
     logged_in.post("/recall", {"who": "past", "before": "6", "after": "4"})
     log = Log.get()

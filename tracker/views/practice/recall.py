@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from tracker import practice
 from tracker.clock import now
 from tracker.forms import InvalidInput, parse_log, whole_number
-from tracker.logbook import create_log
+from tracker.logbook import log_tap
 from tracker.models import Log, Person
 from tracker.views.common import own_or_404, render
 
@@ -101,9 +101,11 @@ def finish():
         form["before"] = str(before)
     if who != PAST:
         form["person_id"] = str(who.id)
+    if request.form.get("id"):  # the form's tap id: "Done" tapped twice within seconds logs once
+        form["id"] = request.form["id"][:64]
     try:
-        log, _ = create_log(current_user, parse_log(form, tz=current_user.timezone, now=now()), now())
-    except InvalidInput:  # pragma: no cover - the values were checked above
+        log, _ = log_tap(current_user, parse_log(form, tz=current_user.timezone, now=now()), now())
+    except InvalidInput:  # only a tampered tap id: the values were checked above
         abort(400)
     return redirect(url_for("recall.done", log_id=log.id), 303)
 
