@@ -131,6 +131,18 @@ def test_an_axis_chart_places_its_labels():
         axis_chart([1, 2], ["a"], low=0, high=1, y_labels=[])
 
 
+def test_an_axis_chart_draws_its_svg_with_edge_labels_anchored_inwards():
+    chart = axis_chart([10, None, 90], ["1 May", None, "<3>"], low=0, high=100, y_labels=[(50, "a & b")])
+    svg = str(chart.svg('x"y'))
+    assert svg.startswith('<svg class="chart-svg" viewBox="0 0 280 140"')
+    assert 'aria-labelledby="x&#34;y-caption"' in svg
+    assert svg.endswith("</svg>") and svg.count("<text") == 3
+    assert ">a &amp; b</text>" in svg and ">&lt;3&gt;</text>" in svg  # every label escaped
+    assert 'text-anchor="start">1 May<' in svg and 'text-anchor="end">&lt;3&gt;<' in svg
+    assert f'd="{chart.plot.path}"' in svg and f'cx="{chart.last.x}" cy="{chart.last.y}"' in svg
+    assert "chart-line" not in str(axis_chart([None], ["1"], low=0, high=1, y_labels=[]).svg("e"))
+
+
 def test_a_change_in_words():
     assert change([None, 52, 58, 61]) == Change("up", 52, 61, 1)
     assert change([None, 52, 58, 61]).words == "up from 52 to 61"

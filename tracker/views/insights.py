@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from tracker import insights
 from tracker.charts import AxisChart, axis_chart, bar_lengths, change, nice_range, scale_ticks, stacked
@@ -106,8 +107,62 @@ def rhythm_change(values: list[float | None], days: list[date]) -> dict | None:
     }
 
 
+# How a calendar day's status is read out.
+DAY_WORDS = {
+    "active": "active",
+    "rest": "rest day",
+    "missed": "open day",
+    "pending": "today, nothing logged yet",
+    "future": "ahead",
+    "none": "before you started",
+}
+
+
+def calendar_rows(first: date, summary: MonthSummary, today: date) -> Markup:
+    """The month's calendar rows, one cell per day linking to its logs: built here rather than by a
+    Jinja loop, whose per-cell expressions were the largest part of the page's template."""
+    day_href = escape(url_for("insights.day", day_iso="D")[:-1])  # url_for per cell cost more
+    month_name = escape(f"{first:%B}")
+    rows = []
+    for week in calendar.Calendar().monthdatescalendar(first.year, first.month):
+        cells = []
+        for d in week:
+            if d.month != first.month:
+                cells.append("\n        <td></td>\n        \n        ")
+                continue
+            cell = summary.days[d]
+            status = cell.status
+            words = DAY_WORDS[status]
+            if status in ("future", "none"):
+                inner = (
+                    f'\n          <span class="day day-{status}"><span class="day-number">{d.day}</span>'
+                    f'<span class="visually-hidden">: {words}</span></span>\n          '
+                )
+            else:
+                href = f"{day_href}{d.isoformat()}"
+                logs = cell.logs
+                current = 'aria-current="date"' if d == today else ""
+                count = f'<span class="day-count" aria-hidden="true">{logs}</span>' if logs else ""
+                said = f", {logs} log{'s' if logs != 1 else ''}" if logs else ""
+                inner = (
+                    f'\n          <a class="day day-{status}" href="{href}"\n'
+                    f'             data-hx-get="{href}?panel=month" data-hx-target="#day-panel" '
+                    'data-hx-swap="outerHTML"\n'
+                    f"             {current}>\n"
+                    f'            <span class="day-number">{d.day}</span>\n'
+                    f"            {count}\n"
+                    f'            <span class="visually-hidden">{month_name}: {words}{said}</span>\n'
+                    "          </a>\n          "
+                )
+            cells.append(
+                f"\n        \n        \n        <td>\n          {inner}\n        </td>\n        \n        "
+            )
+        rows.append(f"\n      <tr>\n        {''.join(cells)}\n      </tr>\n      ")
+    return Markup("".join(rows))  # noqa: S704 -- dates, counts and fixed words; the link and month escaped
+
+
 def _month_context(history: History, year: int, month: int, opened: date | None) -> dict:
-    """What the month page shows: the summary, its calendar weeks, charts, neighbours, an open day."""
+    """What the month page shows: the summary, its calendar, charts, neighbours, an open day."""
     first = date(year, month, 1)
     previous, following = shift_month(first, -1), shift_month(first, 1)
     summary = insights.month_summary(history, year, month, _not_safe(current_user))
@@ -116,7 +171,7 @@ def _month_context(history: History, year: int, month: int, opened: date | None)
         "summary": summary,
         "history": history,
         "first": first,
-        "weeks": calendar.Calendar().monthdatescalendar(year, month),
+        "calendar": calendar_rows(first, summary, history.today),
         "charts": charts,
         "changes": changes,
         "rhythm_from": shown_from(history),
