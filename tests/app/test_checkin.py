@@ -155,7 +155,8 @@ def test_this_month_answered_in_wording_1_shows_it_and_the_form_asks_wording_2(c
         assert V2[key] in form and V1[key] not in form
     assert answers.count("<strong>Mostly true</strong>") == 9
     assert "checked" not in form  # old answers are not put under the new statements
-    assert "<strong>mostly true</strong>" in answers  # its results stay, in the scale's words
+    # Its results stay, in the scale's words: closeness (4 + 4 + (6 − 4)) / 3 ≈ 3.3.
+    assert "Comfort with closeness:</span> <strong>somewhat true</strong>" in answers
 
 
 def test_this_month_in_wording_2_fills_in_the_form_without_a_second_list(client, logged_in, user):
