@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from tracker.care import HELP
 from tracker.kinds import KINDS_BY_KEY, RESPONSES, ROLES
 from tracker.practice import ITEMS as CHECKIN_QUESTIONS
+from tracker.practice import WORDINGS as CHECKIN_WORDINGS
 from tracker.schedule import DAY_NAMES, days_mask, parse_time
 
 NOTE_MAX = 2000
@@ -490,6 +491,17 @@ def parse_checkin(data: Mapping, *, complete: bool = True) -> dict[str, int | No
             errors.add(key, "Choose an answer from 1 to 5.")
     errors.raise_if_any()
     return answers
+
+
+def parse_checkin_wording(value: object) -> int:
+    """The wording an exported check-in was answered in; a file from before wordings were noted has
+    none, and its months were answered in wording 1."""
+    if value is None:
+        return 1
+    wording = whole_number(value, 1, max(CHECKIN_WORDINGS))
+    if wording is None or wording not in CHECKIN_WORDINGS:
+        raise InvalidInput({"wording": f"The wording must be {' or '.join(map(str, CHECKIN_WORDINGS))}."})
+    return wording
 
 
 def parse_checkin_month(value: object, today: date) -> str:

@@ -36,6 +36,7 @@ from playhouse.pool import PooledDatabase
 from tracker.clock import stored_now
 from tracker.insights import RESPONSE_POINTS
 from tracker.kinds import KINDS, REACH, ROOM
+from tracker.practice import CURRENT_WORDING
 
 database = DatabaseProxy()
 
@@ -460,6 +461,9 @@ class CheckIn(BaseModel):
     a1 = SmallIntegerField(null=True)
     a2 = SmallIntegerField(null=True)
     a3 = SmallIntegerField(null=True)
+    # The items' wording the month was answered with (tracker.practice.WORDINGS): 1 for months from
+    # before wording 2, which keep showing the words they were answered in.
+    wording = SmallIntegerField(default=CURRENT_WORDING)
     created_at = DateTimeField(default=stored_now)
     updated_at = DateTimeField(default=stored_now)
 

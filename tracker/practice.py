@@ -14,9 +14,11 @@ Choices (where DOMAIN.md leaves room):
   response, and over 60% of those responses were "dismissed".
 - Per-person safety on the person page and the people list is S over the last 90 days (a person is
   seen less often than the 28-day window of the score), told in the words of docs/insights.md.
-- Check-in: reversed items score 6 − x; a subscale's mean is over its answered items (None with none);
-  shown as (mean − 1)/4 × 100 rounded, anxiety shown as "Calm about connection" = 100 − that. A change
-  is called out only when a subscale mean moved by 0.5 or more (the direction is that of the shown score).
+- Check-in: the form asks wording 2 (one question per item); a month keeps the wording it was answered
+  with (wording 1 for months from before), and is shown in it. Reversed items score 6 − x; a
+  subscale's mean is over its answered items (None with none); shown as (mean − 1)/4 × 100 rounded,
+  anxiety shown as "Calm about connection" = 100 − that. A change is called out only when a subscale
+  mean moved by 0.5 or more (the direction is that of the shown score).
 """
 
 from __future__ import annotations
@@ -207,7 +209,9 @@ class Item:
     reversed: bool = False
 
 
-ITEMS: tuple[Item, ...] = (
+# The items as first worded (wording 1): D2, D3, A2 and A3 asked two or three things at once, and D3 with
+# a double negative. Months answered with them keep showing them (DOMAIN.md, the monthly check-in).
+ITEMS_V1: tuple[Item, ...] = (
     Item(
         "c1",
         "closeness",
@@ -231,6 +235,42 @@ ITEMS: tuple[Item, ...] = (
         True,
     ),
 )
+# Wording 2, the one the form asks: one question per item, in DOMAIN.md's words. Same keys, subscales
+# and reversed items as wording 1, so answers of both score alike.
+ITEMS: tuple[Item, ...] = (
+    Item(
+        "c1",
+        "closeness",
+        "When someone moved closer (a hug, a personal question, a shared plan), I could stay with it.",
+    ),
+    Item("c2", "closeness", "I let at least one person see how I was really doing."),
+    Item("c3", "closeness", "I pulled back when things got personal.", True),
+    Item("d1", "depending", "When things were hard, I reached out instead of handling it all alone."),
+    Item("d2", "depending", "When I asked someone for help, I expected they would come through."),
+    Item("d3", "depending", "I kept a need to myself because asking felt too risky.", True),
+    Item("a1", "anxiety", "I spent a lot of energy wondering whether the people close to me still cared."),
+    Item(
+        "a2",
+        "anxiety",
+        "When someone close to me replied late, I worried that something was wrong between us.",
+    ),
+    Item(
+        "a3",
+        "anxiety",
+        "When someone close to me wanted time alone, I could let them have it without worrying.",
+        True,
+    ),
+)
+CURRENT_WORDING = 2
+WORDINGS: dict[int, tuple[Item, ...]] = {1: ITEMS_V1, 2: ITEMS}
+
+
+def items_for(wording: int | None) -> tuple[Item, ...]:
+    """The items as worded when a month was answered; a month without a known wording was answered
+    before wording 2 existed, so it gets wording 1."""
+    return WORDINGS.get(wording or 1, ITEMS_V1)
+
+
 SUBSCALES: tuple[str, ...] = ("closeness", "depending", "anxiety")
 SUBSCALE_LABELS = {
     "closeness": "Comfort with closeness",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 
 from tests.conftest import FIXED_NOW, make_user
+from tracker import practice
 from tracker.models import CHECKIN_ITEMS, CheckIn, naive_utc
 
 ALL_THREE = dict.fromkeys(CHECKIN_ITEMS, "3")
@@ -17,7 +19,10 @@ def test_form_has_nine_fieldsets_with_legends_and_the_disclaimer(client, logged_
     html = client.get("/checkin").get_data(as_text=True)
     assert html.count("<fieldset") == 9 and html.count("<legend>") == 9
     assert html.count('type="radio"') == 45
-    assert "I could ask for space, or give it" in html and DISCLAIMER in html
+    assert DISCLAIMER in html
+    for n, item in enumerate(practice.ITEMS, 1):  # wording 2, one question each
+        assert f"<legend>{n}. {escape(item.text)}</legend>" in html
+    assert "I could ask for space, or give it" not in html  # wording 1's A3, which asked three things
 
 
 def settled_in(user, auth, days: int = 7) -> None:
@@ -118,3 +123,77 @@ def test_checkins_are_private(client, logged_in, user):
 
 def test_checkin_needs_login(client):
     assert client.get("/checkin").status_code == 302
+
+
+# --- wordings (issue 17) ------------------------------------------------------------------------------
+
+V1 = {item.key: str(escape(item.text)) for item in practice.ITEMS_V1}
+V2 = {item.key: str(escape(item.text)) for item in practice.ITEMS}
+CHANGED = [key for key in CHECKIN_ITEMS if V1[key] != V2[key]]
+
+
+def test_the_wordings_differ_where_wording_1_asked_more_than_one_thing():
+    assert {"d2", "d3", "a2", "a3"} <= set(CHANGED)
+
+
+def test_a_new_save_stores_wording_2_and_resaving_a_wording_1_month_makes_it_2(client, logged_in, user):
+    logged_in.post("/checkin", ALL_THREE)
+    assert CheckIn.get().wording == 2
+    CheckIn.update(wording=1).execute()
+    logged_in.post("/checkin", {**ALL_THREE, "c1": "5"})
+    row = CheckIn.get()
+    assert (row.wording, row.c1) == (2, 5) and CheckIn.select().count() == 1
+
+
+def test_this_month_answered_in_wording_1_shows_it_and_the_form_asks_wording_2(client, logged_in, user):
+    CheckIn.create(user=user, month="2026-05", wording=1, **dict.fromkeys(CHECKIN_ITEMS, 4))
+    html = client.get("/checkin").get_data(as_text=True)
+    assert "Your answers" in html and "as they were worded when you answered them" in html
+    answers, form = html.split('<form class="stack checkin"')
+    for key in CHANGED:
+        assert V1[key] in answers and V2[key] not in answers
+        assert V2[key] in form and V1[key] not in form
+    assert answers.count("<strong>Mostly true</strong>") == 9
+    assert "checked" not in form  # old answers are not put under the new statements
+    # Its results stay, in the scale's words: closeness (4 + 4 + (6 − 4)) / 3 ≈ 3.3.
+    assert "Comfort with closeness:</span> <strong>somewhat true</strong>" in answers
+
+
+def test_this_month_in_wording_2_fills_in_the_form_without_a_second_list(client, logged_in, user):
+    logged_in.post("/checkin", ALL_THREE)
+    html = client.get("/checkin").get_data(as_text=True)
+    assert html.count("checked") == 9 and "Your answers" not in html
+
+
+@pytest.mark.parametrize("wording", [1, 2])
+def test_a_past_months_page_shows_its_statements_in_their_wording(client, logged_in, user, wording):
+    CheckIn.create(user=user, month="2026-03", wording=wording, c1=5, d3=1, a2=2)
+    html = client.get("/checkin/2026-03").get_data(as_text=True)
+    assert "Your check-in for March 2026" in html and DISCLAIMER in html
+    shown, hidden = (V1, V2) if wording == 1 else (V2, V1)
+    for key in CHANGED:
+        assert shown[key] in html and hidden[key] not in html
+    assert ("as they were worded when you answered them" in html) == (wording == 1)
+    assert "<strong>Very true</strong>" in html and "<strong>A little true</strong>" in html
+    assert html.count("Left open") == 6
+    assert "of 100" not in html
+
+
+def test_the_month_table_links_each_checkin_month_to_its_page(client, logged_in, user):
+    CheckIn.create(user=user, month="2026-03", wording=1, **dict.fromkeys(CHECKIN_ITEMS, 3))
+    logged_in.post("/checkin", ALL_THREE)
+    html = client.get("/month/2026-05").get_data(as_text=True)
+    assert 'href="/checkin/2026-03">March 2026</a>' in html
+    assert client.get("/checkin/2026-05").headers["Location"] == "/checkin"  # this month: the form
+    previous = client.get("/checkin").get_data(as_text=True)
+    assert 'href="/checkin/2026-03">Your March answers</a>' in previous
+
+
+@pytest.mark.parametrize("month", ["2026-04", "2026-13", "26-04", "2026-4", "abcd-ef", "1999-12"])
+def test_a_past_month_without_my_checkin_is_not_found(client, logged_in, user, month):
+    CheckIn.create(user=make_user("bo@example.com"), month="2026-04", **dict.fromkeys(CHECKIN_ITEMS, 5))
+    assert client.get(f"/checkin/{month}").status_code == 404
+
+
+def test_a_past_months_page_needs_login(client):
+    assert client.get("/checkin/2026-04").status_code == 302

@@ -14,6 +14,7 @@ from tracker.models import (
     CHECKIN_ITEMS,
     MODELS,
     ApiToken,
+    CheckIn,
     Log,
     Nudge,
     Pause,
@@ -452,6 +453,25 @@ def test_upgrade_to_10_drops_the_page_cache_triggers_function_and_column(empty_d
     Person.create(user=first, nickname="Kim")
     Log.update(note="changed").where(Log.user == first.id).execute()
     assert User.get_by_id(first.id).email == first.email
+
+
+def test_upgrade_to_14_notes_wording_1_on_every_earlier_checkin(empty_db):
+    """Months answered before wording 2 keep wording 1 (and their answers); a new check-in gets 2."""
+    migrate(empty_db, target=7)
+    _fill_version_7(empty_db)
+    migrate(empty_db, target=max(v for v in VERSIONS if v < 14))
+    assert "wording" not in _columns(empty_db, "checkins")
+    before = _snapshot(empty_db, REVISION)["rows"]["checkins"]
+
+    assert 14 in migrate(empty_db)
+    assert _snapshot(empty_db, REVISION)["rows"]["checkins"] == before
+    rows = list(CheckIn.select().order_by(CheckIn.id))
+    assert len(rows) == 2 and [row.wording for row in rows] == [1, 1]
+    assert rows[0].answers == dict.fromkeys(CHECKIN_ITEMS, 3)
+    new = CheckIn.create(user=rows[0].user_id, month="2026-05", **dict.fromkeys(CHECKIN_ITEMS, 4))
+    assert CheckIn.get_by_id(new.id).wording == 2
+    with pytest.raises(IntegrityError), empty_db.atomic():  # NOT NULL: a row never lacks its wording
+        CheckIn.update(wording=None).where(CheckIn.id == new.id).execute()
 
 
 def test_every_integer_primary_key_on_sqlite_autoincrements(empty_db):

@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import FIXED_NOW, PASSWORD, Auth, make_log, make_person, make_user
 from tracker import rules
 from tracker.models import (
+    CHECKIN_ITEMS,
     ApiToken,
     CheckIn,
     Log,
@@ -77,8 +78,8 @@ def test_export_json_holds_everything_of_mine_and_nothing_of_others(client, logg
     assert data["pauses"] == [{"start_date": "2026-04-01", "end_date": "2026-04-03", "reason": "flu"}]
     assert {r["purpose"] for r in data["reminders"]} == {"nudge", "digest"}
     assert data["checkins"] == [
-        {"month": "2026-04", "c1": 4, "c2": None, "c3": None, "d1": None, "d2": 2, "d3": None}
-        | {"a1": None, "a2": None, "a3": 5}
+        {"month": "2026-04", "wording": 2, "c1": 4, "c2": None, "c3": None, "d1": None, "d2": 2}
+        | {"d3": None, "a1": None, "a2": None, "a3": 5}
     ]
     assert "password_hash" not in response.get_data(as_text=True)
 
@@ -178,6 +179,9 @@ def test_import_matches_people_by_nickname_in_any_case(client, logged_in, user):
         ('{"version": 1, "profile": {"help_region": ["uk"]}}', "profile.help_region"),
         ('{"version": 1, "profile": {"help_region": ""}}', "profile.help_region"),
         ('{"version": 1, "checkins": [{"month": "2026-13", "c1": 9}]}', "checkins[0]"),
+        ('{"version": 1, "checkins": [{"month": "2026-03", "wording": 3}]}', "checkins[0].wording"),
+        ('{"version": 1, "checkins": [{"month": "2026-03", "wording": "two"}]}', "checkins[0].wording"),
+        ('{"version": 1, "checkins": [{"month": "2026-03", "wording": true}]}', "checkins[0].wording"),
     ],
 )
 def test_a_malformed_file_changes_nothing_and_says_what_is_wrong(client, logged_in, user, content, message):
@@ -201,6 +205,25 @@ def test_the_help_region_goes_out_with_the_export_and_comes_back_with_the_import
     exported["profile"]["help_region"] = None  # null: from the time zone again
     upload(logged_in, json.dumps(exported))
     assert User.get_by_id(user.id).help_region is None
+
+
+def test_a_checkins_wording_goes_out_and_comes_back_and_a_file_without_one_means_1(client, logged_in, user):
+    """Issue 17: a month keeps the wording it was answered in through an export and an import."""
+    CheckIn.create(user=user, month="2026-03", c1=2, wording=1)
+    logged_in.post("/checkin", dict.fromkeys(CHECKIN_ITEMS, "4"))  # May, wording 2
+    exported = client.get("/export.json").get_json()
+    assert [(c["month"], c["wording"]) for c in exported["checkins"]] == [("2026-03", 1), ("2026-05", 2)]
+    CheckIn.delete().execute()
+    old_file = {"version": 1, "checkins": [{"month": "2026-02", "c1": 5}]}  # exported before wordings
+    assert upload(logged_in, json.dumps(exported)).status_code == 303
+    assert upload(logged_in, json.dumps(old_file)).status_code == 303
+    rows = CheckIn.select().where(CheckIn.user == user.id).order_by(CheckIn.month)
+    assert [(row.month, row.wording, row.c1) for row in rows] == [
+        ("2026-02", 1, 5),
+        ("2026-03", 1, 2),
+        ("2026-05", 2, 4),
+    ]
+    assert client.get("/export.json").get_json()["checkins"][1:] == exported["checkins"]
 
 
 def test_a_good_file_with_one_bad_log_imports_nothing(client, logged_in, user):

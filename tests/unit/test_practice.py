@@ -120,6 +120,52 @@ def test_reversed_items_are_six_minus_x():
     assert [practice.item_score(item, x) for x in range(1, 6)] == [5, 4, 3, 2, 1]
 
 
+# Wording 2, word for word as DOMAIN.md has it ("The monthly check-in (original items, wording v2)").
+WORDING_2 = {
+    "c1": "When someone moved closer (a hug, a personal question, a shared plan), I could stay with it.",
+    "c2": "I let at least one person see how I was really doing.",
+    "c3": "I pulled back when things got personal.",
+    "d1": "When things were hard, I reached out instead of handling it all alone.",
+    "d2": "When I asked someone for help, I expected they would come through.",
+    "d3": "I kept a need to myself because asking felt too risky.",
+    "a1": "I spent a lot of energy wondering whether the people close to me still cared.",
+    "a2": "When someone close to me replied late, I worried that something was wrong between us.",
+    "a3": "When someone close to me wanted time alone, I could let them have it without worrying.",
+}
+
+
+def test_the_form_asks_wording_2_word_for_word():
+    assert practice.CURRENT_WORDING == 2
+    assert practice.items_for(2) is practice.ITEMS
+    assert {item.key: item.text for item in practice.ITEMS} == WORDING_2
+    assert list(WORDING_2) == KEYS  # the form's order: closeness, depending, anxiety
+
+
+@pytest.mark.parametrize("item", practice.ITEMS, ids=lambda item: item.key)
+def test_every_wording_2_item_asks_one_thing(item):
+    """No second ask joined by "and"/"or" (v1's D2, A2, A3 asked two or three), no negation to undo in a
+    reversed item (v1's D3 was "I didn't ask ... because", a double negative once scored 6 − x)."""
+    words = item.text.lower().rstrip(".").replace(",", "").split()
+    assert "and" not in words and "or" not in words and "/" not in item.text
+    assert not any(word.endswith("n't") or word in {"not", "never", "no", "nor"} for word in words)
+
+
+@pytest.mark.parametrize("key", ["d2", "d3", "a2", "a3"])
+def test_wording_1_asked_more_than_one_thing_where_wording_2_asks_one(key):
+    old = next(item.text for item in practice.ITEMS_V1 if item.key == key)
+    words = old.lower().replace(",", "").split()
+    assert "or" in words or "n't" in old  # what v2 fixed: "help or time", "late or ...", "didn't ask"
+    assert old != WORDING_2[key]
+
+
+def test_both_wordings_score_alike():
+    """Answers keep their keys across wordings: the same subscale and the same reversed items."""
+    shape = {(item.key, item.subscale, item.reversed) for item in practice.ITEMS}
+    assert shape == {(item.key, item.subscale, item.reversed) for item in practice.ITEMS_V1}
+    assert practice.items_for(1) is practice.ITEMS_V1
+    assert practice.items_for(None) is practice.ITEMS_V1  # a month from before the wording was noted
+
+
 def test_subscale_means():
     means = practice.subscale_means({"c1": 4, "c2": 5, "c3": 2, "a1": 2, "a2": 3, "a3": 4})
     assert means == {"closeness": pytest.approx(13 / 3), "depending": None, "anxiety": pytest.approx(7 / 3)}

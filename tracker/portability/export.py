@@ -63,7 +63,7 @@ def export_data(user: User, now: datetime) -> dict:
             }
             for r in reminders
         ],
-        "checkins": [{"month": c.month, **c.answers} for c in CheckIn.for_user(user)],
+        "checkins": [{"month": c.month, "wording": c.wording, **c.answers} for c in CheckIn.for_user(user)],
     }
 
 

@@ -33,6 +33,7 @@ from tracker.forms import (
     check_room,
     parse_checkin,
     parse_checkin_month,
+    parse_checkin_wording,
     parse_help_region,
     parse_local_date,
     parse_log,
@@ -222,6 +223,7 @@ def _parse_checkins(items: list, plan: Plan, today: date, problems: list[str]) -
         try:
             month = parse_checkin_month(item.get("month"), today)
             answers = parse_checkin(item, complete=False)
+            wording = parse_checkin_wording(item.get("wording"))
         except InvalidInput as exc:
             problems.append(_problem(f"checkins[{n}]", exc))
             continue
@@ -229,7 +231,7 @@ def _parse_checkins(items: list, plan: Plan, today: date, problems: list[str]) -
             problems.append(f"checkins[{n}].month: appears twice in the file.")
             continue
         months.add(month)
-        plan.checkins.append({"month": month, **answers})
+        plan.checkins.append({"month": month, "wording": wording, **answers})
 
 
 def _parse_profile(profile: object, plan: Plan, problems: list[str]) -> None:

@@ -1,5 +1,9 @@
 """The monthly check-in: nine items on a 1–5 scale, once per month and editable that month.
 
+The form always asks the current wording (issue 17: one question per item) and a save notes it on the
+month's row; a month answered in an earlier wording is shown in that wording, here and on its own page
+(`/checkin/<YYYY-MM>`), and its answers are not put under the new statements.
+
 Scoring and the ±0.5 rule live in the pure `tracker.practice`; the month and year pages draw the
 scores through the `checkin_chart` template global, one query per page.
 """
@@ -8,14 +12,14 @@ from __future__ import annotations
 
 from datetime import UTC, date
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
 from tracker import practice
 from tracker.charts import axis_chart
 from tracker.clock import now
-from tracker.forms import InvalidInput, checkin_answers, parse_checkin
+from tracker.forms import InvalidInput, checkin_answers, parse_checkin, parse_month
 from tracker.insights import local_date_of
 from tracker.models import CHECKIN_ITEMS, CheckIn, User, database, naive_utc
 from tracker.views.common import invalid_status, render
@@ -47,9 +51,24 @@ def _all(user: User) -> dict[str, dict]:
     return {month: dict(zip(CHECKIN_ITEMS, answers, strict=True)) for month, *answers in rows.tuples()}
 
 
-def _page(answers: dict, errors: dict | None = None, status: int = 200, saved: bool = False):
-    """The check-in form with this month's results and the change since the previous check-in."""
+def answered(row: CheckIn) -> list[tuple[practice.Item, int | None]]:
+    """A month's statements as worded when it was answered, each with its answer."""
+    return [(item, getattr(row, item.key)) for item in practice.items_for(row.wording)]
+
+
+def _this_row() -> CheckIn | None:
+    return CheckIn.get_or_none(CheckIn.user == current_user.id, CheckIn.month == this_month(current_user))
+
+
+def _page(answers: dict | None, errors: dict | None = None, status: int = 200, saved: bool = False):
+    """The check-in form with this month's results and the change since the previous check-in.
+
+    `answers` None: the saved ones, when they were given to the statements the form asks now."""
     month = this_month(current_user)
+    row = _this_row()
+    current = row is not None and row.wording == practice.CURRENT_WORDING
+    if answers is None:
+        answers = row.answers if current else {}
     checkins = _all(current_user)
     previous = practice.previous_checkin(checkins, month)
     done = month in checkins
@@ -63,10 +82,13 @@ def _page(answers: dict, errors: dict | None = None, status: int = 200, saved: b
         month=date.fromisoformat(month + "-01"),
         done=done,
         saved=saved,
+        answered=answered(row) if row else [],
+        earlier_wording=row is not None and not current,
         scores=practice.shown_means(checkins[month]) if done else None,
         before=practice.shown_means(checkins[previous]) if done and previous else {},
         changes=practice.changes(checkins.get(previous), checkins[month]) if done else {},
         previous=date.fromisoformat(previous + "-01") if previous else None,
+        previous_key=previous,
         labels=practice.SUBSCALE_LABELS,
         words=practice.scale_words,
         disclaimer=practice.DISCLAIMER,
@@ -77,28 +99,60 @@ def _page(answers: dict, errors: dict | None = None, status: int = 200, saved: b
 @login_required
 def show():
     """This month's check-in: the form (filled in when already done) and its results."""
-    row = CheckIn.get_or_none(CheckIn.user == current_user.id, CheckIn.month == this_month(current_user))
-    return _page(row.answers if row else {}, saved=request.args.get("saved") == "1")
+    return _page(None, saved=request.args.get("saved") == "1")
 
 
 @bp.post("/checkin")
 @login_required
 def save():
-    """Save (or change) this month's check-in."""
+    """Save (or change) this month's check-in, in the wording the form asks."""
     try:
         answers = parse_checkin(request.form)
     except InvalidInput as exc:
         kept = {key: value for key, value in checkin_answers(request.form).items() if value is not None}
         return _page(kept, exc.errors, invalid_status())
     month, stamp = this_month(current_user), naive_utc(now())
+    wording = practice.CURRENT_WORDING
     try:
         with database.atomic():
-            CheckIn.create(user=current_user.id, month=month, created_at=stamp, updated_at=stamp, **answers)
-    except IntegrityError:  # already done this month: change it
-        CheckIn.update(updated_at=stamp, **answers).where(
+            CheckIn.create(
+                user=current_user.id,
+                month=month,
+                created_at=stamp,
+                updated_at=stamp,
+                wording=wording,
+                **answers,
+            )
+    except IntegrityError:  # already done this month: change it (now in the wording it was asked in)
+        CheckIn.update(updated_at=stamp, wording=wording, **answers).where(
             CheckIn.user == current_user.id, CheckIn.month == month
         ).execute()
     return redirect(url_for("checkin.show", saved=1), 303)
+
+
+@bp.get("/checkin/<ym>")
+@login_required
+def past(ym: str):
+    """One month's check-in as it was answered: its statements in their wording, the answers, results."""
+    today = local_date_of(now(), current_user.timezone)
+    if parse_month(ym, today) is None:
+        abort(404)
+    if ym == f"{today:%Y-%m}":
+        return redirect(url_for("checkin.show"), 303)
+    row = CheckIn.get_or_none(CheckIn.user == current_user.id, CheckIn.month == ym)
+    if row is None:
+        abort(404)
+    return render(
+        "pages/checkin_month.html",
+        month=date.fromisoformat(ym + "-01"),
+        answered=answered(row),
+        earlier_wording=row.wording != practice.CURRENT_WORDING,
+        scale=practice.SCALE,
+        scores=practice.shown_means(row.answers),
+        labels=practice.SUBSCALE_LABELS,
+        words=practice.scale_words,
+        disclaimer=practice.DISCLAIMER,
+    )
 
 
 def checkin_chart(user: User, year: int, month: int | None = None) -> dict | None:
