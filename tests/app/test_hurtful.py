@@ -173,6 +173,11 @@ def test_the_person_page_counts_hurtful_responses_with_care(client, logged_in, u
     assert not any(word in care_of(html).lower() for word in LABELS)
 
 
+def test_history_rows_say_hurtful_or_frightening(client, logged_in, user):
+    make_log(user, response="hurtful")
+    assert "· hurtful or frightening" in client.get("/history").get_data(as_text=True)
+
+
 def test_the_month_names_hurtful_responses_beside_the_others(client, logged_in, user):
     sam = make_person(user, "Sam")
     make_log(user, person=sam, response="hurtful")
