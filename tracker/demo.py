@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from tracker.kinds import RESPONSES
-
 
 @dataclass(frozen=True)
 class DemoPerson:
@@ -193,13 +191,17 @@ def _pick_person(kind: str, progress: float, rng: random.Random) -> str | None:
     return rng.choices(names, weights=[_BY_NAME[n].weight for n in names])[0]
 
 
+# The demo's people never hurt or frighten: a sample account shows practice, not a care flow.
+DEMO_RESPONSES = ("welcomed", "neutral", "dismissed")
+
+
 def _response(kind: str, person: str | None, progress: float, rng: random.Random) -> str | None:
     """Mostly welcomed, more so later; Alex stays the one who often brushes things off; solo has none."""
     if kind == "recall" or person is None:
         return None
     welcomed, neutral, dismissed = _BY_NAME[person].odds
     shift = min(neutral, 0.12 * progress)
-    return rng.choices(RESPONSES, weights=(welcomed + shift, neutral - shift, dismissed))[0]
+    return rng.choices(DEMO_RESPONSES, weights=(welcomed + shift, neutral - shift, dismissed))[0]
 
 
 def _feelings(response: str | None, progress: float, rng: random.Random) -> tuple[int | None, int | None]:

@@ -246,7 +246,7 @@ def _parse_optional_fields(data: Mapping, result: LogInput, errors: Errors, *, t
         except (ValueError, TypeError):
             errors.add("at", "The time must be ISO-8601, like 2026-05-01T18:30:00+02:00.")
     for name, choices, message in (
-        ("response", RESPONSES, "Response must be welcomed, neutral or dismissed."),
+        ("response", RESPONSES, "Response must be welcomed, neutral, dismissed or hurtful."),
         ("new_person_role", ROLES, "Choose a role from the list."),
     ):
         if name in data:

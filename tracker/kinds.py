@@ -12,7 +12,16 @@ ROOM = "room"
 NEUTRAL = "neutral"
 GROUPS: tuple[str, ...] = (REACH, ROOM, NEUTRAL)
 
-RESPONSES: tuple[str, ...] = ("welcomed", "neutral", "dismissed")
+# "hurtful" is a response that hurt or frightened: it counts like dismissed for S and opens the care
+# flow at once (DOMAIN.md, "Care").
+RESPONSES: tuple[str, ...] = ("welcomed", "neutral", "dismissed", "hurtful")
+HURTFUL = "hurtful"
+RESPONSE_LABELS: dict[str, str] = {
+    "welcomed": "Welcomed",
+    "neutral": "Neutral",
+    "dismissed": "Dismissed",
+    "hurtful": "Hurtful or frightening",
+}
 ROLES: tuple[str, ...] = ("partner", "friend", "family", "mentor", "therapist", "group")
 
 

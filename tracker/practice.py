@@ -121,7 +121,8 @@ def step_history(logs: Iterable[LogFact]) -> dict[str, int]:
 
 
 def mostly_dismissed(logs: Iterable[LogFact], person: str, today: date) -> bool:
-    """≥ 5 responses from this person in the 60 days ending today, over 60% of them dismissed."""
+    """≥ 5 responses from this person in the 60 days ending today, over 60% of them dismissed (a hurtful
+    or frightening response counts like dismissed)."""
     responses = [
         log.response
         for log in logs
@@ -129,7 +130,8 @@ def mostly_dismissed(logs: Iterable[LogFact], person: str, today: date) -> bool:
     ]
     if len(responses) < DISMISSED_MIN_RESPONSES:
         return False
-    return responses.count("dismissed") > DISMISSED_SHARE * len(responses)
+    unmet = responses.count("dismissed") + responses.count("hurtful")
+    return unmet > DISMISSED_SHARE * len(responses)
 
 
 def person_safety(logs: Iterable[LogFact], person: str, today: date) -> float | None:
@@ -165,6 +167,7 @@ class MonthResponses:
     welcomed: int
     neutral: int
     dismissed: int
+    hurtful: int = 0  # hurt or frightened: shown with care, never as a grade
 
     @property
     def first(self) -> date:
@@ -179,7 +182,7 @@ def responses_by_month(logs: Iterable[LogFact], person: str) -> list[MonthRespon
         if log.person == person and log.response:
             counts.setdefault(f"{log.local_date:%Y-%m}", Counter())[log.response] += 1
     return [
-        MonthResponses(month, c["welcomed"], c["neutral"], c["dismissed"])
+        MonthResponses(month, c["welcomed"], c["neutral"], c["dismissed"], c["hurtful"])
         for month, c in sorted(counts.items())
     ]
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from tracker import forms
 from tracker.care import help_lines, region_of
-from tracker.kinds import KINDS, KINDS_BY_KEY, RESPONSES, ROLES
+from tracker.kinds import KINDS, KINDS_BY_KEY, RESPONSE_LABELS, RESPONSES, ROLES
 
 
 def local_time(at: datetime, fmt: str = "%H:%M") -> str:
@@ -111,6 +111,7 @@ def init_app(app: Flask) -> None:
         KINDS=KINDS,
         KINDS_BY_KEY=KINDS_BY_KEY,
         RESPONSES=RESPONSES,
+        RESPONSE_LABELS=RESPONSE_LABELS,
         ROLES=ROLES,
         SCALE_VALUES=tuple(str(n) for n in range(11)),  # the "how settled" scale, as form values
         timezones=timezones,

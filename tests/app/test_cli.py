@@ -10,7 +10,7 @@ from peewee import fn
 from tests.app.test_migrations import drop_all_tables
 from tests.conftest import PASSWORD, Auth, build_app
 from tracker.insights import local_date_of
-from tracker.kinds import KINDS, RESPONSES
+from tracker.kinds import HURTFUL, KINDS, RESPONSES
 from tracker.migrations import current_version, discover, migrate
 from tracker.models import ApiToken, Log, Person, User, database, init_database, naive_utc
 from tracker.security import hash_token
@@ -95,7 +95,8 @@ def test_demo_creates_a_rich_account_with_nothing_in_the_future(app, client, run
     assert user.created_at <= Log.select(fn.MIN(Log.at)).scalar()
 
     assert {log.kind for log in logs} == {kind.key for kind in KINDS}
-    assert {log.response for log in logs} == {*RESPONSES, None}
+    # every response but a hurtful one: the demo shows practice, not a care flow
+    assert {log.response for log in logs} == {*RESPONSES, None} - {HURTFUL}
     people = Person.select().where(Person.user == user)
     assert people.count() >= 5
     used = {log.person_id for log in logs if log.person_id}

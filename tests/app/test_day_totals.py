@@ -24,6 +24,7 @@ def _seed(user) -> None:
     shapes = [
         {"kind": "confide", "person": sam, "response": "welcomed", "after": 7},
         {"kind": "repair", "person": sam, "response": "dismissed"},
+        {"kind": "support", "person": sam, "response": "hurtful", "after": 2},
         {"kind": "space", "response": "neutral", "before": 3, "after": 4},
         {"kind": "trust_space", "after": 9},
         {"kind": "recall"},

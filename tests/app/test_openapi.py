@@ -97,6 +97,7 @@ def test_enums_are_the_codes_own_lists(spec):
     schemas = spec["components"]["schemas"]
     assert schemas["Log"]["properties"]["kind"]["enum"] == list(KINDS_BY_KEY)
     assert schemas["Log"]["properties"]["response"]["enum"] == [*RESPONSES, None]
+    assert "hurtful" in RESPONSES and "frightening" in schemas["Log"]["properties"]["response"]["description"]
     status = schemas["Summary"]["properties"]["days"]["additionalProperties"]["properties"]["status"]
     assert set(status["enum"]) == {ACTIVE, REST, MISSED, PENDING, NONE, FUTURE}
 

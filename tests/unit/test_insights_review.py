@@ -181,15 +181,23 @@ def test_the_first_ever_log_is_not_a_comeback():
     assert summary.comeback is None
 
 
-def person(name, welcomed=0, neutral=0, dismissed=0):
+def person(name, welcomed=0, neutral=0, dismissed=0, hurtful=0):
     """Response counts for one person (S does not matter to the suggestion)."""
-    return PersonResponses(name, welcomed + neutral + dismissed, welcomed, neutral, dismissed, None)
+    logs = welcomed + neutral + dismissed + hurtful
+    return PersonResponses(name, logs, welcomed, neutral, dismissed, None, hurtful)
 
 
 def test_mostly_dismissed_suggests_widening_the_circle_never_trying_harder():
     text = suggest([LogFact(MARCH[0], "closeness")] * 4, [person("Sam", welcomed=1, dismissed=3)], None)
     assert "Sam" in text and "Widen your circle" in text
     assert "harder" not in text.lower()
+
+
+def test_hurtful_responses_count_like_dismissed_for_widening_the_circle():
+    logs = [LogFact(MARCH[0], "closeness")] * 4
+    text = suggest(logs, [person("Sam", welcomed=2, dismissed=1, hurtful=2)], None)
+    assert "Sam" in text and "Widen your circle" in text and "harder" not in text.lower()
+    assert "Sam" not in suggest(logs, [person("Sam", welcomed=3, hurtful=2)], None)
 
 
 def test_a_comeback_keeps_the_care_note_and_adds_no_homework():

@@ -94,6 +94,9 @@ def test_balance_counts_reach_and_room_logs_of_the_last_28_days_only():
         ("welcomed", None, 1.0),  # only the response
         ("neutral", None, 0.5),
         ("dismissed", None, 0.0),
+        ("hurtful", 0, 0.0),  # a hurtful or frightening response counts like dismissed
+        ("hurtful", 8, 0.4),
+        ("hurtful", None, 0.0),
         (None, 7, 0.7),  # only the after value
         (None, 0, 0.0),
         (None, None, None),  # neither: skipped, so S is unknown
@@ -159,3 +162,12 @@ def test_history_scores_start_on_the_first_day():
     first = history.scores[day(3)]
     assert (first.balance, first.safety) == (0.0, None)
     assert first.score == score(1 - M, 0.0, None)
+
+
+def test_a_hurtful_response_counts_like_dismissed_for_s_in_the_series_too():
+    statuses = {day(n): "active" for n in range(3)}
+    responses = ("welcomed", "dismissed")
+    dismissed = [LogFact(day(n), "support", response=r, after=6) for n, r in enumerate(responses)]
+    hurtful = [log._replace(response="hurtful") if log.response == "dismissed" else log for log in dismissed]
+    assert score_series(hurtful, statuses) == score_series(dismissed, statuses)
+    assert safety(hurtful, day(2)) == pytest.approx((0.8 + 0.3) / 2)

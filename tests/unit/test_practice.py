@@ -73,6 +73,9 @@ def test_unknown_kind_is_never_ready():
         (("dismissed",) * 5 + (None,) * 5, 0, True),  # logs without a response are not counted
         (("dismissed",) * 5, 59, True),
         (("dismissed",) * 5, 60, False),  # outside the 60 days
+        (("hurtful",) * 5, 0, True),  # hurtful counts like dismissed
+        (("dismissed", "hurtful") * 2 + ("welcomed",), 0, True),
+        (("hurtful",) * 3 + ("welcomed",) * 2, 0, False),
     ],
 )
 def test_mostly_dismissed(responses, days_ago, flagged):
@@ -243,12 +246,13 @@ def test_responses_by_month_and_person_safety():
         LogFact(date(2026, 5, 2), "closeness", "Sam", response="dismissed", after=10),
         LogFact(date(2026, 5, 3), "closeness", "Sam"),
         LogFact(date(2026, 5, 3), "closeness", "Kim", response="neutral"),
+        LogFact(date(2026, 5, 4), "support", "Sam", response="hurtful"),
     ]
     assert practice.responses_by_month(logs, "Sam") == [
-        practice.MonthResponses("2026-04", 1, 0, 0),
-        practice.MonthResponses("2026-05", 0, 0, 1),
+        practice.MonthResponses("2026-04", 1, 0, 0, 0),
+        practice.MonthResponses("2026-05", 0, 0, 1, 1),
     ]
-    assert practice.person_safety(logs, "Sam", TODAY) == pytest.approx(0.75)  # (1 + 0.5) / 2
+    assert practice.person_safety(logs, "Sam", TODAY) == pytest.approx(0.5)  # (1 + 0.5 + 0) / 3
     assert practice.person_safety(logs, "Ann", TODAY) is None
 
 

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from tracker.kinds import GROUPS, KINDS, NEUTRAL
 
 # A log's safety in twentieths of a point: exact in floating point, so a sliding sum never drifts.
-RESPONSE_POINTS = {"welcomed": 20, "neutral": 10, "dismissed": 0}
+# A hurtful or frightening response counts like dismissed (DOMAIN.md, "Care").
+RESPONSE_POINTS = {"welcomed": 20, "neutral": 10, "dismissed": 0, "hurtful": 0}
 
 POINTS_PER_UNIT = 20
 

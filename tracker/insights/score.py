@@ -55,11 +55,12 @@ class PersonResponses:
     neutral: int
     dismissed: int
     safety: float | None
+    hurtful: int = 0  # responses that hurt or frightened: shown with care, never as a grade
 
     @property
     def responded(self) -> int:
         """How many of the logs recorded a response."""
-        return self.welcomed + self.neutral + self.dismissed
+        return self.welcomed + self.neutral + self.dismissed + self.hurtful
 
 
 def balance_of(reach: int, room: int) -> float | None:
@@ -176,5 +177,11 @@ def _person_responses(person: str, logs: list[LogFact]) -> PersonResponses:
     """One person's response counts and S."""
     counts = Counter(log.response for log in logs)
     return PersonResponses(
-        person, len(logs), counts["welcomed"], counts["neutral"], counts["dismissed"], mean_safety(logs)
+        person,
+        len(logs),
+        counts["welcomed"],
+        counts["neutral"],
+        counts["dismissed"],
+        mean_safety(logs),
+        counts["hurtful"],
     )

@@ -41,10 +41,11 @@ def _welcome_back(comeback: Comeback) -> str:
 
 def _widen_circle(people: Sequence[PersonResponses]) -> str | None:
     """For a person whose responses were mostly dismissed: widen the circle, never "try harder"."""
-    dismissive = [p for p in people if p.responded >= 3 and p.dismissed * 2 > p.responded]
+    # A hurtful or frightening response counts like dismissed here too.
+    dismissive = [p for p in people if p.responded >= 3 and (p.dismissed + p.hurtful) * 2 > p.responded]
     if not dismissive:
         return None
-    person = max(dismissive, key=lambda p: p.dismissed)
+    person = max(dismissive, key=lambda p: p.dismissed + p.hurtful)
     return (
         f"{person.person} often couldn't meet you this month; that says more about their moment than "
         f"about you. Safety can live in more than one place: maybe {_first_step(get_kind('widen'))}."

@@ -15,9 +15,10 @@ from functools import wraps
 from flask import Blueprint, render_template, request, url_for
 
 from tracker import rules, tokens
+from tracker.care import help_lines, region_of
 from tracker.clock import now
 from tracker.forms import InvalidInput, parse_log
-from tracker.kinds import get_kind
+from tracker.kinds import HURTFUL, get_kind
 from tracker.logbook import update_log
 from tracker.models import Log, User, database
 from tracker.queries import own_row
@@ -109,6 +110,16 @@ def details(token: str):
         page = render_template("pages/email_done.html", log=log, token=token, errors=exc.errors, form=form)
         return page, 422
     _spend_and(token, "details", lambda t: update_log(log, user, values, now()))
+    if log.response == HURTFUL:  # the care flow at once, with help for the user's own region
+        lines = help_lines(region_of(user.help_region, user.timezone))
+        page = render_template(
+            "pages/email_result.html",
+            title="Saved",
+            message="Your details are saved. Thank you for noting how that felt.",
+            care=True,
+            HELP_LINES=lines,
+        )
+        return page, 200
     return _result("Saved", "Your details are saved. Thank you for taking a moment for this.")
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from tracker.clock import now
 from tracker.forms import InvalidInput, local_input, parse_log, parse_person
 from tracker.insights import local_date_of
-from tracker.kinds import get_kind
+from tracker.kinds import HURTFUL, get_kind
 from tracker.logbook import log_tap, update_log
 from tracker.models import Log, Person
 from tracker.queries import own_row
@@ -77,6 +77,9 @@ def create():
     if wants_partial():
         response = render("pages/today.html", "partials/_logged.html", logged=log, **_form_context())
         return make_response(response, trigger=LOG_CHANGED)
+    if log.response == HURTFUL:
+        flash(f"Logged: {get_kind(log.kind).label}.", "success")
+        return redirect(url_for("log.care", log_id=log.id, next=url_for("log.today")), 303)
     return redirect(url_for("log.today", logged=log.id), 303)
 
 
@@ -137,7 +140,19 @@ def update(log_id: str):
         )
         return make_response(response, trigger=LOG_CHANGED)
     flash(f"Saved: {get_kind(log.kind).label}.", "success")
+    if log.response == HURTFUL:  # a response that hurt or frightened opens the care flow at once
+        return redirect(url_for("log.care", log_id=log.id, next=target), 303)
     return redirect(target, 303)
+
+
+@bp.get("/logs/<log_id>/care")
+@login_required
+def care(log_id: str):
+    """The care flow after a response that hurt or frightened, as a page (without JavaScript; with htmx
+    it comes inside the saved confirmation): help for the user's region and the private choice to keep
+    the person out of suggestions, then on to where the user was going."""
+    log = own_or_404(Log, log_id)
+    return render_template("pages/log_care.html", log=log, next=safe_next(url_for("log.today")))
 
 
 def _unchanged_time_dropped(log: Log) -> dict:

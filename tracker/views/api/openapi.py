@@ -84,9 +84,18 @@ def _log_fields() -> dict:
             "anyOf": [{"type": "string", "maxLength": NICKNAME_MAX, "pattern": PERSON_PATTERN}, NULL],
             "description": "A nickname; a new one adds a person (a friend). Null or blank: no one.",
         },
-        "response": {"anyOf": [{"type": "string", "enum": [*RESPONSES, ""]}, NULL]},
+        "response": {
+            "anyOf": [{"type": "string", "enum": [*RESPONSES, ""]}, NULL],
+            "description": RESPONSE_NOTE,
+        },
         "note": {"anyOf": [{"type": "string", "maxLength": NOTE_MAX}, NULL]},
     }
+
+
+RESPONSE_NOTE = (
+    "How the person responded; `hurtful` is hurtful or frightening (it counts like `dismissed` for"
+    " safety). Null or blank: no one, or not sure."
+)
 
 
 def _log_schemas() -> dict:
@@ -119,7 +128,11 @@ def _log_schemas() -> dict:
                 "person": {"type": ["string", "null"]},
                 "before": {"type": ["integer", "null"], "minimum": 0, "maximum": 10},
                 "after": {"type": ["integer", "null"], "minimum": 0, "maximum": 10},
-                "response": {"type": ["string", "null"], "enum": [*RESPONSES, None]},
+                "response": {
+                    "type": ["string", "null"],
+                    "enum": [*RESPONSES, None],
+                    "description": RESPONSE_NOTE,
+                },
                 "note": {"type": ["string", "null"]},
             },
             "additionalProperties": False,
