@@ -18,7 +18,7 @@ from tracker import insights
 from tracker.charts import AxisChart, axis_chart, bar_lengths, change, nice_range, scale_ticks, stacked
 from tracker.forms import MIN_YEAR, parse_day, parse_month, parse_year
 from tracker.insights import History, MonthSummary, grid_status
-from tracker.models import Log, User
+from tracker.models import Log
 from tracker.practice import safety_words
 from tracker.queries import load_history, unsafe_names, user_today
 from tracker.views.common import render, wants_partial
@@ -33,12 +33,6 @@ RHYTHM_AFTER_DAYS = 14  # DOMAIN.md: the rhythm is shown once the user has 14 da
 DAY_TICKS = (1, 8, 15, 22, 29)
 # The thresholds of safety_words(), as the scale of the chart of how connections felt.
 FELT_TICKS = ((25, "sometimes"), (50, "often"), (75, "mostly safe"))
-
-
-def _not_safe(user: User) -> frozenset[str]:
-    """Who the month's suggestion must never name: no query when the sign-in already read that nobody
-    is marked (models.USER_BY_SESSION_KEY)."""
-    return unsafe_names(user) if getattr(user, "anyone_not_safe", True) else frozenset()
 
 
 def month_key(day: date) -> str:
@@ -166,7 +160,7 @@ def _month_context(history: History, year: int, month: int, opened: date | None)
     """What the month page shows: the summary, its calendar, charts, neighbours, an open day."""
     first = date(year, month, 1)
     previous, following = shift_month(first, -1), shift_month(first, 1)
-    summary = insights.month_summary(history, year, month, _not_safe(current_user))
+    summary = insights.month_summary(history, year, month, unsafe_names(current_user))
     charts, changes = month_charts(summary, shown_from(history))
     return {
         "summary": summary,
