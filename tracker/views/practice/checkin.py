@@ -47,8 +47,9 @@ def checkin_due(user: User) -> bool:
 def _all(user: User) -> dict[str, dict]:
     """The user's check-ins: month → answers (one query)."""
     # Plain rows: a model object per check-in cost more than the query (Month and Year draw them all).
-    rows = CheckIn.for_user(user).select(CheckIn.month, *(getattr(CheckIn, key) for key in CHECKIN_ITEMS))
-    return {month: dict(zip(CHECKIN_ITEMS, answers, strict=True)) for month, *answers in rows.tuples()}
+    query = CheckIn.for_user(user).select(CheckIn.month, *(getattr(CheckIn, key) for key in CHECKIN_ITEMS))
+    rows = database.execute(query).fetchall()  # the driver's values: peewee's conversion cost more
+    return {month: dict(zip(CHECKIN_ITEMS, answers, strict=True)) for month, *answers in rows}
 
 
 def answered(row: CheckIn) -> list[tuple[practice.Item, int | None]]:
@@ -156,7 +157,9 @@ def past(ym: str):
 
 
 def checkin_chart(user: User, year: int, month: int | None = None) -> dict | None:
-    """Charts of the three scores: the 12 months ending with `month`, or the months of `year`."""
+    """Charts of the three scores: the 12 months ending with `month`, or the months of `year`; with
+    each chart's caption and the month-by-month table in words, put together here rather than in the
+    template (the month and year pages both draw it, and per-cell template expressions cost more)."""
     checkins = _all(user)
     months = practice.months_ending(year, month or 12, 12)
     if not any(m in checkins for m in months):
@@ -167,21 +170,33 @@ def checkin_chart(user: User, year: int, month: int | None = None) -> dict | Non
     names = [date.fromisoformat(m + "-01") for m in months]
     # Every other month named, counting back from the last, so the labels never crowd at 320 px.
     x_labels = [f"{d:%b}" if (len(months) - 1 - i) % 2 == 0 else None for i, d in enumerate(names)]
-    charts = {
-        name: axis_chart(values, x_labels, low=1, high=5, y_labels=SCALE_TICKS, left=80)
-        for name, values in series.items()
-    }
+    latest_name = f"{date.fromisoformat(latest + '-01'):%B}"
+    previous_name = f"{date.fromisoformat(previous + '-01'):%B}" if previous else None
+    scores = practice.shown_means(checkins[latest])
+    changes = practice.changes(checkins.get(previous), checkins[latest])
+    labels = practice.SUBSCALE_LABELS
+    charts = []
+    for name, values in series.items():
+        score = scores[name]
+        caption = f"{practice.scale_words(score)} in {latest_name}" if score is not None else "not answered"
+        if changes.get(name):
+            caption += f", {changes[name]} since {previous_name}"
+        elif previous_name:
+            caption += f", about the same as {previous_name}"
+        chart = axis_chart(values, x_labels, low=1, high=5, y_labels=SCALE_TICKS, left=80)
+        charts.append((name, labels[name], caption, chart))
+    past = url_for("checkin.past", ym="0000-00")[: -len("0000-00")]  # url_for per row cost more
+    rows = [
+        (f"{past}{m}", f"{day:%B %Y}", [practice.scale_words(values[i]) or "—" for values in series.values()])
+        for i, (m, day) in enumerate(zip(months, names, strict=True))
+        if series["closeness"][i] is not None
+    ]
     return {
-        "months": names,
-        "charts": charts,
-        "series": series,
         "latest": latest,
-        "latest_month": date.fromisoformat(latest + "-01"),
-        "previous_month": date.fromisoformat(previous + "-01") if previous else None,
-        "scores": practice.shown_means(checkins[latest]),
-        "changes": practice.changes(checkins.get(previous), checkins[latest]),
-        "labels": practice.SUBSCALE_LABELS,
-        "words": practice.scale_words,
+        "charts": charts,
+        "columns": [labels[name] for name in series],
+        "rows": rows,
+        "changes": [(labels[name], direction, latest_name) for name, direction in changes.items()],
         "disclaimer": practice.DISCLAIMER,
     }
 
