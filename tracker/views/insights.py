@@ -122,36 +122,29 @@ def calendar_rows(first: date, summary: MonthSummary, today: date) -> Markup:
         cells = []
         for d in week:
             if d.month != first.month:
-                cells.append("\n        <td></td>\n        \n        ")
+                cells.append("<td></td>")
                 continue
             cell = summary.days[d]
             status = cell.status
             words = DAY_WORDS[status]
             if status in ("future", "none"):
-                inner = (
-                    f'\n          <span class="day day-{status}"><span class="day-number">{d.day}</span>'
-                    f'<span class="visually-hidden">: {words}</span></span>\n          '
+                cells.append(
+                    f'<td><span class="day day-{status}"><span class="day-number">{d.day}</span>'
+                    f'<span class="visually-hidden">: {words}</span></span></td>'
                 )
-            else:
-                href = f"{day_href}{d.isoformat()}"
-                logs = cell.logs
-                current = 'aria-current="date"' if d == today else ""
-                count = f'<span class="day-count" aria-hidden="true">{logs}</span>' if logs else ""
-                said = f", {logs} log{'s' if logs != 1 else ''}" if logs else ""
-                inner = (
-                    f'\n          <a class="day day-{status}" href="{href}"\n'
-                    f'             data-hx-get="{href}?panel=month" data-hx-target="#day-panel" '
-                    'data-hx-swap="outerHTML"\n'
-                    f"             {current}>\n"
-                    f'            <span class="day-number">{d.day}</span>\n'
-                    f"            {count}\n"
-                    f'            <span class="visually-hidden">{month_name}: {words}{said}</span>\n'
-                    "          </a>\n          "
-                )
+                continue
+            href = f"{day_href}{d.isoformat()}"
+            logs = cell.logs
+            current = ' aria-current="date"' if d == today else ""
+            count = f' <span class="day-count" aria-hidden="true">{logs}</span>' if logs else ""
+            said = f", {logs} log{'s' if logs != 1 else ''}" if logs else ""
+            # The panel it opens (hx-target, hx-swap) is set once on the table's body.
             cells.append(
-                f"\n        \n        \n        <td>\n          {inner}\n        </td>\n        \n        "
+                f'<td><a class="day day-{status}" href="{href}" data-hx-get="{href}?panel=month"{current}>'
+                f'<span class="day-number">{d.day}</span>{count} '
+                f'<span class="visually-hidden">{month_name}: {words}{said}</span></a></td>'
             )
-        rows.append(f"\n      <tr>\n        {''.join(cells)}\n      </tr>\n      ")
+        rows.append(f"<tr>{''.join(cells)}</tr>\n")
     # Dates, counts and fixed words; the link and the month's name are escaped above.
     return Markup("".join(rows))  # noqa: S704  # nosec B704 (escaped above)
 
