@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
+from pathlib import Path
 
 import pytest
 
@@ -172,3 +173,31 @@ def test_the_demo_month_shows_a_trend_in_words_and_never_of_100(app, client, run
         assert "of 100" not in client.get(path).get_data(as_text=True), path
     people = section(html, "people-heading")
     assert not re.search(r"felt safe \d|\d+ ?%", visible_text(people))  # never a number on a person
+
+
+def test_the_about_page_claims_what_the_evidence_shows(client):
+    html = unescape(client.get("/about").get_data(as_text=True))
+    assert html.count("86%") == 1  # Gottman's finding, once, as a finding
+    assert "not a target" in html
+    studies = re.findall(r"<li>(.*?)</li>", html[html.index("The research behind it") :], re.S)
+    assert len(studies) >= 12 and all(re.search(r"\(\d{4}\)", study) for study in studies), studies
+    priming = html[html.index("security priming") :]
+    priming = priming[: priming.index("</p>")]
+    assert "lab" in priming and "short-lived" in priming and "not as a promise of change" in priming
+    assert "practice rhythm" in html and "never how other people respond" in html
+    assert "nothing resets" not in html and "Secure Pattern" not in html
+
+
+def test_no_copy_says_nothing_resets_or_names_the_old_score():
+    """Streak copy is honest (DOMAIN.md): a streak ends on an open day; the score is the practice rhythm."""
+    root = Path(__file__).resolve().parents[2]
+    files = [
+        *root.glob("templates/**/*.html"),
+        *root.glob("templates/**/*.txt"),
+        *root.glob("tracker/**/*.py"),
+    ]
+    files += [root / "README.md", *root.glob("docs/*.md")]
+    said = {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8").lower() for path in files}
+    assert [path for path, text in said.items() if "nothing resets" in text] == []
+    assert [path for path, text in said.items() if "secure pattern" in text] == []
+    assert [path for path, text in said.items() if "of 100" in text and path.startswith("templates/")] == []
