@@ -201,3 +201,17 @@ def test_no_copy_says_nothing_resets_or_names_the_old_score():
     assert [path for path, text in said.items() if "nothing resets" in text] == []
     assert [path for path, text in said.items() if "secure pattern" in text] == []
     assert [path for path, text in said.items() if "of 100" in text and path.startswith("templates/")] == []
+
+
+def test_a_streak_that_ended_on_an_open_day_is_said_plainly(client, logged_in, user):
+    """With a target of 7 every unlogged day is open: the streak of 4 May ended on 5 May."""
+    user.weekly_target = 7
+    user.created_at = naive_utc(datetime(2026, 5, 4, 6, 0, tzinfo=UTC))
+    user.save()
+    make_log(user, at=datetime(2026, 5, 4, 7, 0, tzinfo=UTC))
+    html = unescape(client.get("/month/2026-05").get_data(as_text=True))
+    assert "Your streak ended on an open day. What you built still counts: any log starts a new one." in html
+    assert "<dt>Open days</dt><dd>8</dd>" in html  # 5 to 12 May; today is pending
+    make_log(user)  # today
+    html = unescape(client.get("/month/2026-05").get_data(as_text=True))
+    assert "streak ended on an open day" not in html
