@@ -126,11 +126,13 @@ def _describe_schedule(rule: ReminderRule) -> str:
 
 
 def digest_message(user: User, rule: ReminderRule, month: date, summary: object, now: datetime) -> Outgoing:
-    """Last month in numbers (active days, streaks, score), linking to the month page."""
+    """Last month's active days and streaks (in words for a user who hides numbers), linking to the month
+    page; never the practice rhythm (DOMAIN.md: never in an email)."""
     unsubscribe = link("email_links.unsubscribe", token=tokens.make("unsubscribe", user, rule.id, now))
     context = {
         "month": month,
         "summary": summary,
+        "words_only": user.hide_numbers,
         "links": {
             "month": current_app.config["BASE_URL"].rstrip("/") + f"/month/{month:%Y-%m}",
             "unsubscribe": unsubscribe,

@@ -367,6 +367,14 @@ def parse_help_region(data: Mapping) -> str | None:
     raise InvalidInput({"help_region": "Choose a place from the list, or the one your time zone suggests."})
 
 
+def parse_hide_numbers(data: Mapping) -> bool:
+    """Settings' numbers choice: "1" hides every number (words instead), "0" shows them."""
+    value = data.get("hide_numbers")
+    if value in ("0", "1"):
+        return value == "1"
+    raise InvalidInput({"hide_numbers": "Choose whether to show numbers or words only."})
+
+
 def check_room(name: str, have: int, adding: int, limit: int, what: str) -> None:
     """InvalidInput when `adding` more would take an account past its `limit` of `what`."""
     if have + adding > limit:

@@ -140,6 +140,8 @@ class User(UserMixin, BaseModel):
     token_key = CharField(max_length=32, default=lambda: secrets.token_hex(16))
     # Whose crisis lines the app shows (a key of care.HELP); None: the region of the time zone (m0012).
     help_region = CharField(max_length=16, null=True)
+    # Settings' "hide every number": pages show words instead of figures, emails carry none (m0015).
+    hide_numbers = BooleanField(default=False)
 
     class Meta:
         table_name = "users"

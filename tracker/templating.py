@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from tracker import forms
 from tracker.care import help_lines, region_of
+from tracker.insights import words
 from tracker.kinds import KINDS, KINDS_BY_KEY, RESPONSE_LABELS, RESPONSES, ROLES
 
 
@@ -115,6 +116,13 @@ def init_app(app: Flask) -> None:
         ROLES=ROLES,
         SCALE_VALUES=tuple(str(n) for n in range(11)),  # the "how settled" scale, as form values
         timezones=timezones,
+        # The practice in words, for a user who hides numbers (`words_only`, below; emails pass it).
+        trend_words=words.trend_words,
+        showing_up_words=words.showing_up_words,
+        balance_words=words.balance_words,
+        streak_words=words.streak_words,
+        share_words=words.share_words,
+        week_words=words.week_words,
     )
     app.jinja_env.filters.update(
         local_time=local_time,
@@ -126,6 +134,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.finalize = printable
     app.context_processor(_help_lines)
     app.context_processor(_quick_exit)
+    app.context_processor(_words_only)
 
 
 def _help_lines() -> dict:
@@ -135,6 +144,16 @@ def _help_lines() -> dict:
     if not signed_in:
         return {"HELP_LINES": help_lines(region_of(None, None))}
     return {"HELP_LINES": help_lines(region_of(current_user.help_region, current_user.timezone))}
+
+
+def _words_only() -> dict:
+    """`words_only`: the signed-in user chose to hide every number (Settings); pages then show words.
+    Emails render outside requests and pass it themselves."""
+    if not has_request_context():
+        return {}
+    return {
+        "words_only": bool(current_user.is_authenticated and getattr(current_user, "hide_numbers", False))
+    }
 
 
 QUICK_EXIT_URL = "https://www.bbc.com/weather"  # neutral, fast, and common on any phone

@@ -545,3 +545,22 @@ def test_a_step_needing_foreign_keys_off_refuses_to_run_inside_a_transaction(emp
         migrate(empty_db, steps=[step])
     assert ran == [] and current_version(empty_db) == LATEST
     assert empty_db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_upgrade_to_15_leaves_every_number_shown_for_existing_accounts(empty_db):
+    """hide_numbers arrives false for every account (and keeps every row as it was); it can be set, and
+    it is NOT NULL."""
+    migrate(empty_db, target=7)
+    _fill_version_7(empty_db)
+    migrate(empty_db, target=max(v for v in VERSIONS if v < 15))
+    assert "hide_numbers" not in _columns(empty_db, "users")
+    before = _snapshot(empty_db, REVISION)["rows"]
+
+    assert 15 in migrate(empty_db)
+    assert _snapshot(empty_db, REVISION)["rows"] == before
+    users = list(User.select().order_by(User.id))
+    assert users and not any(user.hide_numbers for user in users)
+    User.update(hide_numbers=True).where(User.id == users[0].id).execute()
+    assert User.get_by_id(users[0].id).hide_numbers is True
+    with pytest.raises(IntegrityError), empty_db.atomic():
+        User.update(hide_numbers=None).where(User.id == users[0].id).execute()

@@ -158,7 +158,8 @@ def test_rhythm_charts_have_axes_and_say_what_changed(client, logged_in, april_u
     assert len(scale) == 3 and int(scale[0]) < int(scale[1]) < int(scale[2]) <= 100
     assert "Showing up <strong>" in html and "How connections felt:" in html
     assert "not known: no responses or after-feelings in the last 28 days" in html
-    assert '<details class="disclosure">' in html and "<summary>Its parts over the month</summary>" in html
+    assert '<details class="disclosure">' in html
+    assert "<summary>Its parts, and how connections felt, over the month</summary>" in html
     assert "The numbers, day by day" in html
     assert len(re.findall(r'<tr><th scope="row">\w{3} \d+</th>', html)) == 13  # 1 to 13 May
     assert "of 100" not in html
@@ -168,7 +169,7 @@ def test_rhythm_charts_have_axes_and_say_what_changed(client, logged_in, april_u
     html = unescape(client.get("/month/2026-05").get_data(as_text=True))
     felt = re.search(r'id="chart-safety-caption"[^>]*>(.*?)</figcaption>', html, re.S)[1]
     assert felt.endswith("mostly felt safe since 12 May")  # in words, never a number
-    assert "How connections felt: <strong>mostly felt safe</strong>" in html
+    assert "How connections felt lately: <strong>mostly felt safe</strong>" in html
 
 
 def test_the_rhythm_starts_on_its_fourteenth_day(client, logged_in, april_user):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -272,12 +273,36 @@ def test_the_monthly_digest_arrives_on_the_first_at_nine_local(outbox, clock):
     message = outbox[0]
     assert message["Subject"] == "Your Secure Base month: May 2026"
     text = message.get_body(("plain",)).get_content()
-    assert "Active days: 4" in text and "/month/2026-05" in text and "Secure Pattern score:" in text
+    assert "Active days: 4" in text and "/month/2026-05" in text and "Current streak: " in text
+    html = message.get_body(("html",)).get_content()
+    for body in (text, html):  # the practice rhythm is never in an email, nor any score out of 100
+        assert "of 100" not in body and "score" not in body.lower() and "Secure Pattern" not in body
+        assert "nothing resets" not in body
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert ReminderRule.get_by_id(rule.id).next_due_at == datetime(2026, 7, 1, 7, 0)
     rules.set_digest(User.get_by_id(user.id), False, clock.now)
     assert not User.get_by_id(user.id).digest_opt_in
     assert ReminderRule.get_by_id(rule.id).next_due_at is None
+
+
+def test_the_digest_of_someone_who_hides_numbers_has_words_and_no_figures(outbox, clock):
+    """Settings' "in words only" reaches the digest: its streaks and days in words, not a digit in them."""
+    user = verified()
+    User.update(hide_numbers=True).where(User.id == user.id).execute()
+    for day in range(4, 16):
+        make_log(user, "closeness", at=datetime(2026, 5, day, 9, 0, tzinfo=UTC))
+    rules.set_digest(User.get_by_id(user.id), True, clock.now)
+    assert nudges.dispatch(datetime(2026, 6, 1, 7, 0, 30, tzinfo=UTC)).sent == 1
+    message = outbox[0]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Current streak: none running; any log starts one" in text  # open days since 16 May
+    assert "Longest streak: a week or more" in text and "Active days: some days" in text
+    words = re.sub(r"<style.*?</style>|<[^>]+>", " ", html, flags=re.S)  # what the reader sees
+    for body in (text, words):
+        summary = body[: body.index("See the whole month")]  # the greeting and the figures
+        assert not re.search(r"\d", summary.replace("May 2026", "")), summary
+        assert "of 100" not in body and "score" not in body.lower()
 
 
 def test_snoozed_nudge_comes_back_an_hour_later_unless_done(outbox, clock):

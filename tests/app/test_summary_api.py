@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import math
 from datetime import UTC, date, datetime
 
 import pytest
 
 from tests.conftest import FIXED_NOW, SUMMARY_KEYS, make_log, make_person, make_user
 from tracker.kinds import KINDS
-from tracker.models import ApiToken, Pause, naive_utc
+from tracker.models import ApiToken, Log, Pause, naive_utc
 from tracker.security import new_api_token
 
 URL = "/api/v1/summary"
@@ -59,6 +60,30 @@ def test_the_current_month_by_default(client, logged_in, history):
     assert body["balance"] == 1.0  # one reach-or-room log of each: min(1, 4·1/2)
     assert body["safety"] == pytest.approx((0.5 * 1 + 0.5 * 0.8 + 0.5) / 2, abs=0.001)
     assert 0 < body["consistency"] < 1 and isinstance(body["score"], int)
+
+
+def test_the_score_is_the_practice_rhythm(client, logged_in, history):
+    """`score` is 100 × (2/3·C + 1/3·B), without S (DOMAIN.md, "The practice rhythm")."""
+    body = client.get(URL).get_json()
+    c, b = body["consistency"], body["balance"]
+    assert body["score"] == math.floor(100 * (2 * c + b) / 3 + 0.5)
+    assert body["safety"] is not None  # reported beside it, and still in the API
+
+
+def test_how_others_responded_never_moves_the_score(client, logged_in, history):
+    """The same practice, with every response turned dismissive and every after-feeling low: the same
+    score, a lower S."""
+    before = client.get(URL).get_json()
+    Log.update(response="dismissed", after=1).where(
+        Log.user == history.id, Log.person.is_null(False)
+    ).execute()
+    after = client.get(URL).get_json()
+    assert after["safety"] < before["safety"]
+    assert (after["score"], after["consistency"], after["balance"]) == (
+        before["score"],
+        before["consistency"],
+        before["balance"],
+    )
 
 
 def test_an_explicit_month(client, logged_in, history):

@@ -178,6 +178,8 @@ def test_import_matches_people_by_nickname_in_any_case(client, logged_in, user):
         ('{"version": 1, "profile": {"help_region": "Atlantis"}}', "profile.help_region"),
         ('{"version": 1, "profile": {"help_region": ["uk"]}}', "profile.help_region"),
         ('{"version": 1, "profile": {"help_region": ""}}', "profile.help_region"),
+        ('{"version": 1, "profile": {"hide_numbers": "yes"}}', "profile.hide_numbers"),
+        ('{"version": 1, "profile": {"hide_numbers": 1}}', "profile.hide_numbers"),
         ('{"version": 1, "checkins": [{"month": "2026-13", "c1": 9}]}', "checkins[0]"),
         ('{"version": 1, "checkins": [{"month": "2026-03", "wording": 3}]}', "checkins[0].wording"),
         ('{"version": 1, "checkins": [{"month": "2026-03", "wording": "two"}]}', "checkins[0].wording"),
@@ -205,6 +207,18 @@ def test_the_help_region_goes_out_with_the_export_and_comes_back_with_the_import
     exported["profile"]["help_region"] = None  # null: from the time zone again
     upload(logged_in, json.dumps(exported))
     assert User.get_by_id(user.id).help_region is None
+
+
+def test_the_numbers_choice_goes_out_with_the_export_and_comes_back_with_the_import(client, logged_in, user):
+    User.update(hide_numbers=True).where(User.id == user.id).execute()
+    exported = client.get("/export.json").get_json()
+    assert exported["profile"]["hide_numbers"] is True
+    User.update(hide_numbers=False).where(User.id == user.id).execute()
+    assert upload(logged_in, json.dumps(exported)).status_code in (200, 303)
+    assert User.get_by_id(user.id).hide_numbers is True
+    del exported["profile"]["hide_numbers"]  # a file from before the choice leaves it as it is
+    upload(logged_in, json.dumps(exported))
+    assert User.get_by_id(user.id).hide_numbers is True
 
 
 def test_a_checkins_wording_goes_out_and_comes_back_and_a_file_without_one_means_1(client, logged_in, user):

@@ -87,3 +87,21 @@ def test_the_details_form_has_no_serious_accessibility_problems(page: Page, live
         found += [f"details ({scheme}): {line}" for line in serious_violations(page)]
         shoot(f"today-details-{scheme}")
     assert found == [], "\n".join(found)
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
+def test_words_only_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
+    """Issue 17: Settings' "In words only", chosen as a person would, leaves the pages as accessible."""
+    register(page, live_server)
+    page.get_by_role("button", name="Ask for closeness").first.click()
+    expect(page.locator("#confirmation")).to_contain_text("Logged: Ask for closeness")
+    page.goto(f"{live_server}/settings")
+    numbers = page.locator("#numbers")
+    numbers.get_by_label("In words only").check()
+    numbers.get_by_role("button", name="Save").click()
+    expect(page.locator("#numbers")).to_contain_text("Saved: words only, no numbers.")
+    pages = {"words-month": "/month", "words-year": "/year", "words-settings": "/settings"}
+    found = check_pages(page, live_server, pages, shoot)
+    assert found == [], "\n".join(found)
+    expect(page.locator("main")).not_to_contain_text("of 100")

@@ -1,4 +1,5 @@
-"""The Secure Pattern score (DOMAIN.md): Consistency, Balance, Safety and how they combine."""
+"""The practice rhythm (DOMAIN.md): Consistency and Balance and how they combine, and Safety (how
+connections felt), which is reported beside the rhythm and never moves it."""
 
 from datetime import date, timedelta
 
@@ -14,8 +15,8 @@ from tracker.insights import (
     consistency_series,
     day_statuses,
     mean_safety,
+    rhythm,
     safety,
-    score,
     score_series,
 )
 
@@ -120,22 +121,41 @@ def test_safety_is_the_mean_over_rated_logs_of_the_last_28_days():
 
 
 @pytest.mark.parametrize(
-    ("c", "b", "s", "expected"),
+    ("c", "b", "expected"),
     [
-        (0.8, 0.4, 0.6, 65),  # 100 × (0.4 + 0.1 + 0.15)
-        (0.8, None, None, 80),  # C alone takes all the weight
-        (0.8, 1.0, None, 87),  # (0.4 + 0.25) / 0.75 = 86.67
-        (0.8, None, 1.0, 87),
-        (0.0, None, None, 0),
-        (1.0, 1.0, 1.0, 100),
-        (0.0, 0.0, 0.0, 0),
-        (0.5, None, 0.5, 50),
-        (0.875, None, None, 88),  # 87.5 rounds half up
-        (0.0, 0.5, 0.5, 25),
+        (0.8, 0.4, 67),  # 100 × (2/3·0.8 + 1/3·0.4) = 66.67
+        (0.8, None, 80),  # B unknown: C alone
+        (0.8, 1.0, 87),  # 86.67
+        (0.5, 0.5, 50),
+        (0.25, 1.0, 50),  # balance is a third of it, at most
+        (1.0, 0.0, 67),  # all-reach or all-room still keeps two thirds
+        (0.0, None, 0),
+        (0.0, 0.0, 0),
+        (0.0, 1.0, 33),
+        (1.0, 1.0, 100),
+        (0.875, None, 88),  # 87.5 rounds half up
+        (0.7, 0.55, 65),  # 65.0 exactly: no float drift down to 64
     ],
 )
-def test_score_shares_out_the_weights_of_unknown_parts(c, b, s, expected):
-    assert score(c, b, s) == expected
+def test_rhythm_is_two_thirds_consistency_one_third_balance(c, b, expected):
+    assert rhythm(c, b) == expected
+
+
+def test_rhythm_is_the_users_own_practice_how_others_responded_never_moves_it():
+    """The same practice with a welcoming and with a dismissive person: the same rhythm every day
+    (an earlier score counted responses and marked a user down for a dismissive partner)."""
+    statuses = {day(n): "active" for n in range(40)}
+    kinds = ("closeness", "space", "support", "trust_space")
+
+    def practice(response: str, after: int) -> list[LogFact]:
+        return [LogFact(day(n), kinds[n % 4], response=response, after=after) for n in range(40)]
+
+    welcomed = score_series(practice("welcomed", 9), statuses)
+    dismissed = score_series(practice("dismissed", 1), statuses)
+    hurtful = score_series(practice("hurtful", 0), statuses)
+    assert [p.score for p in welcomed.values()] == [p.score for p in dismissed.values()]
+    assert [p.score for p in hurtful.values()] == [p.score for p in dismissed.values()]
+    assert welcomed[day(39)].safety > 0.9 and dismissed[day(39)].safety < 0.1  # S is beside it, not in it
 
 
 def test_score_series_matches_the_direct_formulas_day_by_day():
@@ -153,7 +173,7 @@ def test_score_series_matches_the_direct_formulas_day_by_day():
         assert point.consistency == consistency[when]
         assert point.balance == balance(logs, when)
         assert point.safety == safety(logs, when)
-        assert point.score == score(point.consistency, point.balance, point.safety)
+        assert point.score == rhythm(point.consistency, point.balance)
 
 
 def test_history_scores_start_on_the_first_day():
@@ -161,7 +181,7 @@ def test_history_scores_start_on_the_first_day():
     assert list(history.scores) == [day(3), day(4), day(5)]
     first = history.scores[day(3)]
     assert (first.balance, first.safety) == (0.0, None)
-    assert first.score == score(1 - M, 0.0, None)
+    assert first.score == rhythm(1 - M, 0.0)
 
 
 def test_a_hurtful_response_counts_like_dismissed_for_s_in_the_series_too():

@@ -1,10 +1,10 @@
-"""Insights: a user's days, streaks, Secure Pattern score and monthly review, from plain values.
+"""Insights: a user's days, streaks, practice rhythm and monthly review, from plain values.
 
 PURE: no Flask, no Peewee, no clock; the caller passes `today` (the user's local date). Rules are those
-of DOMAIN.md ("Days, rest and streaks", "The Secure Pattern score", "The monthly review"). Build a
+of DOMAIN.md ("Days, rest and streaks", "The practice rhythm", "The monthly review"). Build a
 `History` once per request with `build_history`, then slice it with `month_summary` or `year_summary`.
 A page passes the number of logs per day over the whole history (statuses and streaks need no more),
-each day's totals (`DayTotals`: reach and room logs, safety points; the scores need no more) over the
+each day's totals (`DayTotals`: reach and room logs, safety points; the rhythm and S need no more) over the
 days it shows and the 27 before them, and the logs of just the days it lists: so three years of history
 cost a thousand small tuples summed up by the database, not five thousand logs.
 
@@ -19,7 +19,8 @@ Choices (where DOMAIN.md leaves room; the README repeats them):
 - So adding a log only ever improves days (missed → rest → active) and never lowers a streak or C;
   the exception is a log backdated before the first day, which moves the first day earlier, and that
   week's free days are counted again from there.
-- Balance and Safety on a day use the 28 days ending on that day. The score rounds half up.
+- Balance and Safety on a day use the 28 days ending on that day. The rhythm rounds half up; it is
+  C and B only, S is reported beside it.
 - A month's counts, feelings and responses by person (with per-person S) cover its logs up to today.
   Feelings compare only logs with both a before and an after value, so both means describe the same
   moments. Month grids add "none" (before the first day) and "future" (after today).
@@ -93,8 +94,8 @@ from tracker.insights.score import (
     day_totals,
     mean_safety,
     responses_by_person,
+    rhythm,
     safety,
-    score,
     score_series,
 )
 from tracker.insights.suggestion import (
@@ -148,9 +149,9 @@ __all__ = [
     "month_days",
     "month_summary",
     "responses_by_person",
+    "rhythm",
     "safety",
     "safety_points",
-    "score",
     "score_series",
     "streak_lengths",
     "suggest",

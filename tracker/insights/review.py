@@ -74,7 +74,8 @@ class History:
 
 @dataclass(frozen=True, eq=False)
 class MonthSummary:
-    """Everything the month page needs; `latest` holds C, B, S and the score on its last counted day."""
+    """Everything the month page needs; `latest` holds C, B, S and the rhythm (`score`) on its last
+    counted day."""
 
     year: int
     month: int
@@ -115,7 +116,7 @@ class MonthSummary:
 
 @dataclass(frozen=True, eq=False)
 class YearSummary:
-    """The year page: each month's day statuses, how many days had each status, and the score at each
+    """The year page: each month's day statuses, how many days had each status, and the rhythm at each
     month's last counted day."""
 
     year: int
@@ -204,7 +205,7 @@ def month_summary(
 
 
 def _latest_score(history: History, days: Sequence[date]) -> DayScore | None:
-    """C, B, S and the score on the last counted day of these days (None when none is counted)."""
+    """C, B, S and the rhythm on the last counted day of these days (None when none is counted)."""
     last = min(history.today, days[-1])
     return history.scores.get(last) if last >= days[0] else None
 
@@ -227,7 +228,7 @@ def find_comeback(history: History, first: date, last: date) -> Comeback | None:
 
 
 def year_summary(history: History, year: int) -> YearSummary:
-    """Each month's day statuses, their tally, and the score at each month's last counted day."""
+    """Each month's day statuses, their tally, and the rhythm at each month's last counted day."""
     months = {
         month: {day: grid_status(history, day) for day in month_days(year, month)} for month in range(1, 13)
     }

@@ -1,5 +1,6 @@
-"""The score and its parts over a sliding 28-day window: balance B of reaching out and making room,
-safety S of how connections felt, per day and per person, from per-day totals."""
+"""The practice rhythm and its parts over a sliding 28-day window: balance B of reaching out and making
+room, and beside it (never inside it) S, how connections felt, per day and per person, from per-day
+totals. The rhythm measures the user's own practice only: how other people responded never moves it."""
 
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ def day_totals(logs: Iterable[LogFact]) -> list[DayTotals]:
 
 
 class DayScore(NamedTuple):
-    """Consistency, Balance, Safety (None when unknown) and the Score on one day (a year page makes
-    hundreds: a named tuple is the cheapest to build)."""
+    """Consistency, Balance, Safety (None when unknown) and the practice rhythm on one day, as `score`
+    (the summary API's name for it); a year page makes hundreds: a named tuple is the cheapest to build."""
 
     day: date
     consistency: float
@@ -93,21 +94,18 @@ def safety(logs: Iterable[LogFact], as_of: date) -> float | None:
     return mean_safety(_in_window(logs, as_of))
 
 
-def score(consistency: float, balance: float | None, safety: float | None) -> int:
-    """100 × (0.5·C + 0.25·B + 0.25·S), unknown parts' weights shared out over the known ones."""
-    # Written out rather than as sums over the known parts: a year page scores hundreds of days.
-    value, weight = 0.5 * consistency, 0.5
-    if balance is not None:
-        value, weight = value + 0.25 * balance, weight + 0.25
-    if safety is not None:
-        value, weight = value + 0.25 * safety, weight + 0.25
-    return min(100, max(0, math.floor(100 * value / weight + 0.5)))
+def rhythm(consistency: float, balance: float | None) -> int:
+    """The practice rhythm, 100 × (2/3·C + 1/3·B), or 100 × C while B is unknown, rounded half up.
+    S is no part of it: a dismissive partner never marks the user down (DOMAIN.md, "The practice rhythm")."""
+    # Written out rather than as sums over the known parts: a year page computes hundreds of days.
+    value = consistency if balance is None else (2 * consistency + balance) / 3
+    return min(100, max(0, math.floor(100 * value + 0.5)))
 
 
 def score_series(
     logs: Iterable[LogFact], statuses: Mapping[date, str], days: tuple[date, date] | None = None
 ) -> dict[date, DayScore]:
-    """C, B, S and the score on every day of statuses (only those from days[0] to days[1] when given),
+    """C, B, S and the rhythm on every day of statuses (only those from days[0] to days[1] when given),
     in one pass with a sliding 28-day window; the logs must cover those days and the 27 before."""
     return _scores(_daily_totals(logs), consistency_series(statuses), days)
 
@@ -139,7 +137,7 @@ def _scores(
             c = consistency[day]
             b = balance_of(reach, room)
             s = points / (POINTS_PER_UNIT * rated) if rated else None
-            series[day] = DayScore(day, c, b, s, score(c, b, s))
+            series[day] = DayScore(day, c, b, s, rhythm(c, b))
         day += one
     return series
 

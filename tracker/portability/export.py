@@ -38,6 +38,7 @@ def export_data(user: User, now: datetime) -> dict:
             "reminders_paused": user.reminders_paused,
             "digest_opt_in": user.digest_opt_in,
             "help_region": user.help_region,
+            "hide_numbers": user.hide_numbers,
         },
         "people": [
             {

@@ -256,6 +256,11 @@ def _parse_profile(profile: object, plan: Plan, problems: list[str]) -> None:
             plan.profile["help_region"] = chosen
         except InvalidInput as exc:
             problems.append(_problem("profile", exc))
+    if "hide_numbers" in profile:
+        if isinstance(profile["hide_numbers"], bool):
+            plan.profile["hide_numbers"] = profile["hide_numbers"]
+        else:
+            problems.append("profile.hide_numbers: must be true or false.")
 
 
 def parse_export(raw: bytes | str, user: User, now: datetime) -> Plan:

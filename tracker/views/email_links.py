@@ -154,7 +154,9 @@ def not_today(token: str):
 def confirm_not_today(token: str):
     """'Not today': no more nudges from this reminder today."""
     _spend_and(token, "not_today", rules.not_today)
-    return _result("Not today, then", "That's fine. Rest days are part of it; nothing resets.")
+    return _result(
+        "Not today, then", "That's fine. Rest days are part of it, and what you've built still counts."
+    )
 
 
 @bp.get("/email/unsubscribe/<token>")

@@ -52,9 +52,12 @@ def shown_from(history: History) -> date:
     return history.first_day + timedelta(days=RHYTHM_AFTER_DAYS - 1)
 
 
-def month_charts(summary: MonthSummary, shown: date) -> tuple[dict[str, AxisChart], dict[str, dict | None]]:
-    """The score and C, B, S (as 0–100) over every day of the month with its days below and its scale
-    at the left, and how each moved; gaps where a value is unknown or the rhythm is not shown yet."""
+def month_charts(
+    summary: MonthSummary, shown: date, numbers: bool = True
+) -> tuple[dict[str, AxisChart], dict[str, dict | None]]:
+    """The rhythm and C, B, S (as 0–100) over every day of the month with its days below and its scale
+    at the left (none when the user hides numbers), and how each moved; gaps where a value is unknown or
+    the rhythm is not shown yet."""
     by_day = {score.day: score for score in summary.series if score.day >= shown}
     days = list(summary.days)
     x_labels = [
@@ -74,7 +77,8 @@ def month_charts(summary: MonthSummary, shown: date) -> tuple[dict[str, AxisChar
             charts[part] = axis_chart(series, x_labels, low=0, high=100, y_labels=FELT_TICKS, left=80)
             continue
         low, high = nice_range(series)
-        charts[part] = axis_chart(series, x_labels, low=low, high=high, y_labels=scale_ticks(low, high))
+        ticks = scale_ticks(low, high) if numbers else ()
+        charts[part] = axis_chart(series, x_labels, low=low, high=high, y_labels=ticks)
     return charts, changes
 
 
@@ -154,7 +158,7 @@ def _month_context(history: History, year: int, month: int, opened: date | None)
     first = date(year, month, 1)
     previous, following = shift_month(first, -1), shift_month(first, 1)
     summary = insights.month_summary(history, year, month, unsafe_names(current_user))
-    charts, changes = month_charts(summary, shown_from(history))
+    charts, changes = month_charts(summary, shown_from(history), not current_user.hide_numbers)
     return {
         "summary": summary,
         "history": history,
@@ -222,7 +226,7 @@ def day(day_iso: str):
 @bp.get("/year/<year_str>")
 @login_required
 def year(year_str: str | None):
-    """Twelve small month heatmaps and the score over the year."""
+    """Twelve small month heatmaps and the practice rhythm over the year."""
     today = user_today(current_user)
     number = today.year if year_str is None else parse_year(year_str, today)
     if number is None:
@@ -251,7 +255,13 @@ def year(year_str: str | None):
         months=months,
         history=history,
         rhythm_from=rhythm_from,
-        chart=axis_chart(scores, x_labels, low=low, high=high, y_labels=scale_ticks(low, high))
+        chart=axis_chart(
+            scores,
+            x_labels,
+            low=low,
+            high=high,
+            y_labels=() if current_user.hide_numbers else scale_ticks(low, high),
+        )
         if shown
         else None,
         rhythm_change=rhythm_change(scores, shown),

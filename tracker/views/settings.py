@@ -1,4 +1,4 @@
-"""Settings: time zone, weekly target, Today's focus kinds, password, and API tokens."""
+"""Settings: time zone, weekly target, numbers or words, Today's focus kinds, password, and API tokens."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from tracker import care, practice
 from tracker.clock import now
-from tracker.forms import AUTO_REGION, InvalidInput, parse_help_region, parse_password, parse_settings
+from tracker.forms import (
+    AUTO_REGION,
+    InvalidInput,
+    parse_help_region,
+    parse_hide_numbers,
+    parse_password,
+    parse_settings,
+)
 from tracker.kinds import KINDS, get_kind
 from tracker.models import ApiToken, PracticeProfile, User, database, naive_utc
 from tracker.nudges import reschedule_user
@@ -76,6 +83,19 @@ def help_region():
     where = care.REGION_NAMES[care.region_of(region, current_user.timezone)]
     flash(f"Help lines saved: {where}.", "success@help")
     return redirect(url_for("settings.index") + "#help", 303)
+
+
+@bp.post("/settings/numbers")
+@login_required
+def numbers():
+    """Show the practice with its numbers, or in words only (DOMAIN.md: "Settings can hide every number")."""
+    try:
+        hide = parse_hide_numbers(request.form)
+    except InvalidInput as exc:
+        return _page(invalid_status(), exc.errors)
+    User.update(hide_numbers=hide).where(User.id == current_user.id).execute()
+    flash("Saved: words only, no numbers." if hide else "Saved: numbers are shown.", "success@numbers")
+    return redirect(url_for("settings.index") + "#numbers", 303)
 
 
 @bp.post("/settings/focus")

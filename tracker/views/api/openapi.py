@@ -217,17 +217,37 @@ def _summary_schema() -> dict:
         "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
         "active_days": count,
         "rest_days": count,
-        "missed_days": count,
+        "missed_days": {
+            **count,
+            "description": "Days without a log that are not rest days (the pages call them open days).",
+        },
         "current_streak": count,
         "longest_streak": count,
-        "score": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
-        "consistency": fraction,
-        "balance": fraction,
-        "safety": fraction,
+        "score": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "maximum": 100,
+            "description": "The practice rhythm on the month's last counted day: 100 × (2/3·consistency + "
+            "1/3·balance), or 100 × consistency while balance is unknown, rounded. It measures your own "
+            "practice only: how other people responded (`safety`) is never part of it. The pages show it "
+            "after two weeks, as a trend in words; null for a month before your first day or ahead.",
+        },
+        "consistency": {**fraction, "description": "C, showing up: habit strength with a 13-day half-life."},
+        "balance": {
+            **fraction,
+            "description": "B, balance of reaching in and making room over the last 28 days; null with "
+            "neither.",
+        },
+        "safety": {
+            **fraction,
+            "description": "S, how connections felt over the last 28 days (responses and after-feelings); "
+            "reported beside the rhythm, never part of it; null with no such log.",
+        },
         "by_kind": {"type": "object", "additionalProperties": count},
         "days": {
             "type": "object",
-            "description": "Each day of the month by its date (YYYY-MM-DD).",
+            "description": "Each day of the month by its date (YYYY-MM-DD); `missed` is what the pages "
+            "call an open day.",
             "additionalProperties": {
                 "type": "object",
                 "required": ["status", "logs"],
@@ -465,7 +485,7 @@ def _paths() -> dict:
         "/api/v1/summary": {
             "get": {
                 "operationId": "getSummary",
-                "summary": "A month's review: days, streaks, score and its parts",
+                "summary": "A month's review: days, streaks, the practice rhythm (score) and its parts",
                 "security": READ,
                 "parameters": [
                     {
