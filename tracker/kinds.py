@@ -116,7 +116,7 @@ KINDS: tuple[Kind, ...] = (
         NEUTRAL,
         (
             "A softening message",
-            "Own your part without defending",
+            "Own your part, and only your part",
             "Revisit it together: the cycle, the feeling under it, an apology, a next step",
         ),
     ),

@@ -109,6 +109,17 @@ def ladder_offers(
     return offers
 
 
+def current_steps(stored: Mapping[str, int]) -> dict[str, int]:
+    """The user's current step per kind, as Today shows it and a nudge suggests it: the step stored
+    when the user moved on that ladder (by accepting an offer, or on the ladder page), 1 until then.
+
+    Never the highest step ever logged: a log at a bigger step (a bigger step tried once, or one logged
+    through the API) does not move the ladder; only an offer earned by the ladder's rule, or the user's
+    own choice, does.
+    """
+    return {kind.key: max(1, min(TOP_STEP, stored.get(kind.key, 1))) for kind in KINDS}
+
+
 def step_history(logs: Iterable[LogFact]) -> dict[str, int]:
     """The highest step logged per kind (for the month page's "step over time")."""
     top: dict[str, int] = {}

@@ -58,6 +58,18 @@ def test_ladder_offers_give_the_next_step_and_respect_snoozes():
     assert [o.kind for o in expired] == ["closeness", "space"]
 
 
+def test_the_current_step_is_the_stored_one_or_1_never_the_highest_logged():
+    """Issue 17, item 5: Today and the nudges read the same current step; only the ladder moves it."""
+    steps = practice.current_steps({"repair": 2, "widen": 3})
+    assert list(steps) == [kind.key for kind in KINDS]
+    assert steps["repair"] == 2 and steps["widen"] == 3 and steps["closeness"] == 1
+    # A stored value out of range (an old row, a hand edit) still names a real step.
+    assert practice.current_steps({"space": 0, "confide": 9}) == {
+        **dict.fromkeys((k.key for k in KINDS), 1),
+        "confide": 3,
+    }
+
+
 def test_unknown_kind_is_never_ready():
     assert practice.ready_for_next_step(logs_of(kind="nope"), "nope", 1, TODAY) is False
 

@@ -48,7 +48,7 @@ def ladder_offer(
 def current_steps(user: User, rows: dict[str, LadderStep] | None = None) -> dict[str, int]:
     """The user's current step per kind (1 until they move; `rows` as for ladder_offer)."""
     rows = LadderStep.for_user(user) if rows is None else rows
-    return {kind.key: rows[kind.key].step if kind.key in rows else 1 for kind in KINDS}
+    return practice.current_steps({kind: row.step for kind, row in rows.items()})
 
 
 def today_practice(user: User, today: date) -> dict:
