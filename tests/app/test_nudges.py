@@ -339,6 +339,9 @@ def test_without_anyone_marked_the_nudge_keeps_its_kind(outbox, clock):
     make_rule(user, clock.now, kind="repair")
     assert nudges.dispatch(WED_1231_BERLIN).sent == 1
     assert "Repair after conflict" in _bodies(outbox[0])
+    # Issue 17, item 8: a repair nudge says for whom repair is meant, in both parts.
+    for part in ("plain", "html"):
+        assert "Repair is for conflicts where you both feel safe." in outbox[0].get_body((part,)).get_content()
 
 
 def test_the_digest_names_no_one_marked_not_safe(outbox, clock):
