@@ -135,7 +135,9 @@ def _facts(pairs: set[tuple[int, date]]) -> Facts:
         if (user_id, day) in pairs:
             facts.logged[(user_id, day)].add(kind)
     facts.paused = _paused_days(users, pairs)
-    steps = LadderStep.select(LadderStep.user, LadderStep.kind, LadderStep.step).where(LadderStep.user.in_(users))
+    steps = LadderStep.select(LadderStep.user, LadderStep.kind, LadderStep.step).where(
+        LadderStep.user.in_(users)
+    )
     for user_id, kind, step in steps.tuples():
         facts.ladder_steps[user_id][kind] = step
     unsafe = Person.select(Person.user).distinct().where(Person.user.in_(users), Person.not_safe == True)  # noqa: E712

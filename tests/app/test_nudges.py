@@ -341,7 +341,9 @@ def test_without_anyone_marked_the_nudge_keeps_its_kind(outbox, clock):
     assert "Repair after conflict" in _bodies(outbox[0])
     # Issue 17, item 8: a repair nudge says for whom repair is meant, in both parts.
     for part in ("plain", "html"):
-        assert "Repair is for conflicts where you both feel safe." in outbox[0].get_body((part,)).get_content()
+        assert (
+            "Repair is for conflicts where you both feel safe." in outbox[0].get_body((part,)).get_content()
+        )
 
 
 def test_the_digest_names_no_one_marked_not_safe(outbox, clock):
@@ -358,13 +360,17 @@ def test_the_digest_names_no_one_marked_not_safe(outbox, clock):
 
 
 def _step_line(message) -> str:
-    return next(line.strip() for line in message.get_body(("plain",)).get_content().splitlines() if "of 3)" in line)
+    return next(
+        line.strip() for line in message.get_body(("plain",)).get_content().splitlines() if "of 3)" in line
+    )
 
 
 def _today_hint(client, label: str) -> str:
     """The hint under a kind's tile on Today (its current step's text)."""
     html = client.get("/").get_data(as_text=True)
-    found = re.search(f'<span class="kind-label">{label}</span>\\s*<span class="kind-hint">([^<]*)</span>', html)
+    found = re.search(
+        f'<span class="kind-label">{label}</span>\\s*<span class="kind-hint">([^<]*)</span>', html
+    )
     assert found, html
     return found.group(1)
 
@@ -426,4 +432,6 @@ def test_once_no_one_is_marked_the_couples_prompts_come_back(outbox, clock):
     assert "Ask for closeness" not in _bodies(outbox[0])
     Person.update(not_safe=False).where(Person.id == alex.id).execute()
     nudges.dispatch(WED_1231_BERLIN + timedelta(days=1))
-    assert "Ask for closeness" in _bodies(outbox[1]) and "Propose a regular ritual together" in _bodies(outbox[1])
+    assert "Ask for closeness" in _bodies(outbox[1]) and "Propose a regular ritual together" in _bodies(
+        outbox[1]
+    )
