@@ -381,9 +381,9 @@ MAX_FOCUS = 3
 WELCOME_BACK_DAYS = 7
 # Today shows at most one note, the first of these that applies (docs/practice.md, "Today's one note"):
 # the welcome sets Today up; help (a therapist or a group) after three recalls that felt worse or three
-# heavy check-ins comes before anything asking for more practice; the ladder offer is earned by recent practice (so its reader is not really
-# away); a welcome back after a week's break lasts the day of the return; the monthly check-in is open
-# all month, so it can wait a day.
+# heavy check-ins comes before anything asking for more practice; the ladder offer is earned by recent
+# practice (so its reader is not really away); a welcome back after a week's break lasts the day of the
+# return; the monthly check-in is open all month, so it can wait a day.
 NOTE_PRIORITY = ("welcome", "help", "offer", "away", "checkin")
 CHECKIN_QUIET_DAYS = 7  # no check-in offer in an account's first week: nothing to reflect on yet
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from tests.conftest import make_log, make_user
+from tests.conftest import make_log
 from tracker import emails, nudges, rules, tokens
 from tracker.mail import MemoryBackend
 from tracker.models import LadderStep, Nudge, Pause, Person, ReminderRule, User, database, naive_utc

@@ -74,7 +74,7 @@ SOURCES: dict[str, Source] = {
             (
                 "Bring to mind a place where you feel safe, real or imagined: what you can see there.",
                 "Notice the light, the sounds, the air, how your body feels when you are there.",
-                "Let that feeling settle in your body. What would it be like to rest there for a moment today?",
+                "Let that feeling settle in your body. What would it be like to rest there a moment today?",
             ),
         ),
     )
