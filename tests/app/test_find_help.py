@@ -59,7 +59,7 @@ def test_the_widen_ladder_offers_it_at_every_step(client, logged_in, user, step)
     LadderStep.create(user=user, kind="widen", step=step)
     html = page(client, "/ladder")
     card = html[html.index('id="ladder-widen"') :]
-    assert FIND_HELP in card and "At any step, not only the last" in card
+    assert FIND_HELP in card and "Help is there at every step, not only the last" in card
     assert html.count(FIND_HELP) == 1  # on widen's ladder, not on every one
     tapped = logged_in.post("/logs", {"kind": "widen"}, htmx=True).get_data(as_text=True)
     assert "More support, at any step: " + FIND_HELP in tapped
@@ -114,7 +114,7 @@ def test_today_offers_it_after_three_recalls_that_felt_worse(client, logged_in, 
     make_log(user, "recall", at=FIXED_NOW - timedelta(days=4), before=7, after=2)
     html = page(client, "/")
     note = html[html.index(TODAY_NOTE) : html.index("</p>", html.index(TODAY_NOTE))]
-    assert "Recalling has left you less settled the last few times" in note and FIND_HELP in note
+    assert "Recalling has left you less settled lately" in note and FIND_HELP in note
     assert html.count('class="card banner') == 1  # one note at a time
     clock.now = FIXED_NOW + timedelta(days=14)  # two weeks on, the note has had its time
     assert TODAY_NOTE not in page(client, "/")
