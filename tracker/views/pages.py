@@ -1,5 +1,5 @@
-"""Pages about the app itself: About, More (everything the tab bar leaves out), finding a therapist or a
-group, and the health check."""
+"""Pages about the app itself: About, Privacy, More (everything the tab bar leaves out), finding a
+therapist or a group, and the health check."""
 
 from __future__ import annotations
 
@@ -36,6 +36,12 @@ def find_help():
         crisis=care.help_lines(region),
         regions=care.REGION_NAMES,
     )
+
+
+@bp.get("/privacy")
+def privacy():
+    """What is stored, where, who can see it, and how to take it away: for everyone, signed in or not."""
+    return render_template("pages/privacy.html")
 
 
 @bp.get("/more")
