@@ -9,7 +9,7 @@ any mail app.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -37,7 +37,7 @@ def link(endpoint: str, **values: object) -> str:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """What a nudge suggests: a kind and the ladder step to try next."""
+    """What a nudge suggests: a kind and the user's current step on its ladder."""
 
     kind: Kind
     step: int
@@ -49,18 +49,20 @@ class Suggestion:
 
 
 def suggestion_for(
-    rule_kind: str | None, day: date, top_steps: dict[str, int], avoid: Collection[str] = frozenset()
+    rule_kind: str | None, day: date, steps: Mapping[str, int], avoid: Collection[str] = frozenset()
 ) -> Suggestion:
-    """The rule's kind (or, for "any", one that rotates by day) and the step after the highest done.
+    """The rule's kind (or, for "any", one that rotates by day) at the user's current step for it.
 
-    Kinds in `avoid` (the couples prompts while anyone is marked not safe) are never suggested: a rule
-    for one of them gets the day's kind from the others instead.
+    `steps` are the current steps as Today shows them (`practice.current_steps`): a nudge never
+    suggests a step the ladder's rule has not offered. Kinds in `avoid` (the couples prompts while
+    anyone is marked not safe) are never suggested: a rule for one of them gets the day's kind from the
+    others instead.
     """
     kind = get_kind(rule_kind) if rule_kind else None
     if kind is None or kind.key in avoid:
         others = [k for k in KINDS if k.key not in avoid]
         kind = others[day.toordinal() % len(others)]
-    return Suggestion(kind, min(top_steps.get(kind.key, 0) + 1, 3))
+    return Suggestion(kind, max(1, min(3, steps.get(kind.key, 1))))
 
 
 def _message(user: User, subject: str, template: str, now: datetime, headers: dict, **context) -> Outgoing:

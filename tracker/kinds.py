@@ -33,6 +33,9 @@ class Kind:
     label: str
     group: str
     ladder: tuple[str, str, str]
+    # Said wherever the ladder is offered (the ladder page, its "bigger step" offer, a nudge): for whom
+    # the practice is meant. Not part of the API's kinds.
+    note: str | None = None
 
     def as_dict(self) -> dict:
         """The kind as the API shows it."""
@@ -116,9 +119,12 @@ KINDS: tuple[Kind, ...] = (
         NEUTRAL,
         (
             "A softening message",
-            "Own your part without defending",
+            "Own your part, and only your part",
             "Revisit it together: the cycle, the feeling under it, an apology, a next step",
         ),
+        # DOMAIN.md, "Care": repair is for conflicts where both feel safe.
+        "Repair is for conflicts where you both feel safe. If you are afraid of how they might react, "
+        "you don't owe a repair: your safety comes first.",
     ),
     Kind(
         "recall",

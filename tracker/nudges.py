@@ -22,11 +22,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from peewee import SQL, IntegrityError, fn
+from peewee import SQL, IntegrityError
 
 from tracker import emails, insights, practice
 from tracker.mail import mailer
-from tracker.models import Log, Nudge, Pause, Person, ReminderRule, User, database, naive_utc
+from tracker.models import LadderStep, Log, Nudge, Pause, Person, ReminderRule, User, database, naive_utc
 from tracker.queries import load_history
 from tracker.rules import next_firing, schedule_rule
 from tracker.schedule import aware, local_day
@@ -63,7 +63,7 @@ class Facts:
 
     logged: dict[tuple[int, date], set[str]] = field(default_factory=lambda: defaultdict(set))
     paused: set[tuple[int, date]] = field(default_factory=set)
-    top_steps: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    ladder_steps: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))  # stored steps
     not_safe: set[int] = field(default_factory=set)  # users who marked someone as not safe
 
 
@@ -124,7 +124,8 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
 
 
 def _facts(pairs: set[tuple[int, date]]) -> Facts:
-    """Logged kinds and pauses on each (user, day), and the top ladder step per user and kind."""
+    """Logged kinds and pauses on each (user, day), each user's stored ladder steps (the step Today
+    shows), and who marked anyone as not safe."""
     facts = Facts()
     if not pairs:
         return facts
@@ -134,13 +135,11 @@ def _facts(pairs: set[tuple[int, date]]) -> Facts:
         if (user_id, day) in pairs:
             facts.logged[(user_id, day)].add(kind)
     facts.paused = _paused_days(users, pairs)
-    steps = (
-        Log.select(Log.user, Log.kind, fn.MAX(Log.step))
-        .where(Log.user.in_(users), Log.step.is_null(False))
-        .group_by(Log.user, Log.kind)
+    steps = LadderStep.select(LadderStep.user, LadderStep.kind, LadderStep.step).where(
+        LadderStep.user.in_(users)
     )
     for user_id, kind, step in steps.tuples():
-        facts.top_steps[user_id][kind] = step
+        facts.ladder_steps[user_id][kind] = step
     unsafe = Person.select(Person.user).distinct().where(Person.user.in_(users), Person.not_safe == True)  # noqa: E712
     facts.not_safe = {user_id for (user_id,) in unsafe.tuples()}
     return facts
@@ -339,7 +338,8 @@ def _render(job: Job, now: datetime):
         return emails.digest_message(job.user, job.rule, month, summary, now)
     # While anyone is marked not safe, no couples prompt (DOMAIN.md, "Care").
     avoid = practice.COUPLES_KINDS if job.user.id in job.facts.not_safe else frozenset()
-    suggestion = emails.suggestion_for(job.rule.kind, day, job.facts.top_steps.get(job.user.id, {}), avoid)
+    steps = practice.current_steps(job.facts.ladder_steps.get(job.user.id, {}))  # as Today shows them
+    suggestion = emails.suggestion_for(job.rule.kind, day, steps, avoid)
     return emails.nudge_message(job.user, job.rule, job.nudge_id, job.marker, day, suggestion, now)
 
 

@@ -109,6 +109,17 @@ def ladder_offers(
     return offers
 
 
+def current_steps(stored: Mapping[str, int]) -> dict[str, int]:
+    """The user's current step per kind, as Today shows it and a nudge suggests it: the step stored
+    when the user moved on that ladder (by accepting an offer, or on the ladder page), 1 until then.
+
+    Never the highest step ever logged: a log at a bigger step (a bigger step tried once, or one logged
+    through the API) does not move the ladder; only an offer earned by the ladder's rule, or the user's
+    own choice, does.
+    """
+    return {kind.key: max(1, min(TOP_STEP, stored.get(kind.key, 1))) for kind in KINDS}
+
+
 def step_history(logs: Iterable[LogFact]) -> dict[str, int]:
     """The highest step logged per kind (for the month page's "step over time")."""
     top: dict[str, int] = {}
@@ -369,10 +380,11 @@ def changes(previous: Mapping[str, int | None] | None, current: Mapping[str, int
 MAX_FOCUS = 3
 WELCOME_BACK_DAYS = 7
 # Today shows at most one note, the first of these that applies (docs/practice.md, "Today's one note"):
-# the welcome sets Today up; the ladder offer is earned by recent practice (so its reader is not really
-# away); a welcome back after a week's break lasts the day of the return; the monthly check-in is open
-# all month, so it can wait a day.
-NOTE_PRIORITY = ("welcome", "offer", "away", "checkin")
+# the welcome sets Today up; help (a therapist or a group) after three recalls that felt worse or three
+# heavy check-ins comes before anything asking for more practice; the ladder offer is earned by recent
+# practice (so its reader is not really away); a welcome back after a week's break lasts the day of the
+# return; the monthly check-in is open all month, so it can wait a day.
+NOTE_PRIORITY = ("welcome", "help", "offer", "away", "checkin")
 CHECKIN_QUIET_DAYS = 7  # no check-in offer in an account's first week: nothing to reflect on yet
 
 REFLECTIONS: dict[str, str] = {
@@ -475,3 +487,55 @@ def month_recall_change(logs: Iterable[LogFact], year: int, month: int) -> Recal
     return recall_change(
         (log.before, log.after) for log in _in_month(logs, year, month) if log.kind == "recall"
     )
+
+
+# --- help never locked: after repeated "felt worse" or heavy check-ins ------------------------------
+
+HELP_STREAK = 3  # three in a row (DOMAIN.md, "Care")
+HELP_RECALL_DAYS = 14  # the note lasts two weeks after the latest of three recalls that felt worse
+HEAVY_CHECKIN = 2.5  # a month whose shown subscale means average below this: nearer "a little true"
+
+
+@dataclass(frozen=True)
+class RatedRecall:
+    """A recall exercise with both ratings (how settled before and after), and its day."""
+
+    local_date: date
+    before: int
+    after: int
+
+
+def heavy_checkin(answers: Mapping[str, int | None]) -> bool:
+    """A check-in that describes a heavy month: the mean of its shown subscale means (comfort with
+    closeness, comfort depending on others, calm about connection; 1–5) is below 2.5, nearer "a
+    little true" than "somewhat true". A month with no answered item is not heavy."""
+    means = [m for m in shown_means(answers).values() if m is not None]
+    return bool(means) and sum(means) / len(means) < HEAVY_CHECKIN
+
+
+def help_note(
+    recalls: Sequence[RatedRecall], checkins: Sequence[tuple[str, Mapping[str, int | None]]], today: date
+) -> str | None:
+    """Why Today offers "find a therapist or a group", if it does: "recall" when the user's last three
+    rated recalls (newest first) each left them less settled than before, the latest within 14 days;
+    "checkin" when their last three check-ins (newest first, as (YYYY-MM, answers)) each describe a
+    heavy month, the latest this month's. None otherwise.
+
+    Bounded in time so the note comes with what prompted it, and leaves room for the next month's
+    check-in offer.
+    """
+    last = recalls[:HELP_STREAK]
+    if (
+        len(last) == HELP_STREAK
+        and all(r.after < r.before for r in last)
+        and (today - last[0].local_date).days < HELP_RECALL_DAYS
+    ):
+        return "recall"
+    months = checkins[:HELP_STREAK]
+    if (
+        len(months) == HELP_STREAK
+        and months[0][0] == f"{today:%Y-%m}"
+        and all(heavy_checkin(answers) for _, answers in months)
+    ):
+        return "checkin"
+    return None

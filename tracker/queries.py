@@ -8,10 +8,12 @@ from datetime import date, timedelta
 
 from peewee import IntegrityError, Model, Select, UUIDField
 
-from tracker import insights
+from tracker import insights, practice
 from tracker.clock import now
 from tracker.insights import DayTotals, History, LogFact, Profile, build_history
 from tracker.models import (
+    CHECKIN_ITEMS,
+    CheckIn,
     Log,
     Pause,
     Person,
@@ -117,3 +119,28 @@ def profile_of(user: User) -> PracticeProfile:
             return PracticeProfile.get_or_create(user=user.id, defaults={"created_at": naive_utc(now())})[0]
     except IntegrityError:  # created at the same moment by another request
         return PracticeProfile.get(PracticeProfile.user == user.id)
+
+
+def help_note(user: User, today: date) -> str | None:
+    """Whether Today offers "find a therapist or a group" (practice.help_note): the last three rated
+    recalls and, only when they don't prompt it, the last three check-ins (a query each)."""
+    rows = (
+        Log.select(Log.local_date, Log.before, Log.after)
+        .where(Log.user == user.id, Log.kind == "recall", Log.before.is_null(False), Log.after.is_null(False))
+        .order_by(Log.at.desc())
+        .limit(practice.HELP_STREAK)
+    )
+    recalls = [practice.RatedRecall(*row) for row in rows.tuples()]
+    if practice.help_note(recalls, (), today):
+        return "recall"
+    columns = [getattr(CheckIn, key) for key in CHECKIN_ITEMS]
+    latest = (
+        CheckIn.select(CheckIn.month, *columns)
+        .where(CheckIn.user == user.id)
+        .order_by(CheckIn.month.desc())
+        .limit(practice.HELP_STREAK)
+    )
+    checkins = [
+        (month, dict(zip(CHECKIN_ITEMS, answers, strict=True))) for month, *answers in latest.tuples()
+    ]
+    return practice.help_note(recalls, checkins, today)

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import make_log
 from tracker import emails, nudges, rules, tokens
 from tracker.mail import MemoryBackend
-from tracker.models import Nudge, Pause, Person, ReminderRule, User, database, naive_utc
+from tracker.models import LadderStep, Nudge, Pause, Person, ReminderRule, User, database, naive_utc
 from tracker.schedule import days_mask
 
 WED_1231_BERLIN = datetime(2026, 5, 13, 10, 31, tzinfo=UTC)  # conftest's FIXED_NOW is 10:30 UTC
@@ -103,7 +103,8 @@ def test_no_note_person_or_address_appears_in_an_email_or_link(outbox, clock):
     assert "my secret worry" not in raw
     body = outbox[0].get_body(("plain",)).get_content()
     assert "private.person" not in body
-    assert "Next step on your ladder (3 of 3)" in body  # step 2 was done, so 3 comes next
+    # A log at step 2 does not move the ladder: the nudge suggests the current step, as Today does.
+    assert "Your step on this ladder (1 of 3): A “thinking of you” message" in body
 
 
 @pytest.mark.parametrize(
@@ -353,7 +354,7 @@ def test_no_nudge_steers_toward_a_person_marked_not_safe(outbox, clock, kind):
     body = _bodies(outbox[0])
     assert "Alex" not in body
     assert not [word for word in COUPLES_WORDS if word in body]
-    assert "Next step on your ladder" in body  # still a real suggestion
+    assert "Your step on this ladder" in body  # still a real suggestion
 
 
 def test_without_anyone_marked_the_nudge_keeps_its_kind(outbox, clock):
@@ -362,6 +363,11 @@ def test_without_anyone_marked_the_nudge_keeps_its_kind(outbox, clock):
     make_rule(user, clock.now, kind="repair")
     assert nudges.dispatch(WED_1231_BERLIN).sent == 1
     assert "Repair after conflict" in _bodies(outbox[0])
+    # Issue 17, item 8: a repair nudge says for whom repair is meant, in both parts.
+    for part in ("plain", "html"):
+        assert (
+            "Repair is for conflicts where you both feel safe." in outbox[0].get_body((part,)).get_content()
+        )
 
 
 def test_the_digest_names_no_one_marked_not_safe(outbox, clock):
@@ -375,3 +381,81 @@ def test_the_digest_names_no_one_marked_not_safe(outbox, clock):
     body = _bodies(outbox[0])
     assert "Active days: 4" in body
     assert "Alex" not in body and not [word for word in COUPLES_WORDS if word in body]
+
+
+def _step_line(message) -> str:
+    return next(
+        line.strip() for line in message.get_body(("plain",)).get_content().splitlines() if "of 3)" in line
+    )
+
+
+def _today_hint(client, label: str) -> str:
+    """The hint under a kind's tile on Today (its current step's text)."""
+    html = client.get("/").get_data(as_text=True)
+    found = re.search(
+        f'<span class="kind-label">{label}</span>\\s*<span class="kind-hint">([^<]*)</span>', html
+    )
+    assert found, html
+    return found.group(1)
+
+
+def test_the_nudge_suggests_the_current_step_as_today_shows_it(outbox, clock, logged_in, user):
+    """Issue 17, item 5: the step a nudge suggests is the one Today shows, never the highest step ever
+    logged plus one: bigger steps tried and mostly dismissed do not move the ladder."""
+    user.email_verified_at = datetime(2026, 1, 1)
+    user.save()
+    sam = Person.create(user=user, nickname="Sam", role="partner")
+    for day in (1, 2, 3, 4):
+        at = clock.now - timedelta(days=day)
+        make_log(user, "repair", at=at, person=sam.id, step=3 if day % 2 else 2, response="dismissed")
+    make_rule(user, clock.now, kind="repair", days=("wed", "thu"))
+    assert nudges.dispatch(WED_1231_BERLIN).sent == 1
+    assert _step_line(outbox[0]) == "Your step on this ladder (1 of 3): A softening message"
+    assert _today_hint(logged_in.client, "Repair after conflict") == "A softening message"
+
+    LadderStep.create(user=user, kind="repair", step=2)  # moved up on the ladder page
+    assert nudges.dispatch(WED_1231_BERLIN + timedelta(days=1)).sent == 1
+    step_two = "Own your part, and only your part"
+    assert _step_line(outbox[1]) == f"Your step on this ladder (2 of 3): {step_two}"
+    assert _today_hint(logged_in.client, "Repair after conflict") == f"Step 2: {step_two}"
+
+
+@pytest.mark.parametrize("step", [1, 2, 3])
+def test_an_any_reminder_suggests_each_kind_at_its_own_current_step(ctx, step):
+    steps = {"closeness": step, "space": 3, "widen": 2}
+    for offset in range(len(emails.KINDS)):
+        suggestion = emails.suggestion_for(None, date(2026, 5, 13) + timedelta(offset), steps)
+        assert suggestion.step == steps.get(suggestion.kind.key, 1)
+
+
+@pytest.mark.parametrize("step", [1, 2, 3])
+@pytest.mark.parametrize("kind", ["closeness", "receive", "repair", None], ids=lambda k: k or "any")
+def test_no_couples_prompt_at_any_step_while_anyone_is_marked_not_safe(outbox, clock, kind, step):
+    """DOMAIN.md, "Care": while anyone is marked not safe, no email carries a couples prompt (repair, a
+    ritual or an evening together), whatever step the user has reached, on every day of the week."""
+    user = verified()
+    Person.create(user=user, nickname="Alex", role="partner", not_safe=True)
+    for key in ("closeness", "receive", "repair", "respond", "space", "trust_space"):
+        LadderStep.create(user=user, kind=key, step=step)
+    make_rule(user, clock.now, days=("mon", "tue", "wed", "thu", "fri", "sat", "sun"), kind=kind)
+    for day in range(7):
+        assert nudges.dispatch(WED_1231_BERLIN + timedelta(days=day)).sent == 1
+    assert len(outbox) == 7
+    for message in outbox:
+        body = _bodies(message)
+        assert "Alex" not in body and not [word for word in COUPLES_WORDS if word in body], body
+        assert f"({step} of 3)" in body or "(1 of 3)" in body
+
+
+def test_once_no_one_is_marked_the_couples_prompts_come_back(outbox, clock):
+    user = verified()
+    alex = Person.create(user=user, nickname="Alex", role="partner", not_safe=True)
+    LadderStep.create(user=user, kind="closeness", step=3)
+    make_rule(user, clock.now, days=("wed", "thu"), kind="closeness")
+    nudges.dispatch(WED_1231_BERLIN)
+    assert "Ask for closeness" not in _bodies(outbox[0])
+    Person.update(not_safe=False).where(Person.id == alex.id).execute()
+    nudges.dispatch(WED_1231_BERLIN + timedelta(days=1))
+    assert "Ask for closeness" in _bodies(outbox[1]) and "Propose a regular ritual together" in _bodies(
+        outbox[1]
+    )

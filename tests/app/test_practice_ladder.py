@@ -137,3 +137,19 @@ def test_a_double_tap_on_the_offer_climbs_one_step(client, logged_in, user):
     assert LadderStep.get(user=user, kind="closeness").step == 2
     logged_in.post("/ladder/closeness/accept", {"to": "9"})  # not a step: one up from the current one
     assert LadderStep.get(user=user, kind="closeness").step == 3
+
+
+REPAIR_NOTE = "Repair is for conflicts where you both feel safe."
+
+
+def test_the_repair_ladder_is_for_conflicts_where_both_feel_safe(client, logged_in, user):
+    """Issue 17, item 8: the ladder page and the repair offer say for whom repair is meant, and step 2
+    owns only one's own part."""
+    html = client.get("/ladder").get_data(as_text=True)
+    card = html[html.index('id="ladder-repair"') : html.index('id="ladder-recall"')]
+    assert REPAIR_NOTE in card and "owe a repair: your safety comes first" in card
+    assert "Own your part, and only your part" in card
+    assert html.count(REPAIR_NOTE) == 1  # said on repair's ladder, not on every one
+    welcomed(user, "repair")
+    today = client.get("/").get_data(as_text=True)
+    assert OFFER in today and "Own your part, and only your part" in today and REPAIR_NOTE in today

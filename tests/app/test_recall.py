@@ -21,6 +21,39 @@ def test_start_lists_safe_people_only_and_the_past(client, logged_in, user):
     assert "Sam" in html and "Rex" not in html and "Someone from my past" in html
 
 
+SOURCES = {
+    "past": ("Someone from my past", "Bring someone from your past to mind", "this person was there for you"),
+    "figure": ("An imagined caring figure", "Bring a caring figure to mind", "fully on your side"),
+    "pet": ("A pet", "Bring a pet to mind", "an animal you love"),
+    "place": ("A place where I feel safe", "Bring a safe place to mind", "a place where you feel safe"),
+}
+
+
+def test_recall_works_without_a_safe_person(client, logged_in, user):
+    """Issue 17, item 8: without anyone to bring to mind (or with only people marked not safe), an
+    imagined caring figure, a pet or a place, each with its own prompts; nothing about them is stored."""
+    make_person(user, "Rex", not_safe=True)
+    start = client.get("/recall").get_data(as_text=True)
+    assert "Rex" not in start and "An imagined caring figure, a pet or a place works just as well" in start
+    for key, (choice, _, _) in SOURCES.items():
+        assert f'value="{key}" required' in start and choice in start
+    assert start.count("checked") == 1 and 'value="past" required checked' in start
+    for key, (_, heading, prompt) in SOURCES.items():
+        guide = client.get(f"/recall/guide?who={key}&before=").get_data(as_text=True)
+        assert f"<h1>{heading}</h1>" in guide and prompt in guide and f'name="who" value="{key}"' in guide
+        assert guide.count("data-recall-prompt") == 3
+        assert logged_in.post("/recall", {"who": key, "before": "", "after": "6"}).status_code == 303
+    assert [(log.person_id, log.after) for log in Log.select()] == [(None, 6)] * 4
+
+
+def test_the_guide_says_eyes_may_stay_open_and_it_can_stop_at_any_time(client, logged_in, user):
+    sam = make_person(user, "Sam")
+    html = client.get(f"/recall/guide?who={sam.id}&before=").get_data(as_text=True)
+    assert "with your eyes open or closed" in html and "you can stop at any time" in html
+    assert '<a class="button" href="/">Stop here</a>' in html and "Nothing is saved." in html
+    assert "you can stop at any time" in client.get("/recall").get_data(as_text=True)
+
+
 def test_the_whole_exercise_without_javascript(client, logged_in, user):
     sam = make_person(user, "Sam")
     page = client.get(f"/recall/guide?who={sam.id}&before=3")

@@ -51,6 +51,8 @@ SIGNED_IN_PAGES = {
     "pauses": "/settings/pauses",
     "more": "/more",
     "about": "/about",
+    "privacy": "/privacy",
+    "find-help": "/help",
     "checkin": "/checkin",
     "recall": "/recall",
     "recall-guide": "/recall/guide?who={person}&before=3",
@@ -68,7 +70,14 @@ NEW_ACCOUNT_PAGES = {
     "year": "/year",
     "people": "/people",
 }
-ANONYMOUS_PAGES = {"login": "/login", "register": "/register", "reset": "/reset", "offline": "/offline"}
+ANONYMOUS_PAGES = {
+    "login": "/login",
+    "register": "/register",
+    "reset": "/reset",
+    "offline": "/offline",
+    "privacy": "/privacy",
+    "find-help": "/help?region=us",
+}
 
 
 @dataclass

@@ -58,6 +58,18 @@ def test_ladder_offers_give_the_next_step_and_respect_snoozes():
     assert [o.kind for o in expired] == ["closeness", "space"]
 
 
+def test_the_current_step_is_the_stored_one_or_1_never_the_highest_logged():
+    """Issue 17, item 5: Today and the nudges read the same current step; only the ladder moves it."""
+    steps = practice.current_steps({"repair": 2, "widen": 3})
+    assert list(steps) == [kind.key for kind in KINDS]
+    assert steps["repair"] == 2 and steps["widen"] == 3 and steps["closeness"] == 1
+    # A stored value out of range (an old row, a hand edit) still names a real step.
+    assert practice.current_steps({"space": 0, "confide": 9}) == {
+        **dict.fromkeys((k.key for k in KINDS), 1),
+        "confide": 3,
+    }
+
+
 def test_unknown_kind_is_never_ready():
     assert practice.ready_for_next_step(logs_of(kind="nope"), "nope", 1, TODAY) is False
 
@@ -355,7 +367,7 @@ def test_today_shows_the_first_note_that_applies_and_asks_no_further():
 
     finders = {name: finder(name, name == "away" or name == "checkin") for name in practice.NOTE_PRIORITY}
     assert practice.first_note(finders) == ("away", True)
-    assert asked == ["welcome", "offer", "away"]
+    assert asked == ["welcome", "help", "offer", "away"]
     assert practice.first_note({name: finder(name, None) for name in practice.NOTE_PRIORITY}) is None
 
 
@@ -364,3 +376,61 @@ def test_no_checkin_offer_in_the_first_week():
     assert not practice.checkin_offered(created, date(2026, 5, 7), done_this_month=False)
     assert practice.checkin_offered(created, date(2026, 5, 8), done_this_month=False)
     assert not practice.checkin_offered(created, date(2026, 5, 8), done_this_month=True)
+
+
+# --- help never locked (issue 17, item 7) -------------------------------------------------------------
+
+HEAVY = dict.fromkeys(KEYS, 2) | {"c3": 4, "d3": 4, "a1": 4, "a2": 4, "a3": 2}  # every subscale "a little"
+STEADY = dict.fromkeys(KEYS, 3)
+
+
+def recalls(*pairs, newest=TODAY):
+    """Rated recalls newest first, a day apart."""
+    return [practice.RatedRecall(newest - timedelta(days=i), b, a) for i, (b, a) in enumerate(pairs)]
+
+
+@pytest.mark.parametrize(
+    ("answers", "heavy"),
+    [
+        (HEAVY, True),
+        (STEADY, False),
+        (dict.fromkeys(KEYS, None), False),  # nothing answered
+        ({**dict.fromkeys(KEYS, None), "c1": 1, "d1": 2}, True),  # only what was answered counts
+        ({**HEAVY, "c1": 5, "c2": 5, "c3": 1}, False),  # closeness "very true" lifts the month
+    ],
+)
+def test_a_heavy_checkin(answers, heavy):
+    assert practice.heavy_checkin(answers) is heavy
+
+
+@pytest.mark.parametrize(
+    ("rated", "expected"),
+    [
+        (recalls((6, 3), (5, 4), (7, 2)), "recall"),
+        (recalls((6, 3), (5, 4)), None),  # only two
+        (recalls((6, 3), (5, 5), (7, 2)), None),  # one stayed the same: not three in a row
+        (recalls((6, 3), (5, 4), (7, 2), (2, 8)), "recall"),  # older ones don't matter
+        (recalls((6, 3), (5, 4), (7, 2), newest=TODAY - timedelta(days=13)), "recall"),
+        (recalls((6, 3), (5, 4), (7, 2), newest=TODAY - timedelta(days=14)), None),  # two weeks on
+    ],
+)
+def test_help_after_three_recalls_that_felt_worse(rated, expected):
+    assert practice.help_note(rated, [], TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("checkins", "expected"),
+    [
+        ([("2026-05", HEAVY), ("2026-03", HEAVY), ("2026-02", HEAVY)], "checkin"),  # in a row, not monthly
+        ([("2026-05", HEAVY), ("2026-04", HEAVY)], None),
+        ([("2026-05", HEAVY), ("2026-04", STEADY), ("2026-03", HEAVY)], None),
+        ([("2026-04", HEAVY), ("2026-03", HEAVY), ("2026-02", HEAVY)], None),  # a new month: check in first
+    ],
+)
+def test_help_after_three_heavy_checkins(checkins, expected):
+    assert practice.help_note([], checkins, TODAY) == expected
+
+
+def test_help_comes_before_any_note_asking_for_more_practice():
+    assert practice.NOTE_PRIORITY.index("help") < practice.NOTE_PRIORITY.index("offer")
+    assert practice.NOTE_PRIORITY[0] == "welcome"

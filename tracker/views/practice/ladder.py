@@ -16,7 +16,7 @@ from tracker.clock import now
 from tracker.insights import local_date_of
 from tracker.kinds import KINDS, Kind, get_kind
 from tracker.models import LadderStep, Log, PracticeProfile, User, database, naive_utc
-from tracker.queries import recent_facts, unsafe_names
+from tracker.queries import help_note, recent_facts, unsafe_names
 from tracker.views.common import render, safe_next, wants_partial
 from tracker.views.practice.checkin import checkin_due
 from tracker.views.practice.welcome import welcome_offer
@@ -48,12 +48,12 @@ def ladder_offer(
 def current_steps(user: User, rows: dict[str, LadderStep] | None = None) -> dict[str, int]:
     """The user's current step per kind (1 until they move; `rows` as for ladder_offer)."""
     rows = LadderStep.for_user(user) if rows is None else rows
-    return {kind.key: rows[kind.key].step if kind.key in rows else 1 for kind in KINDS}
+    return practice.current_steps({kind: row.step for kind, row in rows.items()})
 
 
 def today_practice(user: User, today: date) -> dict:
     """What Today adds from the practice: kinds (focus first, then a fixed order), steps, and the one
-    note it shows (the welcome, a welcome back, the ladder offer or the check-in; see NOTE_PRIORITY)."""
+    note it shows (the welcome, help, a welcome back, the ladder offer or the check-in; see NOTE_PRIORITY)."""
     profile = PracticeProfile.of(user)
 
     steps = LadderStep.for_user(user)  # read once for the steps and the offer
@@ -65,6 +65,7 @@ def today_practice(user: User, today: date) -> dict:
     note = practice.first_note(
         {
             "welcome": lambda: welcome_offer(user),
+            "help": lambda: help_note(user, today),
             "away": days_away,
             "offer": lambda: ladder_offer(user, today, steps),
             "checkin": lambda: checkin_due(user),
@@ -76,6 +77,7 @@ def today_practice(user: User, today: date) -> dict:
         "steps": current_steps(user, steps),
         "note": note[0] if note else None,
         "welcome": shown.get("welcome"),
+        "help": shown.get("help"),
         "away": shown.get("away"),
         "offer": shown.get("offer"),
         "checkin_due": shown.get("checkin", False),

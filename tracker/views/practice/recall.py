@@ -2,9 +2,13 @@
 
 Works without JavaScript (a plain page with the three prompts and a "done" button); static/js/recall.js
 adds a gentle timer. The exercise is the recall ladder's second step, so its log records step 2.
+It works without a safe person too (DOMAIN.md, "Care"): someone from the past, an imagined caring
+figure, a pet or a place, each with its own prompts; eyes may stay open, and it can stop at any time.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -26,6 +30,57 @@ PROMPTS = (
 )
 
 
+@dataclass(frozen=True)
+class Source:
+    """Something other than a person to bring to mind (DOMAIN.md, "Care": recall works without a safe
+    person): how the start page offers it, the guide's heading, and its own three prompts."""
+
+    key: str
+    choice: str
+    heading: str
+    prompts: tuple[str, str, str]
+
+
+# Someone from the past, then, for someone without a safe person, an imagined caring figure, a pet or a
+# place. None of them is stored: the log has no person.
+SOURCES: dict[str, Source] = {
+    source.key: source
+    for source in (
+        Source(PAST, "Someone from my past", "Bring someone from your past to mind", PROMPTS),
+        Source(
+            "figure",
+            "An imagined caring figure",
+            "Bring a caring figure to mind",
+            (
+                "Imagine someone wise and kind who is fully on your side: real, from a story, or made up.",
+                "Notice how they look at you, the warmth in their voice, what it feels like to be welcome.",
+                "Let that feeling settle in your body. What would they say to you about today?",
+            ),
+        ),
+        Source(
+            "pet",
+            "A pet",
+            "Bring a pet to mind",
+            (
+                "Bring to mind an animal you love, now or from the past: where you were together.",
+                "Notice their warmth, their weight beside you, how simply glad they were to see you.",
+                "Let that feeling settle in your body. What would it be like to have them near you today?",
+            ),
+        ),
+        Source(
+            "place",
+            "A place where I feel safe",
+            "Bring a safe place to mind",
+            (
+                "Bring to mind a place where you feel safe, real or imagined: what you can see there.",
+                "Notice the light, the sounds, the air, how your body feels when you are there.",
+                "Let that feeling settle in your body. What would it be like to rest there a moment today?",
+            ),
+        ),
+    )
+}
+
+
 def _choices() -> list[Person]:
     """People the exercise may suggest: never one the user marked as not safe."""
     people = list(Person.for_user(current_user))
@@ -45,18 +100,29 @@ def _skipped(value: str | None) -> bool:
     return value is None or value == ""
 
 
-def _who(value: str | None) -> Person | str | None:
-    """The chosen person (one of the user's safe people), PAST, or None when the choice is not valid."""
-    if value == PAST:
-        return PAST
+def _who(value: str | None) -> Person | Source | None:
+    """The chosen person (one of the user's safe people), a Source, or None when the choice is not valid."""
+    if value in SOURCES:
+        return SOURCES[value]
     return next((p for p in _choices() if str(p.id) == value), None)
+
+
+def _guide(who: Person | Source, before: int | None, **extra):
+    """The guide: a person's own name and the prompts about a person, or the source's."""
+    if isinstance(who, Source):
+        heading, prompts, value = who.heading, who.prompts, who.key
+    else:
+        heading, prompts, value = f"Bring {who.nickname} to mind", PROMPTS, str(who.id)
+    return render_template(
+        "pages/recall_guide.html", heading=heading, who=value, before=before, prompts=prompts, **extra
+    )
 
 
 @bp.get("/recall")
 @login_required
 def start():
     """Step 1: pick a person (or someone from the past) and, if you like, say how settled you feel."""
-    return render("pages/recall_start.html", people=_choices(), errors={}, form={})
+    return render("pages/recall_start.html", people=_choices(), sources=SOURCES, errors={}, form={})
 
 
 @bp.get("/recall/guide")
@@ -66,14 +132,19 @@ def guide():
     who, before = _who(request.args.get("who")), _rating(request.args.get("before"))
     errors = {}
     if who is None:
-        errors["who"] = "Choose someone, or “someone from my past”."
+        errors["who"] = "Choose who or what to bring to mind."
     if before is None and not _skipped(request.args.get("before")):
         errors["before"] = "Choose how settled you feel, from 0 to 10, or leave it out."
     if errors:
         return render(
-            "pages/recall_start.html", status=422, people=_choices(), errors=errors, form=request.args
+            "pages/recall_start.html",
+            status=422,
+            people=_choices(),
+            sources=SOURCES,
+            errors=errors,
+            form=request.args,
         )
-    return render_template("pages/recall_guide.html", who=who, before=before, prompts=PROMPTS, past=PAST)
+    return _guide(who, before)
 
 
 @bp.post("/recall")
@@ -88,18 +159,11 @@ def finish():
     if who is None or (before is None and not _skipped(request.form.get("before"))):
         return redirect(url_for("recall.start"), 303)
     if after is None:
-        return render_template(
-            "pages/recall_guide.html",
-            who=who,
-            before=before,
-            prompts=PROMPTS,
-            past=PAST,
-            error="Choose how settled you feel now, from 0 to 10.",
-        ), 422
+        return _guide(who, before, error="Choose how settled you feel now, from 0 to 10."), 422
     form = {"kind": "recall", "step": str(RECALL_STEP), "after": str(after)}
     if before is not None:
         form["before"] = str(before)
-    if who != PAST:
+    if isinstance(who, Person):
         form["person_id"] = str(who.id)
     if request.form.get("id"):  # the form's tap id: "Done" tapped twice within seconds logs once
         form["id"] = request.form["id"][:64]
