@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from tracker.care import HELP
+from tracker.discretion import LOCK_CHOICES
 from tracker.kinds import KINDS_BY_KEY, RESPONSES, ROLES
 from tracker.practice import ITEMS as CHECKIN_QUESTIONS
 from tracker.practice import WORDINGS as CHECKIN_WORDINGS
@@ -365,6 +366,26 @@ def parse_help_region(data: Mapping) -> str | None:
     if isinstance(value, str) and value in HELP:
         return value
     raise InvalidInput({"help_region": "Choose a place from the list, or the one your time zone suggests."})
+
+
+AUTO_LOCK = "auto"  # the settings choice "Automatic" for the idle lock
+
+
+def parse_idle_lock(value: object) -> int | None:
+    """The idle lock from Settings or an import: None for automatic, else minutes LOCK_CHOICES offers
+    (0: never). A number in an export file may come as an integer."""
+    if value is None or value == AUTO_LOCK:
+        return None
+    if isinstance(value, str) and 0 < len(value) <= 2 and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value in LOCK_CHOICES:
+        return value
+    raise InvalidInput({"idle_lock": "Choose one of the times in the list."})
+
+
+def parse_discretion(data: Mapping) -> dict[str, object]:
+    """The idle lock and the discreet mode (a checkbox: present when ticked) from Settings."""
+    return {"idle_lock": parse_idle_lock(data.get("idle_lock")), "discreet": data.get("discreet") == "on"}
 
 
 def check_room(name: str, have: int, adding: int, limit: int, what: str) -> None:
