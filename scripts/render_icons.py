@@ -1,7 +1,7 @@
 """Render the project's SVG icons to the PNG sizes the manifest and iOS ask for.
 
-Usage: `.venv/bin/python scripts/render_icons.py [--only PREFIX]` (needs Debian's Chromium; the PNGs are committed,
-so run it only after changing static/icons/*.svg).
+Usage: `.venv/bin/python scripts/render_icons.py [--only PREFIX]` (needs Debian's Chromium; the PNGs
+are committed, so run it only after changing static/icons/*.svg).
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ from tracker.views.common import device_cookie_name, safe_next
 
 bp = Blueprint("lock", __name__)
 
-WRONG_PASSWORD = "That isn't the password of this account. Try again, or sign out."
+UNLOCK_REFUSED = "That isn't the password of this account. Try again, or sign out."
 LOCKED_API = "The app locked after a quiet while: open it and enter your password again."
 # Endpoints a locked session may reach, none of which counts as use (see the module's docstring).
 PASSING = frozenset(
@@ -242,7 +242,7 @@ def unlock_with_password():
     if session_locked():
         password = request.form.get("password", "")
         if not verify_password(current_user.password_hash, password[:1024]):
-            return _unlock_page(WRONG_PASSWORD, 401)
+            return _unlock_page(UNLOCK_REFUSED, 401)
         UserSession.seen(current_user.get_id(), now())
     return redirect(_after_unlock(), 303)
 
