@@ -13,10 +13,10 @@ cookie (a bearer token is a script's, and is not locked). A locked request:
 - the API answers 401, which the offline queue reads as "keep the taps for later".
 
 What the lock lets through: the unlock page itself, signing out, static files, the manifest and the
-service worker, the offline page, the About page, the email links and the password reset (they act by their own
-token, as for anyone), and
-`/pwa/session`, which answers "no account" while locked so queued taps wait. None of these counts as
-use: opening the app from the home screen fetches some of them, and must not keep it unlocked.
+service worker, the offline page, the About page, the email links and the password reset (they act
+by their own token, as for anyone), and `/pwa/session`, which answers "no account" while locked so
+queued taps wait. None of these counts as use: opening the app from the home screen fetches some of
+them, and that must not keep it unlocked.
 """
 
 from __future__ import annotations
