@@ -385,6 +385,8 @@ def parse_idle_lock(value: object) -> int | None:
 
 def parse_discretion(data: Mapping) -> dict[str, object]:
     """The idle lock and the discreet mode (a checkbox: present when ticked) from Settings."""
+    if "idle_lock" not in data:  # the form always sends one: "auto" is a choice, not its absence
+        raise InvalidInput({"idle_lock": "Choose one of the times in the list."})
     return {"idle_lock": parse_idle_lock(data.get("idle_lock")), "discreet": data.get("discreet") == "on"}
 
 
