@@ -20,9 +20,11 @@ LABELS = ("abuse", "abusive", "coercive", "controlling", "victim", "toxic", "red
 def every_row() -> dict[str, list]:
     """Every row of every table, to show an answer left nothing behind."""
     names = sorted(name for name in database.get_tables() if name != "schema_version")
-    return {
-        name: sorted(map(repr, database.execute_sql(f'SELECT * FROM "{name}"').fetchall())) for name in names
-    }  # noqa: S608
+    rows = {}
+    for name in names:
+        query = f'SELECT * FROM "{name}"'  # noqa: S608 (the database's own table names)
+        rows[name] = sorted(map(repr, database.execute_sql(query).fetchall()))
+    return rows
 
 
 def test_the_safety_step_asks_the_three_behaviour_questions_with_no_answer_chosen(client, logged_in, user):
