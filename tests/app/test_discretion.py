@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import Auth, make_log
+from tests.conftest import Auth, make_log, make_person
 from tracker import emails, nudges, rules
 from tracker.mail import MemoryBackend
 from tracker.models import User
@@ -245,3 +245,26 @@ def test_a_file_without_them_leaves_them_as_they_are(client, logged_in, user):
     )
     saved = User.get_by_id(user.id)
     assert (saved.idle_lock, saved.discreet, saved.weekly_target) == (60, True, 3)
+
+
+# --- The person page and the note -------------------------------------------------------------------
+
+
+def test_the_person_pages_safety_marker_reads_as_a_plain_setting(client, logged_in, user):
+    sam = make_person(user, "Sam", not_safe=True)
+    html = client.get(f"/people/{sam.id}").get_data(as_text=True)
+    marker = html[html.index('id="care-heading"') : html.index("</section>", html.index('id="care-heading"'))]
+    assert "Kept out of suggestions" in marker and "The app won't suggest steps with Sam" in marker
+    for words in ("safe", "afraid", "abuse", "You noted"):
+        assert words not in marker.replace("Support, if you want it", "")
+    # Support stays one tap away, folded: a glance over the shoulder reads a plain setting.
+    assert "<summary>Support, if you want it</summary>" in marker and "findahelpline.com" in marker
+
+
+def test_the_note_field_says_honestly_who_could_read_it(client, logged_in, user):
+    log = make_log(user)
+    html = client.get(f"/logs/{log.id}/edit").get_data(as_text=True)
+    assert "anyone who can open it on your device while you're signed in could read it" in html.replace(
+        "&#39;", "'"
+    )
+    assert "data export" in html and "Never emailed" in html and "Only you see it" not in html
