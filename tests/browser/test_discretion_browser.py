@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from playhouse.db_url import connect
 from playwright.sync_api import Page, expect
-
-import pytest
 
 from tests.browser.conftest import register
 
@@ -31,11 +30,9 @@ def quiet_for(server_environments):
 def _set_back(url: str, email: str, minutes: int) -> None:
     db = connect(url)
     then = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=minutes)
-    p = db.param
-    db.execute_sql(
-        f"UPDATE user_sessions SET last_seen_at = {p} WHERE user_id = (SELECT id FROM users WHERE email = {p})",  # noqa: S608
-        (then, email),
-    )
+    p = db.param  # the engine's placeholder, not a value
+    account = f"(SELECT id FROM users WHERE email = {p})"  # noqa: S608
+    db.execute_sql(f"UPDATE user_sessions SET last_seen_at = {p} WHERE user_id = {account}", (then, email))  # noqa: S608
     db.close()
 
 
