@@ -224,3 +224,29 @@ def test_each_choice_locks_after_its_own_minutes(app, user, clock, minutes):
     assert client.get("/").status_code == 200
     clock.now += minutes * MINUTE + timedelta(seconds=1)
     assert locked_at(client.get("/")) is not None
+
+
+def test_wrong_unlock_passwords_are_limited_per_account(database_url, tmp_path, clock, monkeypatch):
+    from argon2 import PasswordHasher
+
+    from tests.conftest import build_app, make_user
+    from tracker import security
+    from tracker.models import database
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # the test counts tries
+    monkeypatch.setattr(security, "_hasher", cheap)
+    app = build_app(database_url, tmp_path, clock, RATELIMIT_ENABLED="1")
+    try:
+        user = make_user(idle_lock=5)
+        User.update(password_hash=cheap.hash(PASSWORD)).where(User.id == user.id).execute()
+        client = app.test_client()
+        Auth(client).login()
+        clock.now += 6 * MINUTE
+        codes = [unlock(client, "a wrong guess").status_code for _ in range(10)]
+        assert codes == [401] * 10
+        blocked = unlock(client)  # even the right one waits now
+        assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+        assert locked_at(client.get("/settings")) is not None
+        assert session_row(user).last_seen_at < (clock.now - 5 * MINUTE).replace(tzinfo=None)
+    finally:
+        database.close()

@@ -44,7 +44,7 @@ def test_any_yes_leads_to_help_and_the_offer_gently(client, logged_in, user, que
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "findahelpline.com" in html and "in confidence" in html
-    assert f'name="keep-{sam.id}" value="1"' in html and "Keep Sam out" in html
+    assert f'name="keep-{sam.id}" value="1"' in html and "Keep Sam out of suggestions" in html
     lowered = html.lower()
     assert not [label for label in LABELS if label in lowered]
     # Not finished: leaving now resumes at this step.

@@ -128,7 +128,7 @@ def test_a_behaviour_answer_in_the_welcome_leads_to_help(page: Page, live_server
     expect(page.get_by_role("heading", name="Thank you for telling us")).to_be_visible()
     expect(page.locator(".help-lines")).to_be_visible()
     shoot("welcome-behaviour-care")
-    page.get_by_label("Keep Sam out").check()
+    page.get_by_label("Keep Sam out of suggestions").check()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Welcome · 7 of 7")).to_be_visible()
     expect(page.locator("[data-quick-exit]")).to_be_visible()  # kept out: the quick exit is on

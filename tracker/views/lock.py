@@ -50,7 +50,7 @@ from tracker.views.common import device_cookie_name, safe_next
 
 bp = Blueprint("lock", __name__)
 
-UNLOCK_REFUSED = "That isn't the password of this account. Try again, or sign out."
+UNLOCK_REFUSED = "That isn't the password of this account. Try again, or log out."
 LOCKED_API = "The app locked after a quiet while: open it and enter your password again."
 # Endpoints a locked session may reach, none of which counts as use (see the module's docstring).
 PASSING = frozenset(
