@@ -264,7 +264,5 @@ def test_the_person_pages_safety_marker_reads_as_a_plain_setting(client, logged_
 def test_the_note_field_says_honestly_who_could_read_it(client, logged_in, user):
     log = make_log(user)
     html = client.get(f"/logs/{log.id}/edit").get_data(as_text=True)
-    assert "anyone who can open it on your device while you're signed in could read it" in html.replace(
-        "&#39;", "'"
-    )
-    assert "data export" in html and "Never emailed" in html and "Only you see it" not in html
+    assert 'Private note <span class="label-aside">· exported, never emailed</span>' in html
+    assert ">Anyone who opens this app could read it.</p>" in html and "Only you see it" not in html

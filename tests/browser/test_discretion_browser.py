@@ -13,6 +13,7 @@ from playhouse.db_url import connect
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import register
+from tests.browser.test_a11y import AXE, serious_violations
 
 PASSWORD = "a long enough password"  # conftest.register's
 
@@ -34,6 +35,18 @@ def _set_back(url: str, email: str, minutes: int) -> None:
     account = f"(SELECT id FROM users WHERE email = {p})"  # noqa: S608
     db.execute_sql(f"UPDATE user_sessions SET last_seen_at = {p} WHERE user_id = {account}", (then, email))  # noqa: S608
     db.close()
+
+
+def accessible(page: Page) -> None:
+    """axe-core finds nothing serious on the page as it stands, in the light and the dark scheme."""
+    if not AXE.exists():
+        return  # test_a11y.py says why it is missing
+    found = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        found += [f"{scheme}: {line}" for line in serious_violations(page)]
+    page.emulate_media(color_scheme="light")
+    assert found == [], "\n".join(found)
 
 
 def choose_lock(page: Page, base: str, option: str) -> None:
@@ -64,6 +77,7 @@ def test_the_idle_lock_asks_again_and_comes_back_where_the_person_was(
     page.get_by_role("link", name="People", exact=True).click()  # boosted: htmx is sent to the lock
     expect(page).to_have_url(re.compile(r"/unlock\?next=%2Fpeople$|/unlock\?next=/people$"))
     shoot("idle-lock")
+    accessible(page)
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Unlock").click()
     expect(page.get_by_role("alert")).to_contain_text("isn't the password of this account")
@@ -84,6 +98,7 @@ def test_a_tap_sent_as_the_lock_came_on_is_kept_and_saved_when_asked(
     expect(page.get_by_role("heading", name="Save what you were sending?")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Ask for closeness")
     shoot("idle-lock-kept")
+    accessible(page)
     page.get_by_role("button", name="Save it").click()
     expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
     page.goto(f"{live_server}/history")
@@ -123,11 +138,13 @@ def test_a_behaviour_answer_in_the_welcome_leads_to_help(page: Page, live_server
     page.get_by_label("Nickname 1").fill("Sam")
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_text("Does anyone make you afraid to disagree?")).to_be_visible()
+    accessible(page)
     page.get_by_role("group", name="Does anyone make you afraid to disagree?").get_by_label("Yes").check()
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name="Thank you for telling us")).to_be_visible()
     expect(page.locator(".help-lines")).to_be_visible()
     shoot("welcome-behaviour-care")
+    accessible(page)
     page.get_by_label("Keep Sam out of suggestions").check()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Welcome · 7 of 7")).to_be_visible()
