@@ -250,3 +250,17 @@ def test_wrong_unlock_passwords_are_limited_per_account(database_url, tmp_path, 
         assert session_row(user).last_seen_at < (clock.now - 5 * MINUTE).replace(tzinfo=None)
     finally:
         database.close()
+
+
+def test_an_offer_sent_after_a_second_quiet_while_keeps_the_first_form(client, logged_in, user, clock):
+    choose(user, 5)
+    form_token = csrf_token(client)
+    clock.now += 6 * MINUTE
+    client.post("/logs", data={"csrf_token": form_token, "kind": "confide", "note": "typed"})
+    unlock(client)
+    offer_token = csrf_token(client)
+    clock.now += 6 * MINUTE  # the offer sat on the screen: locked again before "Save it"
+    sent = client.post("/unlock/kept", data={"csrf_token": offer_token, "kind": "confide", "kept": "save"})
+    assert locked_at(sent).startswith("/unlock")
+    held = json.loads(session_row(user).held)
+    assert held["path"] == "/logs" and ["note", "typed"] in held["fields"]

@@ -151,6 +151,8 @@ def _hold() -> None:
     Not kept: files, anything with a password in it (never stored in the clear), and forms larger than
     any of the app's. The CSRF token is dropped (the offer carries a fresh one).
     """
+    if request.blueprint == "lock":
+        return  # the offer of a kept form, sent again after a second quiet while: keep the first
     if request.mimetype != "application/x-www-form-urlencoded" or (request.content_length or 0) > HELD_MAX:
         return
     fields = [(key, value) for key, value in request.form.items(multi=True) if key != "csrf_token"]
