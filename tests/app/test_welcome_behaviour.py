@@ -33,7 +33,7 @@ def test_the_safety_step_asks_the_three_behaviour_questions_with_no_answer_chose
         assert question in html
     for name in ("checks", "controls", "afraid"):
         assert f'name="{name}" value="yes">' in html and f'name="{name}" value="no">' in html  # unticked
-    assert "These answers are not saved" in html
+    assert "Your answers to the next three are not saved" in html
 
 
 @pytest.mark.parametrize("question", ["checks", "controls", "afraid"])
