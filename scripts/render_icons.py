@@ -1,7 +1,7 @@
 """Render the project's SVG icons to the PNG sizes the manifest and iOS ask for.
 
-Usage: `.venv/bin/python scripts/render_icons.py` (needs Debian's Chromium; the PNGs are committed,
-so run it only after changing static/icons/*.svg).
+Usage: `.venv/bin/python scripts/render_icons.py [--only PREFIX]` (needs Debian's Chromium; the PNGs
+are committed, so run it only after changing static/icons/*.svg).
 """
 
 from __future__ import annotations
@@ -23,7 +23,14 @@ TARGETS = (
     ("icon-maskable.svg", "icon-maskable-192.png", 192),
     ("icon-maskable.svg", "icon-maskable-512.png", 512),
     ("icon-maskable.svg", "apple-touch-icon.png", 180),
+    # The discreet mode's plain icon (Settings): the same sizes, under plain-*.
+    ("plain.svg", "plain-192.png", 192),
+    ("plain.svg", "plain-512.png", 512),
+    ("plain-maskable.svg", "plain-maskable-192.png", 192),
+    ("plain-maskable.svg", "plain-maskable-512.png", 512),
+    ("plain-maskable.svg", "plain-apple-touch-icon.png", 180),
 )
+ONLY = None  # set by --only: the outputs whose name starts with it
 
 
 def page_html(svg: str, size: int) -> str:
@@ -43,6 +50,8 @@ def render() -> list[Path]:
             executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
         )
         for source, output, size in TARGETS:
+            if ONLY and not output.startswith(ONLY):
+                continue
             page = browser.new_page(viewport={"width": size, "height": size}, device_scale_factor=1)
             page.set_content(page_html((ICONS / source).read_text(), size))
             page.locator("img").evaluate("img => img.decode()")
@@ -55,5 +64,9 @@ def render() -> list[Path]:
 
 
 if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--only":  # e.g. --only plain: leave the other PNGs be
+        ONLY = sys.argv[2]
     for path in render():
         print(path.relative_to(ICONS.parents[1]))

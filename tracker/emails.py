@@ -12,10 +12,11 @@ import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.utils import formataddr, parseaddr
 
 from flask import current_app
 
-from tracker import tokens
+from tracker import discretion, tokens
 from tracker.kinds import KINDS, Kind, get_kind
 from tracker.mail import MailError, Outgoing, build_message, send
 from tracker.models import ReminderRule, User
@@ -25,6 +26,10 @@ NUDGE_SUBJECT = "Your Secure Base check-in"
 DIGEST_SUBJECT = "Your Secure Base month"
 VERIFY_SUBJECT = "Confirm your email for Secure Base"
 RESET_SUBJECT = "Reset your Secure Base password"
+# The discreet mode (Settings): subjects and a sender name that say nothing of what the app is for.
+DISCREET_NUDGE_SUBJECT = "Your reminder"
+DISCREET_DIGEST_SUBJECT = "Your month"
+DISCREET_RESET_SUBJECT = "Reset your password"
 
 
 def link(endpoint: str, **values: object) -> str:
@@ -66,9 +71,15 @@ def suggestion_for(
 
 
 def _message(user: User, subject: str, template: str, now: datetime, headers: dict, **context) -> Outgoing:
-    """Render both parts of an email to the user."""
+    """Render both parts of an email to the user; in the discreet mode under the neutral name, from
+    the same address."""
+    discreet = bool(getattr(user, "discreet", False))
+    context = {"discreet": discreet, "app_name": discretion.app_name(discreet), **context}
+    sender = current_app.config["MAIL_FROM"]
+    if discreet:
+        sender = formataddr((discretion.NEUTRAL_NAME, parseaddr(sender)[1]))
     return build_message(
-        sender=current_app.config["MAIL_FROM"],
+        sender=sender,
         to=user.email,
         subject=subject,
         text=_render(f"emails/{template}.txt", context),
@@ -117,7 +128,8 @@ def nudge_message(
     }
     context = {"suggestion": suggestion, "any_kind": rule.kind is None, "links": links}
     context["schedule"] = _describe_schedule(rule)
-    return _message(user, NUDGE_SUBJECT, "nudge", now, _unsubscribe_headers(unsubscribe), **context)
+    subject = DISCREET_NUDGE_SUBJECT if user.discreet else NUDGE_SUBJECT
+    return _message(user, subject, "nudge", now, _unsubscribe_headers(unsubscribe), **context)
 
 
 def _describe_schedule(rule: ReminderRule) -> str:
@@ -141,7 +153,7 @@ def digest_message(user: User, rule: ReminderRule, month: date, summary: object,
             "settings": link("settings.index"),
         },
     }
-    subject = f"{DIGEST_SUBJECT}: {month:%B %Y}"
+    subject = f"{DISCREET_DIGEST_SUBJECT if user.discreet else DIGEST_SUBJECT}: {month:%B %Y}"
     return _message(user, subject, "digest", now, _unsubscribe_headers(unsubscribe), **context)
 
 
@@ -181,7 +193,8 @@ def reset_message(user: User, now: datetime) -> Outgoing:
     """The link that sets a new password: works once, for an hour, and only for the current password."""
     token = tokens.make("reset", user, user.id, now, h=password_tag(user.password_hash))
     url = link("recovery.reset", token=token)
-    return _message(user, RESET_SUBJECT, "reset", now, {}, links={"reset": url})
+    subject = DISCREET_RESET_SUBJECT if user.discreet else RESET_SUBJECT
+    return _message(user, subject, "reset", now, {}, links={"reset": url})
 
 
 def send_reset(user: User, now: datetime) -> bool:

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from tracker.care import HELP
+from tracker.discretion import LOCK_CHOICES
 from tracker.kinds import KINDS_BY_KEY, RESPONSES, ROLES
 from tracker.practice import ITEMS as CHECKIN_QUESTIONS
 from tracker.practice import WORDINGS as CHECKIN_WORDINGS
@@ -373,6 +374,28 @@ def parse_hide_numbers(data: Mapping) -> bool:
     if value in ("0", "1"):
         return value == "1"
     raise InvalidInput({"hide_numbers": "Choose whether to show numbers or words only."})
+
+
+AUTO_LOCK = "auto"  # the settings choice "Automatic" for the idle lock
+
+
+def parse_idle_lock(value: object) -> int | None:
+    """The idle lock from Settings or an import: None for automatic, else minutes LOCK_CHOICES offers
+    (0: never). A number in an export file may come as an integer."""
+    if value is None or value == AUTO_LOCK:
+        return None
+    if isinstance(value, str) and 0 < len(value) <= 2 and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value in LOCK_CHOICES:
+        return value
+    raise InvalidInput({"idle_lock": "Choose one of the times in the list."})
+
+
+def parse_discretion(data: Mapping) -> dict[str, object]:
+    """The idle lock and the discreet mode (a checkbox: present when ticked) from Settings."""
+    if "idle_lock" not in data:  # the form always sends one: "auto" is a choice, not its absence
+        raise InvalidInput({"idle_lock": "Choose one of the times in the list."})
+    return {"idle_lock": parse_idle_lock(data.get("idle_lock")), "discreet": data.get("discreet") == "on"}
 
 
 def check_room(name: str, have: int, adding: int, limit: int, what: str) -> None:

@@ -83,6 +83,11 @@ LIMITS: dict[str, list[Rule]] = {
         ("10/15 minutes", by_typed_email_and_ip, ["POST"], _failed),
         ("50/day", by_typed_email, ["POST"], _failed),
     ],
+    # The idle lock's password (views/lock.py): wrong ones only, like signing in, per account.
+    "lock.unlock_with_password": [
+        ("20/minute;100/hour", by_ip, ["POST"], _failed),
+        ("10/15 minutes;50/day", by_user, ["POST"], _failed),
+    ],
     "auth.create_account": [("10/hour", by_ip, ["POST"], None), ("3/hour", by_typed_email, ["POST"], None)],
     "recovery.send_reset_link": [
         ("10/hour", by_ip, ["POST"], None),

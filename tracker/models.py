@@ -112,7 +112,9 @@ class BaseModel(Model):
 
 # Fixed statements for the lookups every request makes; {param} is the engine's placeholder (? or %s).
 USER_BY_SESSION_KEY = (  # `anyone_not_safe` shows the quick exit on every page at no extra query
-    "SELECT u.*, s.key AS session_id, "
+    # and, with the session's last use, decides the idle lock (views/lock.py) at none either.
+    "SELECT u.*, s.key AS session_id, s.last_seen_at AS session_seen_at, "
+    "s.held IS NOT NULL AS session_held, "
     "EXISTS (SELECT 1 FROM people p WHERE p.user_id = u.id AND p.not_safe) AS anyone_not_safe "
     "FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.key = {param} LIMIT 1"
 )
@@ -142,6 +144,10 @@ class User(UserMixin, BaseModel):
     help_region = CharField(max_length=16, null=True)
     # Settings' "hide every number": pages show words instead of figures, emails carry none (m0015).
     hide_numbers = BooleanField(default=False)
+    # Discretion on a shared phone (m0016): minutes of quiet before the app asks for the password again
+    # (None: the default of discretion.lock_minutes, 0: never), and the neutral name, icon and emails.
+    idle_lock = SmallIntegerField(null=True)
+    discreet = BooleanField(default=False)
 
     class Meta:
         table_name = "users"
@@ -164,7 +170,11 @@ class User(UserMixin, BaseModel):
         query builder cost three times what running it does, more than a cached page itself."""
         if not isinstance(key, str) or len(key) > 64:
             return None
-        return next(iter(cls.raw(USER_BY_SESSION_KEY.format(param=database.param), key)), None)
+        user = next(iter(cls.raw(USER_BY_SESSION_KEY.format(param=database.param), key)), None)
+        if user is not None:  # not fields of users: SQLite hands them over as text and integers
+            user.session_seen_at = UserSession.last_seen_at.python_value(user.session_seen_at)
+            user.session_held = bool(user.session_held)
+        return user
 
     @classmethod
     def by_token_hash(cls, digest: str) -> User | None:
@@ -188,6 +198,10 @@ class UserSession(BaseModel):
     user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
     created_at = DateTimeField(default=stored_now)
     remember = BooleanField(default=False)
+    # The idle lock (m0016, tracker/discretion.py): the last request that was use of the app, and a
+    # form sent after the lock came on, kept as JSON until the person unlocks and saves or drops it.
+    last_seen_at = DateTimeField(null=True)
+    held = TextField(null=True)
 
     class Meta:
         table_name = "user_sessions"
@@ -200,9 +214,29 @@ class UserSession(BaseModel):
         at = naive_utc(now)
         with database.atomic():
             cls.delete().where(cls.user == user.id, cls.created_at < at - lifetime).execute()
-            cls.create(key=key, user=user.id, created_at=at, remember=remember)
+            cls.create(key=key, user=user.id, created_at=at, remember=remember, last_seen_at=at)
         user.session_id = key
+        user.session_seen_at, user.session_held = at, False
         return key
+
+    @classmethod
+    def seen(cls, key: str, now: datetime) -> None:
+        """The session was used at `now` (the idle lock counts quiet time from here)."""
+        cls.update(last_seen_at=naive_utc(now)).where(cls.key == key).execute()
+
+    @classmethod
+    def hold(cls, key: str, held: str) -> None:
+        """Keep a form sent while the session is locked, in place of one kept before."""
+        cls.update(held=held).where(cls.key == key).execute()
+
+    @classmethod
+    def take_held(cls, key: str) -> str | None:
+        """The form kept while locked, and forget it (it is shown once, to save or to drop)."""
+        with database.atomic():
+            held = cls.select(cls.held).where(cls.key == key).scalar()
+            if held is not None:
+                cls.update(held=None).where(cls.key == key).execute()
+        return held
 
     @classmethod
     def end(cls, key: str | None) -> None:

@@ -12,10 +12,12 @@ from flask import Flask, has_request_context, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker import forms
+from tracker import discretion, forms
 from tracker.care import help_lines, region_of
 from tracker.insights import words
 from tracker.kinds import KINDS, KINDS_BY_KEY, RESPONSE_LABELS, RESPONSES, ROLES
+from tracker.views.common import discreet_here
+from tracker.views.lock import lock_minutes, session_locked
 
 
 def local_time(at: datetime, fmt: str = "%H:%M") -> str:
@@ -135,6 +137,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_help_lines)
     app.context_processor(_quick_exit)
     app.context_processor(_words_only)
+    app.context_processor(_discretion)
 
 
 def _help_lines() -> dict:
@@ -169,3 +172,30 @@ def _quick_exit() -> dict:
     else:
         show = request.endpoint in ("log.today", "auth.login", "auth.sign_in_with_password")
     return {"show_quick_exit": show, "QUICK_EXIT_URL": QUICK_EXIT_URL}
+
+
+def _discretion() -> dict:
+    """The name this browser gives the app (the discreet mode's neutral one, DOMAIN.md "Care"), whether
+    the session is locked (then pages show nothing of the account, not even the tabs), and the idle
+    lock in seconds for app.js, which takes the page away when the phone is picked up after it."""
+    constants = {
+        "NEUTRAL_NAME": discretion.NEUTRAL_NAME,
+        "LOCK_CHOICES": discretion.LOCK_CHOICES,
+        "DEFAULT_LOCK_MINUTES": discretion.DEFAULT_LOCK_MINUTES,
+    }
+    if not has_request_context():
+        return {
+            **constants,
+            "APP_NAME": discretion.APP_NAME,
+            "discreet": False,
+            "locked": False,
+            "idle_lock": 0,
+        }
+    discreet = discreet_here()
+    return {
+        **constants,
+        "APP_NAME": discretion.app_name(discreet),
+        "discreet": discreet,
+        "locked": session_locked(),
+        "idle_lock": lock_minutes() * 60,
+    }

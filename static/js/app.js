@@ -109,4 +109,34 @@
   });
 
   document.addEventListener("DOMContentLoaded", () => fillTimeZones(document));
+
+  // The idle lock (tracker/views/lock.py) is the server's: every request after the quiet time asks
+  // for the password again. A page left open stays on the screen, though, for whoever picks the phone
+  // up next. So when a page comes back into view (or sits open) longer than the lock's time since its
+  // last request, it goes to the unlock page, which brings the person back here. Not while something
+  // typed is on it: sending that is kept by the server until the password is given, and never lost.
+  let lastContact = Date.now();
+  document.addEventListener("htmx:afterRequest", () => {
+    lastContact = Date.now();
+  });
+  function changed(el) {
+    if (el.type === "hidden" || el.type === "submit" || el.type === "button") return false;
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    if (el.tagName === "SELECT") return Array.from(el.options).some((o) => o.selected !== o.defaultSelected);
+    return el.value !== el.defaultValue;
+  }
+  function lockIfQuiet() {
+    const main = document.getElementById("main");
+    const seconds = Number(main?.dataset.idleLock || 0);
+    if (!seconds || Date.now() - lastContact <= seconds * 1000) return;
+    if (Array.from(main.querySelectorAll("input, textarea, select")).some(changed)) return;
+    window.location.replace(`/unlock?next=${encodeURIComponent(location.pathname + location.search)}`);
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") lockIfQuiet();
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) lockIfQuiet(); // restored from the back/forward cache as it was
+  });
+  setInterval(lockIfQuiet, 30000);
 })();

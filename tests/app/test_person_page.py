@@ -59,7 +59,7 @@ def test_not_safe_flag_is_private_and_shows_help(client, logged_in, user, htmx):
     assert response.status_code == 303
     assert Person.get_by_id(sam.id).not_safe is True
     html = client.get(f"/people/{sam.id}").get_data(as_text=True)
-    assert "never suggest reaching toward" in html and "findahelpline.com" in html
+    assert "The app won't suggest steps with Sam" in html and "findahelpline.com" in html
     logged_in.post(f"/people/{sam.id}/safety", {"not_safe": "0"})
     assert Person.get_by_id(sam.id).not_safe is False
 

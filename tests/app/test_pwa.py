@@ -159,7 +159,8 @@ def _tag(app, user) -> str:
 
 def test_pages_link_manifest_icons_and_scripts(app, client, logged_in, user):
     html = client.get("/").get_data(as_text=True)
-    assert '<link rel="manifest" href="/manifest.webmanifest">' in html
+    # With credentials: the manifest differs by person (the discreet mode, tests/app/test_discretion.py).
+    assert '<link rel="manifest" href="/manifest.webmanifest" crossorigin="use-credentials">' in html
     assert 'rel="apple-touch-icon"' in html
     assert re.search(r'<script src="/static/js/offline-[0-9a-f]{32}\.js" defer></script>', html)
     assert html.count('name="theme-color"') == 2

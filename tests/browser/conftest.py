@@ -134,6 +134,13 @@ def tracker_cli():
     return _tracker_cli
 
 
+@pytest.fixture(scope="session")
+def server_environments() -> dict[str, dict[str, str]]:
+    """Each live server's environment by its base URL (its DATABASE_URL, to set up a state directly);
+    a fixture for the same reason as tracker_cli."""
+    return SERVER_ENVIRONMENTS
+
+
 def _tracker_cli(base: str, *args: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "tracker", *args],

@@ -39,6 +39,9 @@ def export_data(user: User, now: datetime) -> dict:
             "digest_opt_in": user.digest_opt_in,
             "help_region": user.help_region,
             "hide_numbers": user.hide_numbers,
+            # On a shared phone (m0016): null for the automatic idle lock, else minutes (0: never).
+            "idle_lock": user.idle_lock,
+            "discreet": user.discreet,
         },
         "people": [
             {

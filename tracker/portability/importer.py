@@ -22,6 +22,7 @@ from datetime import date, datetime
 from peewee import ValuesList, chunked, fn
 
 from tracker import rules
+from tracker.discretion import LOCK_CHOICES
 from tracker.forms import (
     EARLIEST,
     EASTMOST,
@@ -35,6 +36,7 @@ from tracker.forms import (
     parse_checkin_month,
     parse_checkin_wording,
     parse_help_region,
+    parse_idle_lock,
     parse_local_date,
     parse_log,
     parse_pause,
@@ -261,6 +263,25 @@ def _parse_profile(profile: object, plan: Plan, problems: list[str]) -> None:
             plan.profile["hide_numbers"] = profile["hide_numbers"]
         else:
             problems.append("profile.hide_numbers: must be true or false.")
+    _parse_discretion(profile, plan, problems)
+
+
+def _parse_discretion(profile: dict, plan: Plan, problems: list[str]) -> None:
+    """The idle lock (null: automatic, or minutes Settings offers) and the discreet mode (true/false)."""
+    if "idle_lock" in profile:
+        value = profile["idle_lock"]
+        try:
+            if value is not None and not isinstance(value, int):
+                raise InvalidInput({"idle_lock": "Choose one of the times in the list."})
+            plan.profile["idle_lock"] = parse_idle_lock(value)
+        except InvalidInput:
+            minutes = ", ".join(str(m) for m in LOCK_CHOICES)
+            problems.append(f"profile.idle_lock: null (automatic) or one of {minutes} (minutes; 0 is never).")
+    if "discreet" in profile:
+        if isinstance(profile["discreet"], bool):
+            plan.profile["discreet"] = profile["discreet"]
+        else:
+            problems.append("profile.discreet: true or false.")
 
 
 def parse_export(raw: bytes | str, user: User, now: datetime) -> Plan:

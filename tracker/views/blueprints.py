@@ -13,6 +13,7 @@ from tracker.views import (
     email_links,
     history,
     insights,
+    lock,
     log,
     pages,
     pauses,
@@ -25,6 +26,7 @@ from tracker.views import (
 from tracker.views.practice import checkin, ladder, recall, welcome
 
 BLUEPRINTS = (
+    lock.bp,  # first: its idle lock runs before any other blueprint's code
     pages.bp,
     auth.bp,
     recovery.bp,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlparse
 
-from flask import abort, current_app, g, make_response, render_template, request, session
+from flask import abort, current_app, g, has_request_context, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
@@ -89,3 +89,23 @@ def sign_in(user: User, remember: bool = False) -> None:
     remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
     if not remember and remember_cookie in request.cookies:
         session["_remember"] = "clear"  # Flask-Login then drops the remember cookie left from before
+
+
+# The discreet mode on this browser (views/lock.py keeps it): a "plain" flag and nothing else.
+DEVICE_COOKIE = "look"
+
+
+def device_cookie_name() -> str:
+    """`__Host-look` over https (like the session cookie), else `look`."""
+    session_name = str(current_app.config.get("SESSION_COOKIE_NAME", "session"))
+    return f"__Host-{DEVICE_COOKIE}" if session_name.startswith("__Host-") else DEVICE_COOKIE
+
+
+def discreet_here() -> bool:
+    """Whether this browser shows the discreet mode (a neutral name and icon): the signed-in person's
+    choice, else this device's last one, so the sign-in page keeps what the installed app was given."""
+    if not has_request_context():
+        return False
+    if current_user.is_authenticated:
+        return bool(getattr(current_user, "discreet", False))
+    return request.cookies.get(device_cookie_name()) == "plain"

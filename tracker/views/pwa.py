@@ -18,6 +18,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     has_request_context,
     jsonify,
     make_response,
@@ -31,7 +32,9 @@ from flask_login import AnonymousUserMixin, current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from tracker.assets import hashed
+from tracker.discretion import NEUTRAL_NAME
 from tracker.kinds import KINDS, get_kind
+from tracker.views.common import discreet_here
 
 bp = Blueprint("pwa", __name__)
 
@@ -115,7 +118,8 @@ def account_key(user) -> str:
 def _account_context() -> dict:
     """`offline_account` for base.html: the current account's tag, or None when logged out."""
     # Emails are rendered outside requests too (the scheduler), where there is no current user.
-    signed_in = has_request_context() and current_user.is_authenticated
+    # A locked session (views/lock.py) shows nothing of the account, its tag included.
+    signed_in = has_request_context() and current_user.is_authenticated and not g.get("session_locked")
     return {"offline_account": account_key(current_user) if signed_in else None}
 
 
@@ -141,12 +145,50 @@ def _shortcut(key: str) -> dict:
 
 @bp.get("/manifest.webmanifest")
 def manifest() -> ResponseReturnValue:
-    """The web app manifest: names, colours, icons and home-screen shortcuts."""
-    body = {
+    """The web app manifest: names, colours, icons and home-screen shortcuts; in the discreet mode
+    (Settings, or this device's last choice) a neutral name, a plain icon and no shortcuts (a long
+    press on the icon would list the actions by name)."""
+    if discreet_here():
+        return _manifest_response(
+            {
+                **_manifest_common(),
+                "name": NEUTRAL_NAME,
+                "short_name": NEUTRAL_NAME,
+                "description": "Notes.",
+                "categories": ["productivity"],
+                "icons": [
+                    _icon("plain-192.png", "192x192", "image/png"),
+                    _icon("plain-512.png", "512x512", "image/png"),
+                    _icon("plain-maskable-192.png", "192x192", "image/png", "maskable"),
+                    _icon("plain-maskable-512.png", "512x512", "image/png", "maskable"),
+                    _icon("plain.svg", "any", "image/svg+xml"),
+                ],
+                "shortcuts": [],
+            }
+        )
+    return _manifest_response(
+        {
+            **_manifest_common(),
+            "name": NAME,
+            "short_name": NAME,
+            "description": "Practise secure attachment: log small relationship actions in one tap.",
+            "categories": ["health", "lifestyle"],
+            "icons": [
+                _icon("icon-192.png", "192x192", "image/png"),
+                _icon("icon-512.png", "512x512", "image/png"),
+                _icon("icon-maskable-192.png", "192x192", "image/png", "maskable"),
+                _icon("icon-maskable-512.png", "512x512", "image/png", "maskable"),
+                _icon("icon.svg", "any", "image/svg+xml"),
+            ],
+            "shortcuts": [_shortcut(key) for key in SHORTCUT_KINDS],
+        }
+    )
+
+
+def _manifest_common() -> dict:
+    """What both manifests share: the app's identity (the same installed app either way) and look."""
+    return {
         "id": "/",
-        "name": NAME,
-        "short_name": NAME,
-        "description": "Practise secure attachment: log small relationship actions in one tap.",
         "lang": "en",
         "dir": "ltr",
         "start_url": "/?source=pwa",
@@ -154,19 +196,17 @@ def manifest() -> ResponseReturnValue:
         "display": "standalone",
         "theme_color": BACKGROUND,
         "background_color": BACKGROUND,
-        "categories": ["health", "lifestyle"],
-        "icons": [
-            _icon("icon-192.png", "192x192", "image/png"),
-            _icon("icon-512.png", "512x512", "image/png"),
-            _icon("icon-maskable-192.png", "192x192", "image/png", "maskable"),
-            _icon("icon-maskable-512.png", "512x512", "image/png", "maskable"),
-            _icon("icon.svg", "any", "image/svg+xml"),
-        ],
-        "shortcuts": [_shortcut(key) for key in SHORTCUT_KINDS],
     }
+
+
+def _manifest_response(body: dict) -> Response:
+    """The manifest as JSON, revalidated on every use; private, as it differs by person and device."""
     response = make_response(json.dumps(body, ensure_ascii=False, indent=2))
     response.mimetype = "application/manifest+json"
-    return _revalidated(response)
+    response.vary.add("Cookie")
+    response = _revalidated(response)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.get("/sw.js")
@@ -216,7 +256,7 @@ def offline() -> ResponseReturnValue:
 @bp.get("/pwa/session")
 def session() -> ResponseReturnValue:
     """Who is logged in and a fresh CSRF token, for replaying queued taps (also from the worker)."""
-    if not current_user.is_authenticated:
+    if not current_user.is_authenticated or g.get("session_locked"):  # locked: taps wait for the password
         body = {"account": None, "csrf_token": None}
     else:
         body = {"account": account_key(current_user), "csrf_token": generate_csrf()}

@@ -11,6 +11,7 @@ from tracker.clock import now
 from tracker.forms import (
     AUTO_REGION,
     InvalidInput,
+    parse_discretion,
     parse_help_region,
     parse_hide_numbers,
     parse_password,
@@ -160,3 +161,21 @@ def revoke_token(token_id: int):
     own_or_404(ApiToken, token_id).delete_instance()
     flash("Token revoked.", "info")
     return redirect(url_for("settings.index"), 303)
+
+
+# --- On a shared phone (issue 17): the idle lock and the discreet mode ---------------------------------
+
+
+@bp.post("/settings/discretion")
+@login_required
+def save_discretion():
+    """The idle lock (automatic, never, or minutes) and the discreet mode; the device's cookie follows
+    the discreet mode on this very answer (views/lock.py)."""
+    try:
+        values = parse_discretion(request.form)
+    except InvalidInput as exc:
+        return _page(invalid_status(), exc.errors)
+    User.update(**values).where(User.id == current_user.id).execute()
+    current_user.idle_lock, current_user.discreet = values["idle_lock"], values["discreet"]
+    flash("Saved.", "success@discretion")
+    return redirect(url_for("settings.index") + "#discretion", 303)

@@ -2,8 +2,13 @@
 
 Never blocking: Today offers it with a banner to a new account (no logs yet) or one that stopped
 halfway; every other page works as before. Steps 1–3 explain the idea in plain words, then the user
-chooses up to three focus kinds, adds one or two people, answers the private safety question, and sets
-the weekly target (with a link to a first reminder).
+chooses up to three focus kinds, adds one or two people, answers the private safety questions, and
+sets the weekly target (with a link to a first reminder).
+
+The safety step asks about feelings ("do you feel safe with Sam?", kept as the person's not-safe mark)
+and, as coercive control often feels "safe", about behaviour: three yes/no questions (DOMAIN.md,
+"Care"). Any "no" or "yes" there leads to help and the offer to keep someone out of suggestions,
+gently and without a label. The behaviour answers are never stored: they only decide that answer.
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ from tracker.views.common import invalid_status, render
 bp = Blueprint("onboarding", __name__)
 STEPS = 7
 FOCUS, PEOPLE, SAFETY, TARGET = 4, 5, 6, 7
+# The behaviour questions of the safety step, by field name; a "yes" to any leads to help.
+BEHAVIOUR = (
+    ("checks", "Does anyone close to you check your phone or messages?"),
+    ("controls", "Does anyone control your money, or who you see?"),
+    ("afraid", "Does anyone make you afraid to disagree?"),
+)
 
 
 def welcome_offer(user: User) -> str | None:
@@ -55,6 +66,7 @@ def _page(number: int, errors: dict | None = None, status: int = 200, **extra):
         kinds=KINDS,
         focus=profile.focus if profile else [],
         people=list(Person.for_user(current_user)),
+        behaviour=BEHAVIOUR,
         errors=errors or {},
         form=request.form,
         **extra,
@@ -96,11 +108,16 @@ def save(number: int):
         if errors:
             return _page(number, errors, invalid_status())
     elif number == SAFETY:
-        unsafe = _save_safety()
-        if unsafe and request.form.get("seen_help") != "1":
-            profile.onboarding_step = max(profile.onboarding_step, number - 1)
-            profile.save()
-            return _page(number, care=True)
+        if request.form.get("seen_help") == "1":  # the care screen: whom to keep out, if anyone
+            _keep_out_of_suggestions()
+        else:
+            unsafe = _save_safety()
+            # Read, never stored: the answers only choose what this screen shows next.
+            worried = any(request.form.get(name) == "yes" for name, _ in BEHAVIOUR)
+            if unsafe or worried:
+                profile.onboarding_step = max(profile.onboarding_step, number - 1)
+                profile.save()
+                return _page(number, care=True, worried=worried)
     elif number == TARGET:
         target = whole_number(request.form.get("weekly_target"), 1, 7)
         if target is None:
@@ -139,6 +156,14 @@ def _save_safety() -> bool:
         if changed:
             Person.update(not_safe=not_safe).where(Person.id.in_(changed)).execute()
     return any(marked.values()) or request.form.get("safe-all") == "no"
+
+
+def _keep_out_of_suggestions() -> None:
+    """Mark the people ticked on the care screen as not safe (one UPDATE); nobody is unmarked here."""
+    people = Person.for_user(current_user)
+    ticked = [p.id for p in people if not p.not_safe and request.form.get(f"keep-{p.id}") == "1"]
+    if ticked:
+        Person.update(not_safe=True).where(Person.id.in_(ticked)).execute()
 
 
 @bp.post("/welcome/skip")
