@@ -17,6 +17,7 @@ from tracker.views import (
     pages,
     pauses,
     people,
+    push,
     pwa,
     recovery,
     reminders,
@@ -37,6 +38,7 @@ BLUEPRINTS = (
     pwa.bp,
     reminders.bp,
     email_links.bp,
+    push.bp,
     account.bp,
     ladder.bp,
     checkin.bp,
@@ -44,3 +46,7 @@ BLUEPRINTS = (
     welcome.bp,
     api.bp,
 )
+
+# POSTs whose token in the URL is the credential, so they carry no CSRF token: RFC 8058 one-click
+# unsubscribe (sent by mail apps) and a notification's buttons (sent by the service worker).
+TOKEN_ONLY_POSTS = frozenset({"email_links.confirm_unsubscribe", *push.TOKEN_ONLY})
