@@ -77,6 +77,10 @@ JSON_FIELDS = (
     "days",
     "time",
     "enabled",
+    "channels",
+    "endpoint",
+    "keys",
+    "expirationTime",
 )
 PATH_STRINGS = [SCRIPT, "0001-01", "9999-12-31", "\x00", "\u202e1", "x" * 700, "99999999999999999999", "-1"]
 ARG = re.compile(r"<(?:[^<>]*:)?(\w+)>")
