@@ -172,19 +172,18 @@ async function setBadge(on) {
 }
 
 self.addEventListener("notificationclick", (event) => {
-  const notification = event.notification;
+  event.waitUntil(answerClick(event.notification, event.action));
+});
+
+async function answerClick(notification, action) {
   const data = notification.data || {};
   notification.close();
-  if (event.action === "done" && data.done_url) {
-    event.waitUntil(pressed(data.done_url, true));
-  } else if (event.action === "snooze" && data.snooze_url) {
-    event.waitUntil(pressed(data.snooze_url, false));
-  } else if (!event.action && !hasButtons() && data.done_url) {
-    event.waitUntil(openPage(data.done_url)); // no buttons here: the page with "I did it" on it
-  } else {
-    event.waitUntil(openPage(data.url || "/"));
-  }
-});
+  if (action === "done" && data.done_url) return pressed(data.done_url, true);
+  if (action === "snooze" && data.snooze_url) return pressed(data.snooze_url, false);
+  // No buttons on this platform: a tap opens the page with "I did it" on it.
+  if (!action && !hasButtons() && data.done_url) return openPage(data.done_url);
+  return openPage(data.url || "/");
+}
 
 // A button's link, POSTed with no cookies: its token is the whole credential. A 410 means it was
 // pressed before (email or notification): nothing changed, nothing to show.
@@ -207,12 +206,15 @@ async function tellPages(message) {
   windows.forEach((client) => client.postMessage(message));
 }
 
+// An open window of the app goes to the page; with none, a new one opens.
 async function openPage(url) {
-  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-  for (const client of windows) {
-    if (new URL(client.url).origin === self.location.origin && "navigate" in client) {
-      await client.focus();
-      return client.navigate(url);
+  for (const client of await self.clients.matchAll({ type: "window" })) {
+    try {
+      const shown = (await client.navigate(url)) || client;
+      await shown.focus().catch(() => {}); // focusing may need the tap's activation; the page is there anyway
+      return shown;
+    } catch (error) {
+      // This window can't be navigated from here: try the next, then a new one.
     }
   }
   return self.clients.openWindow(url);
