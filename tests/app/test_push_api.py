@@ -247,7 +247,7 @@ def test_the_page_lists_devices_and_removes_one_without_javascript(client, logge
     )
     html = client.get("/reminders").get_data(as_text=True)
     assert "Also on this phone" in html and "Chrome on Android" in html and "Firefox on Linux" not in html
-    assert "add Secure Base to your Home Screen first" in html and "Turn on for this phone" in html
+    assert "add Secure Base to your Home Screen first" in html and "no notes, no names" in html and "Turn on for this phone" in html
     assert "needs JavaScript" in html  # in a <noscript>
     mine = PushSubscription.get(PushSubscription.user == user.id)
     assert logged_in.post(f"/reminders/devices/{other.id}/delete").status_code == 404
