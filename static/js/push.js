@@ -7,6 +7,16 @@
 (function () {
   const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
 
+  const SUBSCRIBE_TIMEOUT_MS = 20000;
+
+  function withTimeout(promise, ms) {
+    let timer;
+    const late = new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error("timed out")), ms);
+    });
+    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  }
+
   const supported = () => "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
   const standalone = () =>
     window.matchMedia("(display-mode: standalone)").matches || window.navigator.standalone === true;
@@ -43,8 +53,17 @@
       } catch (error) {
         // not JSON: keep the general message
       }
-      throw new Error(message);
+      const failure = new Error(message);
+      failure.fromServer = true; // the server's own words, meant for the person
+      throw failure;
     }
+  }
+
+  // What to say when turning on or off fails: the server's words, or a plain sentence for the browser's.
+  function failed(error, doing) {
+    if (error && error.fromServer) return error.message;
+    if (!navigator.onLine) return `No connection: notifications couldn't be turned ${doing}. Please try again when you're online.`;
+    return `This browser couldn't reach its notification service, so notifications couldn't be turned ${doing}. Please try again later.`;
   }
 
   // The page's list is the server's: refresh it after a change (htmx swaps #reminders in place).
@@ -106,18 +125,20 @@
     try {
       const reg = await registration();
       const key = await (await fetch(section.dataset.pushKey, { credentials: "same-origin" })).json();
+      show(section, "Turning notifications on…");
       let subscription = await reg.pushManager.getSubscription();
       if (!subscription) {
-        subscription = await reg.pushManager.subscribe({
-          userVisibleOnly: true,
-          applicationServerKey: base64urlToBytes(key.public_key),
-        });
+        // The browser asks its push service for an address; without an answer it may wait for ever.
+        subscription = await withTimeout(
+          reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64urlToBytes(key.public_key) }),
+          SUBSCRIBE_TIMEOUT_MS,
+        );
       }
       await api(section, "POST", subscription.toJSON());
       show(section, "Notifications are on for this phone.", { off: true });
       refreshList();
     } catch (error) {
-      show(section, error.message || "Notifications couldn't be turned on. Please try again.", { on: true });
+      show(section, failed(error, "on"), { on: true });
     }
   }
 
@@ -131,7 +152,7 @@
       show(section, "Notifications are off for this phone.", { on: true });
       refreshList();
     } catch (error) {
-      show(section, error.message || "Notifications couldn't be turned off. Please try again.", { off: true });
+      show(section, failed(error, "off"), { off: true });
     }
   }
 
