@@ -11,7 +11,7 @@ from tracker.clock import utc_now
 from tracker.extensions import compress, csrf, htmx, login_manager
 from tracker.migrations import migrate
 from tracker.models import User, database, init_database
-from tracker.views.blueprints import BLUEPRINTS
+from tracker.views.blueprints import BLUEPRINTS, TOKEN_ONLY_POSTS
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -83,7 +83,8 @@ def _protect_from_csrf() -> None:
     ):
         return
     # RFC 8058 one-click unsubscribe: mail apps POST without a session; the signed token is the proof.
-    if request.endpoint == "email_links.confirm_unsubscribe":
+    # A notification's "I did it" and "Later" likewise, POSTed by the service worker (views/push.py).
+    if request.endpoint in TOKEN_ONLY_POSTS:
         return
     csrf.protect()
 

@@ -13,11 +13,16 @@ apply the same ones.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import ipaddress
+import math
 import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from tracker.care import HELP
@@ -45,6 +50,7 @@ UNSET = object()
 MAX_PEOPLE = 200
 MAX_PAUSES = 200
 MAX_REMINDERS = 20
+MAX_DEVICES = 10  # browsers with notifications on, per account
 PAUSE_DAYS_MAX = 366
 IMPORT_MAX_BYTES = 1_000_000  # under MAX_CONTENT_LENGTH (1 MiB), which also holds the upload's envelope
 CHECKIN_KEYS: tuple[str, ...] = tuple(item.key for item in CHECKIN_QUESTIONS)
@@ -582,6 +588,18 @@ def parse_rule(data: Mapping, *, partial: bool = False) -> dict[str, object]:
             values["enabled"] = data["enabled"]
         else:
             errors.add("enabled", "Enabled must be true or false.")
+    if "channels" in data:
+        channels = data["channels"]
+        if (
+            not isinstance(channels, list | tuple)
+            or len(channels) > len(CHANNELS)
+            or not all(isinstance(c, str) and c in CHANNELS for c in channels)
+        ):
+            errors.add("channels", 'Channels must be a list like ["email", "push"].')
+        elif not channels:
+            errors.add("channels", "Choose email, notifications or both.")
+        else:
+            values["channels"] = ",".join(c for c in CHANNELS if c in channels)
     errors.raise_if_any()
     return values
 
@@ -590,3 +608,151 @@ def local_input(at: datetime, tz: str) -> str:
     """A stored naive-UTC instant as the `datetime-local` value a form shows in zone `tz` (what
     parse_log reads back)."""
     return at.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%dT%H:%M")
+
+
+# --- Web Push (issue 15): a browser's PushSubscription, and the device it came from -------------------
+
+CHANNELS = ("email", "push")  # how a reminder's nudges go out, in the order they are stored
+ENDPOINT_MAX = 2000
+LOOPBACK_NAMES = ("localhost", "127.0.0.1")  # reachable over http only when PUSH_ALLOWED_HOSTS names them
+USER_AGENT_MAX = 512
+EXPIRATION_MAX = 32_503_680_000_000  # the year 3000, in the milliseconds the Push API counts in
+_BASE64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+# P-256 (SEC 2, section 2.4.2): y² = x³ - 3x + b over the field of this prime.
+_P256_PRIME = 2**256 - 2**224 + 2**192 + 2**96 - 1
+_P256_B = 0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B
+ENDPOINT_MESSAGE = "Notifications can only go through a browser's push service."
+
+
+@dataclass(frozen=True)
+class SubscriptionInput:
+    """A validated PushSubscription: where to send, and the browser's keys to encrypt to."""
+
+    endpoint: str
+    p256dh: str
+    auth: str
+    expires_at: datetime | None
+
+
+def host_allowed(host: str, allowed_hosts: tuple[str, ...]) -> bool:
+    """Whether a host name is one of the allowed hosts or a name under one of them."""
+    return any(host == allowed or host.endswith("." + allowed) for allowed in allowed_hosts)
+
+
+def parse_endpoint(value: object, allowed_hosts: tuple[str, ...]) -> str:
+    """An endpoint the server may POST to: https on an allowed push service's name (never an address),
+    or http(s) to 127.0.0.1 or localhost when the allowed hosts name them (for tests)."""
+    if not isinstance(value, str) or not value:
+        raise InvalidInput({"endpoint": "Send the subscription's endpoint, a URL."})
+    if len(value) > ENDPOINT_MAX or not (value.isascii() and value.isprintable()) or " " in value:
+        raise InvalidInput({"endpoint": ENDPOINT_MESSAGE})
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise InvalidInput({"endpoint": ENDPOINT_MESSAGE}) from None
+    host = (parts.hostname or "").rstrip(".")
+    if not host or parts.username is not None or parts.password is not None or parts.fragment:
+        raise InvalidInput({"endpoint": ENDPOINT_MESSAGE})
+    if host in LOOPBACK_NAMES:
+        if host in allowed_hosts and parts.scheme in ("http", "https"):
+            return value
+        raise InvalidInput({"endpoint": ENDPOINT_MESSAGE})
+    if parts.scheme != "https" or port not in (None, 443) or _is_address(host):
+        raise InvalidInput({"endpoint": ENDPOINT_MESSAGE})
+    if not host_allowed(host, allowed_hosts):
+        raise InvalidInput({"endpoint": ENDPOINT_MESSAGE + " This server doesn't send to " + host + "."})
+    return value
+
+
+def _is_address(host: str) -> bool:
+    """Whether a URL's host is an IP address rather than a name."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _base64url(value: object, max_length: int) -> bytes | None:
+    """The bytes of unpadded (or padded) base64url text, None for anything else."""
+    if not isinstance(value, str) or not 0 < len(value) <= max_length:
+        return None
+    text = value.rstrip("=")
+    if not set(text) <= _BASE64URL or len(text) % 4 == 1:
+        return None
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, binascii.Error):
+        return None
+
+
+def _on_p256(point: bytes) -> bool:
+    """Whether 65 bytes are an uncompressed point of the P-256 curve (0x04, x, y), checked by its
+    equation: a browser's key always is, and only such a key can be encrypted to."""
+    if len(point) != 65 or point[0] != 4:
+        return False
+    x, y = int.from_bytes(point[1:33], "big"), int.from_bytes(point[33:], "big")
+    p = _P256_PRIME
+    return x < p and y < p and (y * y - (x * x * x - 3 * x + _P256_B)) % p == 0
+
+
+def parse_subscription(data: object, allowed_hosts: tuple[str, ...]) -> SubscriptionInput:
+    """A browser's `PushSubscription.toJSON()`: `{"endpoint", "expirationTime", "keys": {"p256dh",
+    "auth"}}`."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput({"body": "Send the subscription as a JSON object."})
+    endpoint = parse_endpoint(data.get("endpoint"), allowed_hosts)
+    keys = data.get("keys")
+    keys = keys if isinstance(keys, Mapping) else {}
+    p256dh, auth = _base64url(keys.get("p256dh"), 100), _base64url(keys.get("auth"), 40)
+    if p256dh is None or not _on_p256(p256dh):
+        raise InvalidInput({"keys": "keys.p256dh must be the browser's P-256 key (base64url)."})
+    if auth is None or len(auth) != 16:
+        raise InvalidInput({"keys": "keys.auth must be the browser's 16-byte secret (base64url)."})
+    expiration = data.get("expirationTime")
+    expires_at = None
+    if expiration is not None:
+        if (
+            isinstance(expiration, bool)
+            or not isinstance(expiration, int | float)
+            or not math.isfinite(expiration)
+            or not 0 <= expiration <= EXPIRATION_MAX
+        ):
+            raise InvalidInput({"expirationTime": "expirationTime must be null or milliseconds since 1970."})
+        expires_at = datetime.fromtimestamp(expiration / 1000, UTC)
+    return SubscriptionInput(endpoint, _b64(p256dh), _b64(auth), expires_at)
+
+
+def _b64(raw: bytes) -> str:
+    """Bytes as unpadded base64url, the one spelling stored."""
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+_BROWSERS = (  # the first token found names the browser (Edge and Opera also say Chrome, Chrome says Safari)
+    ("Edg", "Edge"),
+    ("OPR/", "Opera"),
+    ("SamsungBrowser", "Samsung Internet"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS", "Firefox"),
+    ("CriOS", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("CrOS", "ChromeOS"),
+    ("Windows", "Windows"),
+    ("Macintosh", "Mac"),
+    ("Linux", "Linux"),
+)
+
+
+def device_label(user_agent: object) -> str:
+    """A device's name for the list of devices, like "Chrome on Android", from its User-Agent."""
+    text = user_agent[:USER_AGENT_MAX] if isinstance(user_agent, str) else ""
+    browser = next((name for token, name in _BROWSERS if token in text), "A browser")
+    system = next((name for token, name in _SYSTEMS if token in text), None)
+    return f"{browser} on {system}" if system else browser

@@ -107,6 +107,8 @@ LIMITS: dict[str, list[Rule]] = {
             "api.reminders_create",
             "api.reminders_update",
             "api.reminders_delete",
+            "api.push_subscribe",
+            "api.push_unsubscribe",
         )
     },
 }

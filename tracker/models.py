@@ -399,12 +399,20 @@ class ReminderRule(BaseModel):
     local_time = TimeField()
     kind = CharField(max_length=24, null=True)
     enabled = BooleanField(default=True)
+    # How its nudges go out: "email", "push" (to every device the user turned notifications on for) or
+    # "email,push" (m0017).
+    channels = CharField(max_length=16, default="email")
     # The next firing in UTC; NULL while disabled. The dispatcher's one range scan runs on this index.
     next_due_at = DateTimeField(null=True, index=True)
     created_at = DateTimeField(default=stored_now)
 
     class Meta:
         table_name = "reminder_rules"
+
+    @property
+    def channel_list(self) -> list[str]:
+        """The channels as a list, email first."""
+        return self.channels.split(",")
 
     @classmethod
     def for_user(cls, user: User):
@@ -433,6 +441,9 @@ class Nudge(BaseModel):
     created_at = DateTimeField(default=stored_now)
     # Random: names the email's one-time actions ("done:<marker>"), so no other nudge's are ever spent.
     marker = CharField(max_length=20, default=lambda: secrets.token_hex(10))
+    # What an attempt that partly failed already delivered, so a retry sends only the rest: "email" and
+    # the ids of push subscriptions, separated by spaces (m0017). NULL when nothing was.
+    delivered = CharField(max_length=200, null=True)
 
     class Meta:
         table_name = "nudges"
@@ -442,6 +453,39 @@ class Nudge(BaseModel):
     def due(cls, now: datetime):
         """Nudges waiting for another attempt, a snooze, or whose claim lapsed."""
         return cls.select(cls.id).where(cls.next_attempt_at <= naive_utc(now))
+
+
+class PushSubscription(BaseModel):
+    """A browser that turned on notifications for the user (the Push API's PushSubscription, m0017).
+
+    The endpoint is the push service's URL for that browser: unique, so a device belongs to the account
+    that last turned notifications on in it. `p256dh` and `auth` are the browser's keys (base64url) that
+    each message is encrypted to; they never leave the server again, not even in an export.
+    """
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="push_subscriptions", on_delete="CASCADE")
+    endpoint = CharField(max_length=2000, unique=True)
+    p256dh = CharField(max_length=100)
+    auth = CharField(max_length=40)
+    label = CharField(max_length=60)  # "Chrome on Android": from the browser's User-Agent, for the list
+    expires_at = DateTimeField(null=True)  # the subscription's expirationTime, when the browser gave one
+    created_at = DateTimeField(default=stored_now)
+
+    class Meta:
+        table_name = "push_subscriptions"
+
+    @classmethod
+    def for_user(cls, user: User):
+        """The user's devices, oldest first."""
+        return cls.select().where(cls.user == user).order_by(cls.created_at, cls.id)
+
+    @classmethod
+    def live(cls, user_ids: set[int], now: datetime):
+        """The subscriptions of these users that have not expired."""
+        return cls.select().where(
+            cls.user.in_(user_ids), (cls.expires_at.is_null()) | (cls.expires_at > naive_utc(now))
+        )
 
 
 class UsedToken(BaseModel):
@@ -551,6 +595,7 @@ MODELS = (
     Pause,
     ReminderRule,
     Nudge,
+    PushSubscription,
     UsedToken,
     LadderStep,
     CheckIn,

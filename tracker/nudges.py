@@ -11,6 +11,12 @@ no reminders late at night), the address is unverified, the user paused reminder
 the day falls in a pause), or that kind (any kind, for an "any" rule) is already logged that local
 day. A failed send is tried again after 1, 5 and 15 minutes, then marked failed. A claim is a lease:
 if the process dies while sending, the nudge is taken up again when the lease runs out.
+
+A rule's channels say how its nudge goes out: by email, to each device the user turned notifications on
+for (push.py), or both, all from the same claim. A push-only rule needs no confirmed address and sends no
+email; a rule whose channels reach nobody (no confirmed address, no device) is skipped. When one part of
+a nudge fails and another arrives, the row notes what arrived (`delivered`), so a retry sends only the
+rest; a device its push service calls gone is deleted.
 """
 
 from __future__ import annotations
@@ -24,9 +30,20 @@ from datetime import date, datetime, timedelta
 
 from peewee import SQL, IntegrityError
 
-from tracker import emails, insights, practice
+from tracker import emails, insights, practice, push
 from tracker.mail import mailer
-from tracker.models import LadderStep, Log, Nudge, Pause, Person, ReminderRule, User, database, naive_utc
+from tracker.models import (
+    LadderStep,
+    Log,
+    Nudge,
+    Pause,
+    Person,
+    PushSubscription,
+    ReminderRule,
+    User,
+    database,
+    naive_utc,
+)
 from tracker.queries import load_history
 from tracker.rules import next_firing, schedule_rule
 from tracker.schedule import aware, local_day
@@ -65,6 +82,7 @@ class Facts:
     paused: set[tuple[int, date]] = field(default_factory=set)
     ladder_steps: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))  # stored steps
     not_safe: set[int] = field(default_factory=set)  # users who marked someone as not safe
+    devices: dict[int, list[PushSubscription]] = field(default_factory=dict)  # for rules that push
 
 
 @dataclass
@@ -78,6 +96,24 @@ class Job:
     due: datetime
     attempts: int
     facts: Facts
+    delivered: frozenset[str] = frozenset()  # what an earlier attempt got through ("email", device ids)
+
+    @property
+    def email(self) -> bool:
+        """Whether this attempt sends the email."""
+        return _wants_email(self.rule, self.user) and "email" not in self.delivered
+
+    @property
+    def devices(self) -> list[PushSubscription]:
+        """The devices this attempt pushes to."""
+        if "push" not in self.rule.channels:
+            return []
+        return [d for d in self.facts.devices.get(self.user.id, []) if str(d.id) not in self.delivered]
+
+
+def _wants_email(rule: ReminderRule, user: User) -> bool:
+    """Whether the rule's nudges go by email and may (the address is confirmed)."""
+    return "email" in rule.channels and user.email_verified_at is not None
 
 
 def dispatch(now: datetime) -> Tally:
@@ -101,9 +137,9 @@ def dispatch(now: datetime) -> Tally:
 
 def _pipeline(batches: list, now: datetime, tally: Tally) -> None:
     """Claim and render the next batch while the last one is on the wire (only this thread uses the
-    database; the sender thread only talks SMTP)."""
+    database; the sender threads only talk SMTP and HTTP)."""
     backend = mailer()
-    with ThreadPoolExecutor(1, thread_name_prefix="nudge-mail") as sender:
+    with ThreadPoolExecutor(1, thread_name_prefix="nudge-mail") as sender, push.sender(now) as pusher:
         in_flight: Batch | None = None
         try:
             for claim, chunk in batches:
@@ -111,6 +147,7 @@ def _pipeline(batches: list, now: datetime, tally: Tally) -> None:
                 if in_flight is not None:
                     _record(in_flight, now, tally)
                 batch.sending = sender.submit(backend.send_many, batch.messages)
+                batch.pushing = pusher.submit(batch.pushes) if batch.pushes else None
                 in_flight = batch
         finally:
             if in_flight is not None:
@@ -164,12 +201,20 @@ def _paused(user: User, day: date) -> bool:
     return bool(_paused_days({user.id}, {(user.id, day)}))
 
 
+def _with_devices(facts: Facts, rules: list[ReminderRule], now: datetime) -> Facts:
+    """The facts with the devices of the users whose rules push (one query, only when any does)."""
+    users = {rule.user.id for rule in rules if "push" in rule.channels}
+    facts.devices = push.devices_of(users, now)
+    return facts
+
+
 def _skip_reason(rule: ReminderRule, user: User, due: datetime, now: datetime, facts: Facts) -> str | None:
     """Why this firing must not be sent, or None to send it."""
     if now - due > MISSED_AFTER:
         return "missed"
-    if user.email_verified_at is None:
-        return "unverified"
+    pushes = rule.purpose != "digest" and "push" in rule.channels and bool(facts.devices.get(user.id))
+    if not pushes and not _wants_email(rule, user):  # nobody to reach: no confirmed address, no device
+        return "unverified" if "email" in rule.channels or rule.purpose == "digest" else "no device"
     day = local_day(due, user.timezone)
     if not rule.enabled or (user.id, day) in facts.paused:
         return "paused"
@@ -192,6 +237,7 @@ def _claim_rules(ids: list[int], now: datetime, tally: Tally) -> list[Job]:
         .order_by(ReminderRule.id)
     )
     facts = _facts({(r.user.id, local_day(aware(r.next_due_at), r.user.timezone)) for r in rules})
+    _with_devices(facts, rules, now)
     rows = []
     for rule in rules:
         reason = _skip_reason(rule, rule.user, aware(rule.next_due_at), now, facts)
@@ -273,6 +319,7 @@ def _claim_nudges(ids: list[int], now: datetime, tally: Tally) -> list[Job]:
         .order_by(Nudge.id)
     )
     facts = _facts({(n.rule.user.id, local_day(aware(n.due_at), n.rule.user.timezone)) for n in nudges})
+    _with_devices(facts, [n.rule for n in nudges], now)
     jobs = []
     for nudge in nudges:
         rule, user = nudge.rule, nudge.rule.user
@@ -299,7 +346,10 @@ def _claim_nudges(ids: list[int], now: datetime, tally: Tally) -> list[Job]:
         tally.due += 1
         if change["status"] == "sending":
             attempt = nudge.attempts + 1
-            jobs.append(Job(nudge.id, nudge.marker, rule, user, aware(nudge.due_at), attempt, facts))
+            delivered = frozenset((nudge.delivered or "").split())
+            jobs.append(
+                Job(nudge.id, nudge.marker, rule, user, aware(nudge.due_at), attempt, facts, delivered)
+            )
         else:
             setattr(tally, change["status"], getattr(tally, change["status"]) + 1)
     return jobs
@@ -307,26 +357,42 @@ def _claim_nudges(ids: list[int], now: datetime, tally: Tally) -> list[Job]:
 
 @dataclass
 class Batch:
-    """Claimed jobs with their rendered emails, and the send under way."""
+    """Claimed jobs with their rendered emails and notifications, and the sends under way."""
 
     jobs: list[Job]
     messages: list = field(default_factory=list)
-    ready: list[Job] = field(default_factory=list)
-    outcomes: dict[int, str | None] = field(default_factory=dict)
+    ready: list[Job] = field(default_factory=list)  # the jobs of `messages`, in order
+    pushes: list[push.Push] = field(default_factory=list)
+    outcomes: dict[int, str | None] = field(default_factory=dict)  # jobs that could not be rendered
     sending: Future | None = None
+    pushing: Future | None = None
 
 
 def _render_all(jobs: list[Job], now: datetime) -> Batch:
-    """Render each job's email; one that can't be rendered fails alone."""
+    """Render each job's email and notification; one that can't be rendered fails alone."""
     batch = Batch(jobs)
     for job in jobs:
         try:
-            batch.messages.append(_render(job, now))
-            batch.ready.append(job)
+            devices = job.devices
+            payload = _notification(job, now) if devices else b""
+            message = _render(job, now) if job.email else None
         except Exception:  # a rendering bug must not hold up everyone else's reminders
             log.exception("Could not render nudge %s", job.nudge_id)
             batch.outcomes[job.nudge_id] = "could not render the email"
+            continue
+        if message is not None:
+            batch.messages.append(message)
+            batch.ready.append(job)
+        batch.pushes += [push.push_for(device, job.nudge_id, payload) for device in devices]
     return batch
+
+
+def _suggestion(job: Job, day: date) -> emails.Suggestion:
+    """What a nudge suggests: the rule's kind (or the day's) and the current step on its ladder."""
+    # While anyone is marked not safe, no couples prompt (DOMAIN.md, "Care").
+    avoid = practice.COUPLES_KINDS if job.user.id in job.facts.not_safe else frozenset()
+    steps = practice.current_steps(job.facts.ladder_steps.get(job.user.id, {}))  # as Today shows them
+    return emails.suggestion_for(job.rule.kind, day, steps, avoid)
 
 
 def _render(job: Job, now: datetime):
@@ -336,11 +402,14 @@ def _render(job: Job, now: datetime):
         month = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
         summary = month_summary(job.user, day, month)
         return emails.digest_message(job.user, job.rule, month, summary, now)
-    # While anyone is marked not safe, no couples prompt (DOMAIN.md, "Care").
-    avoid = practice.COUPLES_KINDS if job.user.id in job.facts.not_safe else frozenset()
-    steps = practice.current_steps(job.facts.ladder_steps.get(job.user.id, {}))  # as Today shows them
-    suggestion = emails.suggestion_for(job.rule.kind, day, steps, avoid)
+    suggestion = _suggestion(job, day)
     return emails.nudge_message(job.user, job.rule, job.nudge_id, job.marker, day, suggestion, now)
+
+
+def _notification(job: Job, now: datetime) -> bytes:
+    """The notification for a job's devices, with the same suggestion as its email."""
+    day = local_day(job.due, job.user.timezone)
+    return push.message(job.user, job.rule, job.nudge_id, job.marker, day, _suggestion(job, day), now)
 
 
 def month_summary(user: User, today: date, month: date) -> insights.MonthSummary:
@@ -350,37 +419,90 @@ def month_summary(user: User, today: date, month: date) -> insights.MonthSummary
     return insights.month_summary(history, month.year, month.month)
 
 
-def _record(batch: Batch, now: datetime, tally: Tally) -> None:
-    """Wait for the batch's send; mark sent ones in one statement, failed ones retry or give up."""
+@dataclass
+class Outcome:
+    """How one job's attempt went: what arrived, what may be tried again, what failed for good."""
+
+    delivered: set[str] = field(default_factory=set)
+    retry: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def _outcomes(batch: Batch) -> dict[int, Outcome]:
+    """Each job's outcome from the batch's email and push results."""
+    outcomes = {job.nudge_id: Outcome() for job in batch.jobs}
+    for nudge_id, error in batch.outcomes.items():
+        outcomes[nudge_id].retry.append(error)
     try:
         results = batch.sending.result() if batch.sending else []
     except Exception as exc:  # the backend itself broke: every message of the batch failed
         log.exception("Mail backend failed")
         results = [f"{type(exc).__name__}: {str(exc)[:120]}"] * len(batch.ready)
-    outcomes = {**batch.outcomes, **{job.nudge_id: r for job, r in zip(batch.ready, results, strict=True)}}
+    for job, error in zip(batch.ready, results, strict=True):
+        if error is None:
+            outcomes[job.nudge_id].delivered.add("email")
+        else:
+            outcomes[job.nudge_id].retry.append(error)
+    try:
+        pushed = batch.pushing.result() if batch.pushing else []
+    except Exception as exc:  # the sender broke: every push of the batch is tried again
+        log.exception("Push sender failed")
+        pushed = [push.Result(push.RETRY, f"{type(exc).__name__}: {str(exc)[:120]}")] * len(batch.pushes)
+    gone = []
+    for item, result in zip(batch.pushes, pushed, strict=True):
+        outcome = outcomes[item.nudge_id]
+        if result.outcome == push.SENT:
+            outcome.delivered.add(str(item.device_id))
+        elif result.outcome == push.RETRY:
+            outcome.retry.append(result.detail)
+        else:
+            outcome.failed.append(result.detail)
+            if result.outcome == push.GONE:
+                gone.append(item.device_id)
+    push.forget(gone)
+    return outcomes
+
+
+def _record(batch: Batch, now: datetime, tally: Tally) -> None:
+    """Wait for the batch's sends; mark sent ones in one statement, failed ones retry or give up."""
+    outcomes = _outcomes(batch)
     jobs = batch.jobs
-    sent = [job.nudge_id for job in jobs if outcomes[job.nudge_id] is None]
-    if sent:
-        Nudge.update(status="sent", sent_at=naive_utc(now), next_attempt_at=None, error=None).where(
-            Nudge.id.in_(sent)
-        ).execute()
-        tally.sent += len(sent)
+    clean = [j.nudge_id for j in jobs if not outcomes[j.nudge_id].retry and not outcomes[j.nudge_id].failed]
+    if clean:
+        Nudge.update(
+            status="sent", sent_at=naive_utc(now), next_attempt_at=None, error=None, delivered=None
+        ).where(Nudge.id.in_(clean)).execute()
+        tally.sent += len(clean)
     # Failures share their outcome (the server was down for all of them): one statement per outcome.
     groups: dict[tuple, list[int]] = defaultdict(list)
     for job in jobs:
-        error = outcomes[job.nudge_id]
-        if error is None:
+        outcome = outcomes[job.nudge_id]
+        if job.nudge_id in clean:
             continue
-        if job.attempts >= MAX_ATTEMPTS:
-            groups[("failed", None, error[:200])].append(job.nudge_id)
-            tally.failed += 1
-        else:
-            groups[("retry", naive_utc(now + BACKOFF[job.attempts - 1]), error[:200])].append(job.nudge_id)
+        delivered = job.delivered | outcome.delivered
+        error = (outcome.retry + outcome.failed)[0][:200]
+        if outcome.retry and job.attempts < MAX_ATTEMPTS:
+            noted = " ".join(sorted(delivered))[:200] or None
+            groups[("retry", naive_utc(now + BACKOFF[job.attempts - 1]), error, noted, None)].append(
+                job.nudge_id
+            )
             tally.retrying += 1
-    for (status, next_attempt_at, error), ids in groups.items():
-        Nudge.update(status=status, next_attempt_at=next_attempt_at, error=error).where(
-            Nudge.id.in_(ids)
-        ).execute()
+        elif delivered:  # part of it arrived (now or before): sent, with a note of what didn't
+            groups[("sent", None, error, None, naive_utc(now))].append(job.nudge_id)
+            tally.sent += 1
+        else:
+            groups[("failed", None, error, None, None)].append(job.nudge_id)
+            tally.failed += 1
+    for (status, next_attempt_at, error, delivered, sent_at), ids in groups.items():
+        change = {
+            "status": status,
+            "next_attempt_at": next_attempt_at,
+            "error": error,
+            "delivered": delivered,
+        }
+        if sent_at:
+            change["sent_at"] = sent_at
+        Nudge.update(**change).where(Nudge.id.in_(ids)).execute()
 
 
 def reschedule_user(user: User, now: datetime) -> None:

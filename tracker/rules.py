@@ -35,6 +35,7 @@ def rule_json(rule: ReminderRule) -> dict:
         "time": f"{rule.local_time:%H:%M}",
         "kind": rule.kind,
         "enabled": rule.enabled,
+        "channels": rule.channel_list,
         "next_due_at": rule.next_due_at.isoformat() + "+00:00" if rule.next_due_at else None,
     }
 
@@ -68,8 +69,14 @@ def set_paused_all(user: User, paused: bool) -> None:
 
 
 def form_values(form: Mapping) -> dict:
-    """The reminder form as parse_rule input (checkboxes arrive as a list)."""
-    return {"days": form.getlist("days"), "time": form.get("time", ""), "kind": form.get("kind") or None}
+    """The reminder form as parse_rule input (checkboxes arrive as a list).
+
+    The form sends an empty `channels` beside its checkboxes, so "none ticked" is told apart from a form
+    without them (which leaves the channels as they are, email for a new reminder)."""
+    values = {"days": form.getlist("days"), "time": form.get("time", ""), "kind": form.get("kind") or None}
+    if "channels" in form:
+        values["channels"] = [channel for channel in form.getlist("channels") if channel]
+    return values
 
 
 def next_firing(rule: ReminderRule, zone: str, after: datetime) -> datetime | None:

@@ -108,7 +108,34 @@
     fillTimeZones(root);
   });
 
-  document.addEventListener("DOMContentLoaded", () => fillTimeZones(document));
+  // Notifications (issue 15): the Reminders page's "Also on this phone" brings its own script, loaded
+  // only there (it may arrive by a boosted swap, where a page's own <script> would not run).
+  function loadPush() {
+    const section = document.querySelector("[data-push-script]");
+    if (!section || document.querySelector("script[data-push-loaded]")) return;
+    const script = document.createElement("script");
+    script.src = section.dataset.pushScript;
+    script.dataset.pushLoaded = "1";
+    document.head.append(script);
+  }
+  document.addEventListener("htmx:afterSettle", loadPush);
+
+  // A log clears the app badge a reminder's notification set, and the notification itself.
+  document.addEventListener("log-changed", async () => {
+    try {
+      if (navigator.clearAppBadge) await navigator.clearAppBadge();
+      const registration = await navigator.serviceWorker?.getRegistration();
+      const shown = registration ? await registration.getNotifications({ tag: "secure-base-nudge" }) : [];
+      shown.forEach((notification) => notification.close());
+    } catch (error) {
+      // No badge or notifications here: nothing to clear.
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    fillTimeZones(document);
+    loadPush();
+  });
 
   // The idle lock (tracker/views/lock.py) is the server's: every request after the quiet time asks
   // for the password again. A page left open stays on the screen, though, for whoever picks the phone

@@ -105,3 +105,150 @@ async function replayAndTell() {
   // Throwing asks the browser to try this sync again later; only worth it when the network failed.
   if (result.stopped === "network") throw new Error("Offline taps are still waiting for the network.");
 }
+
+// ---------------------------------------------------------------- notifications (issue 15)
+//
+// A push is a reminder from the server (tracker/push.py): always shown (browsers require it), with
+// "I did it" and "Later" where the platform has buttons. "I did it" POSTs its single-use link from here,
+// without opening a window; offline, or when the server can't take it, the link's own page opens
+// instead, and so does a tap on a platform without buttons. A tap on the body opens Today. The app
+// badge marks a waiting reminder and is cleared once it is done (the pages clear it after any log).
+
+const NUDGE_TAG = "secure-base-nudge";
+const ICON = "/static/icons/icon-192.png";
+
+// Only our own pages: a message can't point the worker anywhere else.
+function ownUrl(value, fallback) {
+  try {
+    const url = new URL(value, self.location.origin);
+    return url.origin === self.location.origin ? url.href : fallback;
+  } catch (error) {
+    return fallback;
+  }
+}
+
+function hasButtons() {
+  return typeof Notification !== "undefined" && Notification.maxActions > 0;
+}
+
+self.addEventListener("push", (event) => {
+  event.waitUntil(showNudge(event.data));
+});
+
+async function showNudge(data) {
+  let message = {};
+  try {
+    message = data ? data.json() : {};
+  } catch (error) {
+    message = {};
+  }
+  const today = ownUrl(message.url, "/");
+  const actions = Array.isArray(message.actions) ? message.actions : [];
+  await self.registration.showNotification(String(message.title || "Secure Base"), {
+    body: String(message.body || ""),
+    tag: String(message.tag || NUDGE_TAG),
+    renotify: true,
+    icon: ICON,
+    badge: ICON,
+    actions: actions
+      .filter((item) => item && (item.action === "done" || item.action === "snooze"))
+      .map((item) => ({ action: item.action, title: String(item.title || "") })),
+    data: {
+      url: today,
+      done_url: ownUrl(message.done_url, null),
+      snooze_url: ownUrl(message.snooze_url, null),
+    },
+  });
+  await setBadge(true);
+}
+
+async function setBadge(on) {
+  try {
+    if (on && self.navigator.setAppBadge) await self.navigator.setAppBadge(1);
+    if (!on && self.navigator.clearAppBadge) await self.navigator.clearAppBadge();
+  } catch (error) {
+    // Badges are a hint; without them nothing else changes.
+  }
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.waitUntil(answerClick(event.notification, event.action));
+});
+
+async function answerClick(notification, action) {
+  const data = notification.data || {};
+  notification.close();
+  if (action === "done" && data.done_url) return pressed(data.done_url, true);
+  if (action === "snooze" && data.snooze_url) return pressed(data.snooze_url, false);
+  // No buttons on this platform: a tap opens the page with "I did it" on it.
+  if (!action && !hasButtons() && data.done_url) return openPage(data.done_url);
+  return openPage(data.url || "/");
+}
+
+// A button's link, POSTed with no cookies: its token is the whole credential. A 410 means it was
+// pressed before (email or notification): nothing changed, nothing to show.
+async function pressed(url, done) {
+  try {
+    const response = await fetch(url, { method: "POST", credentials: "omit", redirect: "error" });
+    if (response.ok || response.status === 410) {
+      if (done) await setBadge(false);
+      await tellPages({ type: "nudge-answered", done });
+      return;
+    }
+  } catch (error) {
+    // Offline: the page opens below, and the offline page can keep a tap until the network returns.
+  }
+  await openPage(url);
+}
+
+async function tellPages(message) {
+  const windows = await self.clients.matchAll({ type: "window" });
+  windows.forEach((client) => client.postMessage(message));
+}
+
+// An open window of the app goes to the page; with none, a new one opens.
+async function openPage(url) {
+  for (const client of await self.clients.matchAll({ type: "window" })) {
+    try {
+      const shown = (await client.navigate(url)) || client;
+      await shown.focus().catch(() => {}); // focusing may need the tap's activation; the page is there anyway
+      return shown;
+    } catch (error) {
+      // This window can't be navigated from here: try the next, then a new one.
+    }
+  }
+  return self.clients.openWindow(url);
+}
+
+// The browser renewed or dropped the subscription: hand the new one to the server, which forgets the
+// old, so reminders keep arriving without a visit to the Reminders page.
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(resubscribe(event.oldSubscription, event.newSubscription));
+});
+
+async function resubscribe(old, fresh) {
+  const session = await (await fetch("/pwa/session", { credentials: "same-origin" })).json();
+  if (!session.csrf_token) return; // signed out here: the next visit to Reminders turns it on again
+  const headers = { "Content-Type": "application/json", "X-CSRFToken": session.csrf_token };
+  let subscription = fresh;
+  if (!subscription) {
+    const key = await (await fetch("/api/v1/push/key", { credentials: "same-origin" })).json();
+    const raw = key.public_key.replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(raw + "===".slice((raw.length + 3) % 4)), (c) => c.charCodeAt(0));
+    subscription = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: bytes });
+  }
+  await fetch("/api/v1/push/subscriptions", {
+    method: "POST",
+    credentials: "same-origin",
+    headers,
+    body: JSON.stringify(subscription.toJSON()),
+  });
+  if (old && old.endpoint !== subscription.endpoint) {
+    await fetch("/api/v1/push/subscriptions", {
+      method: "DELETE",
+      credentials: "same-origin",
+      headers,
+      body: JSON.stringify({ endpoint: old.endpoint }),
+    });
+  }
+}

@@ -19,6 +19,7 @@ from tracker.models import (
     Nudge,
     Pause,
     Person,
+    PushSubscription,
     ReminderRule,
     User,
     database,
@@ -405,8 +406,10 @@ def test_upgrade_from_version_7_keeps_every_row_and_index(empty_db):
     after = _snapshot(empty_db, REVISION)
     assert after["rows"] == before["rows"]
     assert before["indexes"] <= after["indexes"]
-    added = after["indexes"] - before["indexes"]  # only m0009's new table brings indexes of its own
-    assert added and all("user_sessions" in f"{name} {sql}" for name, sql in added)
+    added = after["indexes"] - before["indexes"]  # only m0009's and m0017's new tables bring their own
+    assert added and all(
+        "user_sessions" in f"{name} {sql}" or "push_subscriptions" in f"{name} {sql}" for name, sql in added
+    )
     assert after["triggers"] == set()  # m0010 dropped the page cache's
     # The new random columns are filled for the rows that were there.
     keys = [user.token_key for user in User.select()]
@@ -442,7 +445,8 @@ def test_upgrade_to_10_drops_the_page_cache_triggers_function_and_column(empty_d
 
     assert migrate(empty_db) == [v for v in VERSIONS if v >= 10]
     after = _snapshot(empty_db, REVISION)
-    assert after["rows"] == before["rows"] and after["indexes"] == before["indexes"]
+    later = {index for index in after["indexes"] if "push_subscriptions" in str(index)}  # m0017's table
+    assert after["rows"] == before["rows"] and after["indexes"] - later == before["indexes"]
     assert after["triggers"] == set()
     assert "revision" not in _columns(empty_db, "users")
     if isinstance(empty_db, PostgresqlDatabase):
@@ -474,6 +478,33 @@ def test_upgrade_to_14_notes_wording_1_on_every_earlier_checkin(empty_db):
         CheckIn.update(wording=None).where(CheckIn.id == new.id).execute()
 
 
+def test_upgrade_to_17_sends_every_earlier_rule_by_email_and_adds_devices(empty_db):
+    """Rules from before Web Push keep going by email; nudges and rules keep every row."""
+    migrate(empty_db, target=7)
+    _fill_version_7(empty_db)
+    migrate(empty_db, target=max(v for v in VERSIONS if v < 17))
+    assert "channels" not in _columns(empty_db, "reminder_rules")
+    assert "delivered" not in _columns(empty_db, "nudges")
+    before = _snapshot(empty_db, REVISION)["rows"]
+
+    assert 17 in migrate(empty_db)
+    after = _snapshot(empty_db, REVISION)["rows"]
+    assert after == before
+    rules = list(ReminderRule.select())
+    assert rules and {rule.channels for rule in rules} == {"email"}
+    assert {nudge.delivered for nudge in Nudge.select()} == {None}
+    user = User.select().first()
+    device = PushSubscription.create(
+        user=user, endpoint="https://fcm.googleapis.com/x", p256dh="k", auth="a", label="l"
+    )
+    with pytest.raises(IntegrityError), empty_db.atomic():  # one row per browser
+        PushSubscription.create(user=user, endpoint=device.endpoint, p256dh="k", auth="a", label="l")
+    with pytest.raises(IntegrityError), empty_db.atomic():  # NOT NULL: a rule always has its channels
+        ReminderRule.update(channels=None).where(ReminderRule.id == rules[0].id).execute()
+    user.delete_instance()
+    assert PushSubscription.select().count() == 0  # deleting an account deletes its devices
+
+
 def test_every_integer_primary_key_on_sqlite_autoincrements(empty_db):
     """A table whose integer id SQLite may hand out again would let old links name new rows."""
     if isinstance(empty_db, PostgresqlDatabase):
@@ -489,7 +520,7 @@ def test_every_integer_primary_key_on_sqlite_autoincrements(empty_db):
             continue
         checked.append(name)
         assert "AUTOINCREMENT" in sql.upper(), f"{name}: use NeverReusedId (tracker/migrations)"
-    assert {"users", "nudges", "reminder_rules"} <= set(checked)
+    assert {"users", "nudges", "reminder_rules", "push_subscriptions"} <= set(checked)
 
 
 def test_never_reused_id_autoincrements_on_sqlite_only(empty_db):

@@ -21,6 +21,16 @@ BAD_RULES = [
         {"days": ["mon"], "time": "09:00", "kind": "juggling"},
         "Choose an action from the list, or any.",
     ),
+    (
+        {"days": "mon", "time": "09:00", "channels": ["", "sms"]},
+        {"days": ["mon"], "time": "09:00", "channels": ["sms"]},
+        'Channels must be a list like ["email", "push"].',
+    ),
+    (
+        {"days": "mon", "time": "09:00", "channels": ""},
+        {"days": ["mon"], "time": "09:00", "channels": []},
+        "Choose email, notifications or both.",
+    ),
 ]
 BAD_PAUSES = [
     ("2026-05-10", "2026-05-01", "The last day can't be before the first day."),

@@ -59,7 +59,7 @@ PAGE_BUDGETS = {
     "people": ("/people", 4),
     "person": ("/people/{person}", 4),
     "log edit": ("/logs/{log}/edit", 4),
-    "reminders": ("/reminders", 3),
+    "reminders": ("/reminders", 4),  # + the devices with notifications on (issue 15)
     "settings": ("/settings", 5),  # + the focus kinds that lead Today (issue 13)
     "pauses": ("/settings/pauses", 3),
     "check-in": ("/checkin", 4),
@@ -70,7 +70,7 @@ PAGE_BUDGETS = {
     "recall": ("/recall", 3),
     "recall guide": ("/recall/guide?who={person}&before=3", 3),
     "recall done": ("/recall/done/{recall}", 3),
-    "export json": ("/export.json", 7),
+    "export json": ("/export.json", 8),  # + the devices (issue 15)
     "export csv": ("/export.csv", 3),
     "api logs": ("/api/v1/logs", 5),
     "api logs range": (f"/api/v1/logs?from=2025-06-01&to={TODAY}", 5),

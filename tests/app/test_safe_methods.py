@@ -17,7 +17,7 @@ from tests.conftest import PASSWORD, Auth, csrf_token
 from tracker import tokens
 from tracker.emails import address_tag, password_tag
 from tracker.insights import local_date_of
-from tracker.models import ApiToken, Log, Pause, Person, ReminderRule, User, database
+from tracker.models import ApiToken, Log, Pause, Person, PushSubscription, ReminderRule, User, database
 
 SAFE = ("GET", "HEAD", "OPTIONS")
 
@@ -57,6 +57,7 @@ def values_for(user: User, now) -> dict[str, object]:
         "rule_id": rule.id,
         "pause_id": Pause.select().where(Pause.user == user.id).first().id,
         "token_id": ApiToken.select().where(ApiToken.user == user.id).first().id,
+        "device_id": PushSubscription.select().where(PushSubscription.user == user.id).first().id,
         "day_iso": day.isoformat(),
         "ym": f"{day:%Y-%m}",
         "year_str": str(day.year),
@@ -73,7 +74,7 @@ def url_of(rule: Rule, values: dict) -> str:
     assert not unknown, f"{rule.rule}: say in values_for() what a real {unknown} is"
     arguments = {name: values[name] for name in rule.arguments}
     if "token" in arguments:  # /email/<purpose>/<token>, /verify/<token>, /reset/<token>
-        purpose = rule.rule.removeprefix("/email").split("/")[1].replace("-", "_")
+        purpose = rule.rule.removeprefix("/email").removeprefix("/push").split("/")[1].replace("-", "_")
         arguments["token"] = values["token"][purpose]
     return rule.build(arguments, append_unknown=False)[1]
 

@@ -22,6 +22,7 @@ from tracker.models import (
     Nudge,
     Pause,
     Person,
+    PushSubscription,
     ReminderRule,
     UsedToken,
     User,
@@ -52,6 +53,13 @@ def fill(user: User) -> None:
     ApiToken.create(user=user, name="phone", token_hash=new_api_token()[1])
     UsedToken.create(jti=uuid.uuid4().hex, user=user, purpose="verify")
     CheckIn.create(user=user, month="2026-04", c1=4, d2=2, a3=5)
+    PushSubscription.create(
+        user=user,
+        endpoint=f"https://fcm.googleapis.com/fcm/send/{user.id}",
+        p256dh="BFX3p8GcWRLbCCvL4eijOSTMurkDYttmXEfNU0xcxEACxdwuPZShRq59vUNIwWRfQ_janHbjrCLpeJ7cpoofEks",
+        auth="m21mq8HxtRB_O4zuH9QaOw",
+        label="Chrome on Android",
+    )
 
 
 def upload(auth: Auth, content: bytes | str, name: str = "export.json"):

@@ -35,6 +35,7 @@ SHORT = 256  # the longest text a regex or a date parser may be given
 MEGABYTE = 1 << 20
 NOW = datetime(2026, 5, 13, 10, 30, tzinfo=UTC)
 TRACKER = Path(forms.__file__).parent
+PUSH_HOSTS = ("fcm.googleapis.com", "127.0.0.1")
 
 
 class Spy:
@@ -152,6 +153,8 @@ TEXT_VALIDATORS: dict[str, tuple[Callable[[str], object], tuple[type[Exception],
     "parse_year": (lambda v: forms.parse_year(v, NOW.date()), ()),
     "parse_day": (lambda v: forms.parse_day(v, NOW.date()), ()),
     "iso_day": (forms.iso_day, ()),
+    "parse_endpoint": (lambda v: forms.parse_endpoint(v, PUSH_HOSTS), ()),
+    "device_label": (forms.device_label, ()),
 }
 LOG_FIELDS = (
     "kind",
@@ -180,6 +183,12 @@ MAPPING_VALIDATORS: dict[str, Callable[[object], object]] = {
     "parse_checkin": lambda v: forms.parse_checkin(dict.fromkeys(forms.CHECKIN_KEYS, v)),
     "parse_rule": lambda v: forms.parse_rule({"days": [v], "time": v, "kind": v, "enabled": v}),
     "parse_rule.days": lambda v: forms.parse_rule({"days": v, "time": "09:00"}),
+    "parse_rule.channels": lambda v: forms.parse_rule({"days": ["mon"], "time": "09:00", "channels": v}),
+    "parse_subscription": lambda v: forms.parse_subscription(
+        {"endpoint": "https://fcm.googleapis.com/x", "keys": {"p256dh": v, "auth": v}, "expirationTime": v},
+        PUSH_HOSTS,
+    ),
+    "parse_subscription.body": lambda v: forms.parse_subscription(v, PUSH_HOSTS),
 }
 QUERY_VALIDATORS: dict[str, Callable[[], object]] = {
     "history._number": lambda: history._number("page"),

@@ -7,7 +7,7 @@ import csv
 import io
 from datetime import datetime
 
-from tracker.models import CheckIn, Log, Pause, Person, ReminderRule, User, naive_utc
+from tracker.models import CheckIn, Log, Pause, Person, PushSubscription, ReminderRule, User, naive_utc
 from tracker.schedule import day_names
 
 VERSION = 1
@@ -64,10 +64,22 @@ def export_data(user: User, now: datetime) -> dict:
                 "time": f"{r.local_time:%H:%M}",
                 "kind": r.kind,
                 "enabled": r.enabled,
+                "channels": r.channel_list,
             }
             for r in reminders
         ],
         "checkins": [{"month": c.month, "wording": c.wording, **c.answers} for c in CheckIn.for_user(user)],
+        # Which browsers have notifications on, without the keys messages are encrypted to: an export
+        # can't make another server push to them (each browser turns notifications on again there).
+        "push_subscriptions": [
+            {
+                "endpoint": d.endpoint,
+                "label": d.label,
+                "created_at": _instant(d.created_at),
+                "expires_at": _instant(d.expires_at),
+            }
+            for d in PushSubscription.for_user(user)
+        ],
     }
 
 

@@ -1,7 +1,10 @@
 """Import an export: the whole file validated first, then written in one transaction.
 
 Import is idempotent: a log whose id is already stored, a person whose nickname (any case) exists, a pause
-with the same dates and a reminder with the same schedule are skipped, so importing twice changes nothing.
+with the same dates, a reminder with the same schedule and a device with the same endpoint are skipped, so
+importing twice changes nothing. An export lists devices without their keys, which no file can restore:
+those are counted and left for each browser to turn notifications on again; a device given with its keys
+goes through the API's own checks (a browser's push service, public addresses only, at most ten).
 A malformed file changes nothing and the error says where the problem is.
 
 Each part goes through the very parser the forms and the API use (tracker/forms.py), with the same
@@ -21,17 +24,20 @@ from datetime import date, datetime
 
 from peewee import ValuesList, chunked, fn
 
-from tracker import rules
+from tracker import push, rules
 from tracker.discretion import LOCK_CHOICES
 from tracker.forms import (
     EARLIEST,
     EASTMOST,
     IMPORT_MAX_BYTES,
+    MAX_DEVICES,
     MAX_PAUSES,
     MAX_PEOPLE,
     MAX_REMINDERS,
     InvalidInput,
+    SubscriptionInput,
     check_room,
+    device_label,
     parse_checkin,
     parse_checkin_month,
     parse_checkin_wording,
@@ -42,6 +48,7 @@ from tracker.forms import (
     parse_pause,
     parse_person,
     parse_rule,
+    parse_subscription,
     valid_timezone,
     whole_number,
 )
@@ -76,6 +83,8 @@ class Plan:
     reminders: list[dict] = field(default_factory=list)
     digest: bool | None = None
     checkins: list[dict] = field(default_factory=list)
+    devices: list[tuple[SubscriptionInput, str]] = field(default_factory=list)
+    keyless_devices: int = 0  # listed without keys, as every export lists them: nothing to restore
 
 
 @dataclass
@@ -87,10 +96,12 @@ class Imported:
     pauses: int = 0
     reminders: int = 0
     checkins: int = 0
+    devices: int = 0
+    devices_to_renew: int = 0  # listed without keys: notifications must be turned on again on them
 
     @property
     def total(self) -> int:
-        return self.people + self.logs + self.pauses + self.reminders + self.checkins
+        return self.people + self.logs + self.pauses + self.reminders + self.checkins + self.devices
 
 
 class ImportProblem(InvalidInput):
@@ -209,7 +220,8 @@ def _parse_reminders(items: list, plan: Plan, problems: list[str]) -> None:
             plan.digest = item.get("enabled") is True
             continue
         try:
-            values = parse_rule({k: item[k] for k in ("days", "time", "kind", "enabled") if k in item})
+            fields = ("days", "time", "kind", "enabled", "channels")
+            values = parse_rule({k: item[k] for k in fields if k in item})
         except InvalidInput as exc:
             problems.append(_problem(f"reminders[{n}]", exc))
             continue
@@ -234,6 +246,25 @@ def _parse_checkins(items: list, plan: Plan, today: date, problems: list[str]) -
             continue
         months.add(month)
         plan.checkins.append({"month": month, "wording": wording, **answers})
+
+
+def _parse_devices(items: list, plan: Plan, problems: list[str]) -> None:
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(f"push_subscriptions[{n}]: must be an object.")
+            continue
+        if "keys" not in item:
+            plan.keyless_devices += 1
+            continue
+        try:
+            values = parse_subscription(item, push.allowed_hosts())
+            push.check_endpoint(values.endpoint)
+        except InvalidInput as exc:
+            problems.append(_problem(f"push_subscriptions[{n}]", exc))
+            continue
+        label = item.get("label")
+        fine = isinstance(label, str) and 0 < len(label) <= 60 and label.isprintable()
+        plan.devices.append((values, label if fine else device_label(None)))
 
 
 def _parse_profile(profile: object, plan: Plan, problems: list[str]) -> None:
@@ -306,6 +337,7 @@ def parse_export(raw: bytes | str, user: User, now: datetime) -> Plan:
     _parse_pauses(_list(data, "pauses", problems, MAX_PAUSES), plan, problems)
     _parse_reminders(_list(data, "reminders", problems, MAX_REMINDERS + 1), plan, problems)  # + the digest
     _parse_checkins(_list(data, "checkins", problems), plan, today, problems)
+    _parse_devices(_list(data, "push_subscriptions", problems, MAX_DEVICES), plan, problems)
     if problems:
         more = len(problems) - MAX_ERRORS
         raise ImportProblem(problems[:MAX_ERRORS] + ([f"…and {more} more."] if more > 0 else []))
@@ -443,4 +475,8 @@ def apply_import(user: User, plan: Plan, now: datetime) -> Imported:
         done.checkins = len(checkins)
         if plan.digest and not user.digest_opt_in:
             rules.set_digest(user, True, now)
+        for values, label in plan.devices:
+            _, added = push.subscribe(user, values, label, now, take_over=False)
+            done.devices += added
+        done.devices_to_renew = plan.keyless_devices
     return done

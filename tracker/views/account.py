@@ -62,9 +62,15 @@ def import_data():
     if done.total:
         counts = f"{done.logs} logs, {done.people} people, {done.pauses} pauses, {done.reminders} reminders"
         counts += f", {done.checkins} check-ins" if done.checkins else ""
+        counts += f", {done.devices} devices with notifications" if done.devices else ""
         flash(f"Imported {counts}.", "success@import")
     else:
         flash("Everything in that file was already here: nothing changed.", "info@import")
+    if done.devices_to_renew:
+        flash(
+            "Notifications were on for other devices: turn them on again on each one, under Reminders.",
+            "info@import",
+        )
     # Shown beside the import form (partials/_your_data.html), and the page opens there.
     return redirect(url_for("settings.index") + "#import", 303)
 

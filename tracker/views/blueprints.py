@@ -18,6 +18,7 @@ from tracker.views import (
     pages,
     pauses,
     people,
+    push,
     pwa,
     recovery,
     reminders,
@@ -39,6 +40,7 @@ BLUEPRINTS = (
     pwa.bp,
     reminders.bp,
     email_links.bp,
+    push.bp,
     account.bp,
     ladder.bp,
     checkin.bp,
@@ -46,3 +48,7 @@ BLUEPRINTS = (
     welcome.bp,
     api.bp,
 )
+
+# POSTs whose token in the URL is the credential, so they carry no CSRF token: RFC 8058 one-click
+# unsubscribe (sent by mail apps) and a notification's buttons (sent by the service worker).
+TOKEN_ONLY_POSTS = frozenset({"email_links.confirm_unsubscribe", *push.TOKEN_ONLY})

@@ -1,4 +1,6 @@
-"""Reminders: add, edit, pause and delete rules, pause them all, and confirm the address they go to.
+"""Reminders: add, edit, pause and delete rules, pause them all, confirm the address they go to, and
+the devices with notifications on (turned on by static/js/push.js through the API; listed and removed
+here, without JavaScript too).
 
 Plain forms with 303 redirects work without JavaScript; with htmx each form swaps `#reminders` in
 place. The JSON API mirror lives in `views/api/reminders.py`.
@@ -13,7 +15,7 @@ from tracker import rules
 from tracker.clock import now
 from tracker.emails import send_verification
 from tracker.forms import InvalidInput
-from tracker.models import ReminderRule
+from tracker.models import PushSubscription, ReminderRule
 from tracker.schedule import DAY_NAMES, day_names
 from tracker.views.common import invalid_status, own_or_404, render, wants_partial
 
@@ -27,6 +29,7 @@ def _page(errors: dict | None = None, form: dict | None = None, status: int = 20
         "partials/_reminders.html",
         status,
         rules=list(ReminderRule.for_user(current_user)),
+        devices=list(PushSubscription.for_user(current_user)),
         day_names=day_names,
         DAY_NAMES=DAY_NAMES,
         errors=errors or {},
@@ -117,3 +120,11 @@ def resend_verification():
     if not send_verification(current_user, now()):
         return _done("We couldn't send the email just now. Please try again in a few minutes.", "error")
     return _done(f"We sent a new link to {current_user.email}.")
+
+
+@bp.post("/reminders/devices/<int(min=1, max=2147483647):device_id>/delete")
+@login_required
+def remove_device(device_id: int):
+    """Turn notifications off for one device: nothing more is pushed to it."""
+    own_or_404(PushSubscription, device_id).delete_instance()
+    return _done("Notifications are off for that device.", "info")

@@ -11,7 +11,7 @@ from functools import cache
 
 from flask import jsonify
 
-from tracker.forms import NICKNAME_MAX, NOTE_MAX
+from tracker.forms import CHANNELS, ENDPOINT_MAX, EXPIRATION_MAX, MAX_DEVICES, NICKNAME_MAX, NOTE_MAX
 from tracker.insights import ACTIVE, FUTURE, MISSED, NONE, PENDING, REST
 from tracker.kinds import GROUPS, KINDS_BY_KEY, RESPONSES
 from tracker.rules import MAX_RULES
@@ -185,17 +185,31 @@ def _reminder_schemas() -> dict:
         "time": {"type": "string", "pattern": TIME_PATTERN, "description": "Your local time, 24-hour HH:MM."},
         "kind": {"anyOf": [{"type": "string", "enum": [*KIND_KEYS, "any", ""]}, NULL]},
         "enabled": {"type": "boolean"},
+        "channels": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(CHANNELS)},
+            "minItems": 1,
+            "maxItems": len(CHANNELS),
+            "description": "How its nudges go out: by email, as a notification on every device you turned "
+            "notifications on for (push), or both. Default: email.",
+        },
     }
     return {
         "Reminder": {
             "type": "object",
-            "required": ["id", "days", "time", "kind", "enabled", "next_due_at"],
+            "required": ["id", "days", "time", "kind", "enabled", "channels", "next_due_at"],
             "properties": {
                 "id": {"type": "integer", "minimum": 1},
                 "days": {"type": "array", "items": {"type": "string", "enum": list(DAY_NAMES)}},
                 "time": {"type": "string", "pattern": "^[0-9]{2}:[0-9]{2}$"},
                 "kind": {"type": ["string", "null"], "enum": [*KIND_KEYS, None]},
                 "enabled": {"type": "boolean"},
+                "channels": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(CHANNELS)},
+                    "minItems": 1,
+                    "maxItems": len(CHANNELS),
+                },
                 "next_due_at": {"type": ["string", "null"], "format": "date-time"},
             },
             "additionalProperties": False,
@@ -204,9 +218,73 @@ def _reminder_schemas() -> dict:
             "type": "object",
             "required": ["days", "time"],
             "properties": fields,
-            "examples": [{"days": ["mon", "thu"], "time": "18:30", "kind": "closeness", "enabled": True}],
+            "examples": [
+                {
+                    "days": ["mon", "thu"],
+                    "time": "18:30",
+                    "kind": "closeness",
+                    "enabled": True,
+                    "channels": ["email", "push"],
+                }
+            ],
         },
         "ReminderChanges": {"type": "object", "properties": fields},
+    }
+
+
+def _push_schemas() -> dict:
+    base64url = {"type": "string", "pattern": "^[A-Za-z0-9_-]+={0,2}$"}
+    return {
+        "PushSubscription": {
+            "type": "object",
+            "required": ["endpoint", "keys"],
+            "description": "A browser's `PushSubscription.toJSON()`. The endpoint must be https on a "
+            "browser's push service (PUSH_ALLOWED_HOSTS) and resolve to public addresses only; "
+            "otherwise a 400 names `endpoint`.",
+            "properties": {
+                "endpoint": {"type": "string", "format": "uri", "maxLength": ENDPOINT_MAX},
+                "expirationTime": {
+                    "anyOf": [{"type": "number", "minimum": 0, "maximum": EXPIRATION_MAX}, NULL],
+                    "description": "When the subscription expires, in milliseconds since 1970.",
+                },
+                "keys": {
+                    "type": "object",
+                    "required": ["p256dh", "auth"],
+                    "properties": {
+                        "p256dh": {**base64url, "maxLength": 100, "description": "The browser's P-256 key."},
+                        "auth": {**base64url, "maxLength": 40, "description": "Its 16-byte secret."},
+                    },
+                },
+            },
+            "examples": [
+                {
+                    "endpoint": "https://fcm.googleapis.com/fcm/send/dQw4w9WgXcQ:APA91bH",
+                    "expirationTime": None,
+                    "keys": {
+                        "p256dh": "BFX3p8GcWRLbCCvL4eijOSTMurkDYttmXEfNU0xcxEACxdwuPZShRq59vUNIwWRf"
+                        "Q_janHbjrCLpeJ7cpoofEks",
+                        "auth": "m21mq8HxtRB_O4zuH9QaOw",
+                    },
+                }
+            ],
+        },
+        "Device": {
+            "type": "object",
+            "required": ["id", "endpoint", "label", "created_at", "expires_at"],
+            "properties": {
+                "id": {"type": "integer", "minimum": 1},
+                "endpoint": {"type": "string"},
+                "label": {"type": "string", "description": 'Like "Chrome on Android", from the User-Agent.'},
+                "created_at": {"type": "string", "format": "date-time"},
+                "expires_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+            "additionalProperties": False,
+        },
+        "PushEndpoint": {
+            "type": "object",
+            "required": ["endpoint"],
+            "properties": {"endpoint": {"type": "string", "minLength": 1, "maxLength": ENDPOINT_MAX}},
+        },
     }
 
 
@@ -291,6 +369,7 @@ def _components() -> dict:
             "Kind": kind,
             **_log_schemas(),
             **_reminder_schemas(),
+            **_push_schemas(),
             "Summary": _summary_schema(),
         },
         "securitySchemes": {
@@ -480,6 +559,55 @@ def _paths() -> dict:
                 "summary": "Delete a reminder",
                 "security": WRITE,
                 "responses": {"204": {"description": "Deleted"}, **errors("400", "401", "404", "429")},
+            },
+        },
+        "/api/v1/push/key": {
+            "get": {
+                "operationId": "getPushKey",
+                "summary": "The server's VAPID public key, for `pushManager.subscribe`",
+                "security": READ,
+                "responses": {
+                    "200": _ok(
+                        {
+                            "type": "object",
+                            "required": ["public_key"],
+                            "properties": {
+                                "public_key": {
+                                    "type": "string",
+                                    "pattern": "^[A-Za-z0-9_-]{87}$",
+                                    "description": "Base64url of the uncompressed P-256 point.",
+                                }
+                            },
+                            "additionalProperties": False,
+                        },
+                        "The key",
+                    ),
+                    **errors("401"),
+                },
+            }
+        },
+        "/api/v1/push/subscriptions": {
+            "post": {
+                "operationId": "subscribePush",
+                "summary": f"Turn notifications on for a browser (at most {MAX_DEVICES} devices: then a 400 "
+                "naming the field `subscriptions`)",
+                "security": WRITE,
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("PushSubscription")}}},
+                "responses": {
+                    "201": _ok(ref("Device"), "Added"),
+                    "200": _ok(ref("Device"), "You had this endpoint already: its keys are updated"),
+                    **errors("400", "401", "413", "429"),
+                },
+            },
+            "delete": {
+                "operationId": "unsubscribePush",
+                "summary": "Turn notifications off for a browser, by its endpoint",
+                "security": WRITE,
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("PushEndpoint")}}},
+                "responses": {
+                    "204": {"description": "Removed (or it was not yours or not there)"},
+                    **errors("400", "401", "413", "429"),
+                },
             },
         },
         "/api/v1/summary": {

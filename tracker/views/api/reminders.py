@@ -1,8 +1,8 @@
 """JSON API mirror of the reminders page, on the API blueprint (its auth and error format).
 
-`{"id", "days": ["mon", ...], "time": "HH:MM", "kind": key or null, "enabled": bool}`, plus the
-read-only `next_due_at` (UTC). 201 on create; 400 `{"error", "field"}` on bad input; 404 for another
-user's id.
+`{"id", "days": ["mon", ...], "time": "HH:MM", "kind": key or null, "enabled": bool, "channels": ["email",
+"push"]}`, plus the read-only `next_due_at` (UTC). 201 on create; 400 `{"error", "field"}` on bad input;
+404 for another user's id.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tracker.models import ReminderRule
 from tracker.queries import own_row
 from tracker.views.api.base import NOT_AN_OBJECT, bp, check_shapes, error, json_object
 
-RULE_FIELDS = ("days", "time", "kind", "enabled")
+RULE_FIELDS = ("days", "time", "kind", "enabled", "channels")
 # Any run of digits matches; ids no row can have answer 404 (a bounded converter answered 405 instead).
 RULE_ID = "<int:rule_id>"
 
