@@ -153,6 +153,29 @@ def calendar_rows(first: date, summary: MonthSummary, today: date) -> Markup:
     return Markup("".join(rows))  # noqa: S704  # nosec B704 (escaped above)
 
 
+def day_numbers(summary: MonthSummary, rhythm_from: date) -> list[tuple]:
+    """The month's numbers, day by day, once the rhythm is shown, as the table prints them: built here
+    rather than by per-cell template filters (rounding, words), the costliest rows of the page."""
+    rows = []
+    for point in summary.series:
+        if point.day < rhythm_from:
+            continue
+        cell = summary.days[point.day]
+        felt = (safety_words(point.safety) or "—").replace(" felt safe", "").replace("felt ", "")
+        rows.append(
+            (
+                f"{point.day:%a} {point.day.day}",
+                "open" if cell.status == "missed" else cell.status,
+                cell.logs,
+                point.score,
+                round(point.consistency * 100),
+                round(point.balance * 100) if point.balance is not None else "—",
+                felt,
+            )
+        )
+    return rows
+
+
 def _month_context(history: History, year: int, month: int, opened: date | None) -> dict:
     """What the month page shows: the summary, its calendar, charts, neighbours, an open day."""
     first = date(year, month, 1)
@@ -167,6 +190,7 @@ def _month_context(history: History, year: int, month: int, opened: date | None)
         "charts": charts,
         "changes": changes,
         "rhythm_from": shown_from(history),
+        "day_numbers": day_numbers(summary, shown_from(history)),
         "week": week_progress(history),
         "previous": previous if previous and previous >= history.first_day.replace(day=1) else None,
         "following": following if following and following <= history.today else None,
