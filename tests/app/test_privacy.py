@@ -24,6 +24,7 @@ TABLE_WORDS = {
     "ladder_steps": ("your step on each ladder",),
     "checkins": ("monthly check-in answers",),
     "practice_profiles": ("the kinds that lead Today", "how far the welcome got"),
+    "push_subscriptions": ("Your devices for notifications", "the keys that encrypt"),
 }
 
 
@@ -81,6 +82,7 @@ def test_the_export_leaves_out_what_the_page_says_it_leaves_out(client, logged_i
         "pauses",
         "reminders",
         "checkins",
+        "push_subscriptions",
     }
     assert data["people"] == [
         {
