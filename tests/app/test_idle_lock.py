@@ -209,6 +209,18 @@ def test_signing_out_and_email_links_pass_the_lock(client, logged_in, user, cloc
     assert client.get("/unlock").headers["Location"].startswith("/login")
 
 
+def test_a_notifications_buttons_pass_the_lock_as_email_links_do(client, logged_in, user, clock):
+    """The service worker's POST of "I did it" carries the session's cookie: the lock must not take it
+    to the unlock page, where the tap would be lost; the token alone decides (a bad one: its own page)."""
+    choose(user, 5)
+    clock.now += 6 * MINUTE
+    for path in ("/push/done/not-a-token", "/push/snooze/not-a-token"):
+        for answer in (client.get(path), client.post(path)):
+            assert "Location" not in answer.headers, path
+            assert answer.status_code in (400, 404, 410) and "password" not in answer.get_data(as_text=True)
+    assert client.get("/settings").headers["Location"].startswith("/unlock")  # still locked
+
+
 def test_an_unlocked_session_passes_the_unlock_page_by(client, logged_in, user):
     response = client.get("/unlock?next=/people")
     assert response.status_code == 303 and response.headers["Location"] == "/people"

@@ -67,9 +67,10 @@ PASSING = frozenset(
         "pages.about",  # public, the same for anyone
     }
 )
-# Both act by a token of their own, as for anyone: the email links, and the password reset (a person
-# who forgot the password must reach it from the unlock page).
-PASSING_BLUEPRINTS = frozenset({"email_links", "recovery"})
+# They act by a token of their own, as for anyone: the email links, a notification's "I did it" and
+# "Later" (the service worker's POST carries the locked session's cookie, and must still log), and the
+# password reset (a person who forgot the password must reach it from the unlock page).
+PASSING_BLUEPRINTS = frozenset({"email_links", "push", "recovery"})
 HELD_MAX = 16 * 1024  # more than any form of the app sends (a note is at most 2,000 characters)
 # What a kept form was, in the words the "Save it?" page uses.
 HELD_WHAT = {
