@@ -71,6 +71,7 @@ PASSING = frozenset(
 # "Later" (the service worker's POST carries the locked session's cookie, and must still log), and the
 # password reset (a person who forgot the password must reach it from the unlock page).
 PASSING_BLUEPRINTS = frozenset({"email_links", "push", "recovery"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # they only read: nothing to keep for later
 HELD_MAX = 16 * 1024  # more than any form of the app sends (a note is at most 2,000 characters)
 # What a kept form was, in the words the "Save it?" page uses.
 HELD_WHAT = {
@@ -119,13 +120,13 @@ def _ask_again():
     """The locked answer for this request (see the module's docstring)."""
     if request.path.startswith("/api/"):
         return jsonify(error=LOCKED_API, field=None), 401
-    if request.method == "POST":
+    if request.method not in SAFE_METHODS:  # a form sent: kept, and back to the page it was sent from
         _hold()
         back = _local_path(request.headers.get("HX-Current-URL") if htmx else request.referrer)
     elif htmx and not htmx.boosted:
         back = _local_path(request.headers.get("HX-Current-URL"))
     else:
-        back = request.full_path.rstrip("?") if request.method in ("GET", "HEAD") else None
+        back = request.full_path.rstrip("?")
     target = url_for("lock.unlock", next=back or url_for("log.today"))
     if htmx and not htmx.history_restore_request:
         response = Response(status=401)
