@@ -91,8 +91,19 @@ def line_chart(
     if high <= low:
         raise ValueError("high must be above low")
     slots = len(values)
+    if slots <= 1:
+        points = tuple(None if v is None else Point(width / 2, _y(v, low, high, height), v) for v in values)
+        return LineChart(width, height, low, high, points, path_data(points))
+    # slot_x and _y inline, the same arithmetic in the same order: a year places some 330 points.
+    across, gaps, span, inner = width - 2 * PAD, slots - 1, high - low, height - 2 * PAD
     points = tuple(
-        None if value is None else Point(slot_x(i, slots, width), _y(value, low, high, height), value)
+        None
+        if value is None
+        else Point(
+            round(PAD + i * across / gaps, 1),
+            round(PAD + (1 - (min(max(value, low), high) - low) / span) * inner, 1),
+            value,
+        )
         for i, value in enumerate(values)
     )
     return LineChart(width, height, low, high, points, path_data(points))

@@ -23,6 +23,7 @@ from tracker.models import (
     database,
     dated_rows,
     naive_utc,
+    prepared,
 )
 
 ID_MAX = 2**31 - 1  # the largest id an integer column holds on both engines
@@ -64,9 +65,10 @@ def user_today(user: User) -> date:
 
 def log_facts(user: User, start: date, end: date, person: Person | None = None) -> list[LogFact]:
     """What insights read of the user's logs dated start..end (of one person when given), one query."""
-    query = Log.facts(user, start, end)
-    if person is not None:
-        query = query.where(Log.person == person.id)
+    if person is None:
+        query = prepared(Log.facts, user, start, end)
+    else:
+        query = Log.facts(user, start, end).where(Log.person == person.id)
     # Raw rows: peewee's per-value conversion would cost more than the query.
     return list(map(LogFact._make, dated_rows(query)))
 
@@ -85,12 +87,11 @@ def user_pauses(user: User) -> list[insights.Pause]:
 def load_history(
     user: User, today: date, shown: tuple[date, date] | None = None, *, listed: bool = False
 ) -> History:
-    """The user's history as of today from three queries: logs per date over the whole history (all
-    statuses and streaks need), the pauses, and for scores on the `shown` days (first, last), what they
-    read of those days and the 27 before them: the logs themselves, with the person's name, when the
-    page lists them (`listed`: a month reads a few hundred), else just each day's totals (a year's
-    scores, summed up in SQL, instead of some 1,700 logs)."""
-    counts = dict(dated_rows(Log.day_counts(user, today)))
+    """The user's history as of today from three queries: for scores on the `shown` days (first, last),
+    what they read of those days and the 27 before them: the logs themselves, with the person's name,
+    when the page lists them (`listed`: a month reads a few hundred), else just each day's totals (a
+    year's scores, summed up in SQL, instead of some 1,700 logs); every date with a log, over the whole
+    history (all statuses and streaks need); and the pauses."""
     logs: list[LogFact] = []
     totals: list[DayTotals] | None = None
     if shown is not None and shown[0] <= today:
@@ -98,10 +99,11 @@ def load_history(
         if listed:
             logs = log_facts(user, since, last)
         else:
-            totals = list(map(DayTotals._make, dated_rows(Log.day_totals(user, since, last))))
+            totals = list(map(DayTotals._make, dated_rows(prepared(Log.day_totals, user, since, last))))
+    active = [row[0] for row in dated_rows(prepared(Log.logged_dates, user, today))]
     profile = Profile(insights.local_date_of(user.created_at, user.timezone), user.weekly_target)
     scored = shown or (date.max, date.min)  # no day: nothing to score
-    return build_history(logs, profile, today, user_pauses(user), counts=counts, totals=totals, scored=scored)
+    return build_history(logs, profile, today, user_pauses(user), active=active, totals=totals, scored=scored)
 
 
 def unsafe_names(user: User) -> frozenset[str]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from tests.conftest import make_log, make_person
+import pytest
+
+from tests.conftest import make_log, make_person, make_user
 from tracker import insights
-from tracker.models import Log, dated_rows
+from tracker.models import Log, dated_rows, prepared
 from tracker.queries import load_history
 
 TODAY = date(2026, 5, 13)
@@ -62,8 +64,10 @@ def test_a_page_from_day_totals_is_the_history_from_every_log(user):
     for year, month in [(2026, 5), (2026, 3), (2026, 1)]:
         days = insights.month_days(year, month)
         page = load_history(user, TODAY, (days[0], days[-1]), listed=True)
-        for name in ("first_day", "statuses", "log_counts", "streaks", "longest", "active_dates"):
+        for name in ("first_day", "statuses", "streaks", "longest", "active_dates"):
             assert getattr(page, name) == getattr(whole, name), name
+        since = days[0] - timedelta(days=27)
+        assert page.log_counts == {d: n for d, n in whole.log_counts.items() if since <= d <= days[-1]}
         assert page.scores == {day: s for day, s in whole.scores.items() if days[0] <= day <= days[-1]}
         assert insights.month_summary(page, year, month).__dict__ == (
             insights.month_summary(whole, year, month).__dict__
@@ -72,3 +76,24 @@ def test_a_page_from_day_totals_is_the_history_from_every_log(user):
     assert year.logs == ()  # the year page lists no log: its scores come from the totals alone
     assert year.scores == {day: s for day, s in whole.scores.items() if day.year == 2026}
     assert insights.year_summary(year, 2026).__dict__ == insights.year_summary(whole, 2026).__dict__
+
+
+def test_a_prepared_query_reads_what_the_query_itself_reads(user):
+    """`prepared` generates a history query's SQL once per engine and binds each call's own user and
+    dates: the same rows as peewee's query, for every user and range, however often it is asked."""
+    _seed(user)
+    other_user = make_user("bo@example.com")
+    make_log(other_user, "space", at=datetime(2026, 5, 13, 9, tzinfo=UTC))
+    for who in (user, other_user, user):
+        for first, last in [(date(2000, 1, 1), TODAY), (TODAY - timedelta(days=40), TODAY), (TODAY, TODAY)]:
+            for build in (Log.day_totals, Log.facts):
+                assert dated_rows(prepared(build, who, first, last)) == dated_rows(build(who, first, last))
+        assert dated_rows(prepared(Log.logged_dates, who, TODAY)) == dated_rows(Log.logged_dates(who, TODAY))
+
+
+def test_a_query_binding_an_argument_twice_is_refused(app):
+    def twice(first: date, last: date):
+        return Log.select(Log.id).where((Log.local_date == first) | (Log.local_date == first))
+
+    with pytest.raises(ValueError, match="bound 2 times"):
+        prepared(twice, TODAY, TODAY)

@@ -141,26 +141,29 @@ def test_a_page_of_day_totals_agrees_with_the_whole_history(scenario, data):
     whole = build_history(logs, profile, today, pauses)
     first = data.draw(st.dates(whole.first_day, today))
     last = data.draw(st.dates(first, today + timedelta(days=40)))
-    counts = Counter(log.local_date for log in logs)
+    active = {log.local_date for log in logs}
 
     def totals(first: date, last: date) -> list:
         return day_totals(log for log in logs if first - timedelta(days=27) <= log.local_date <= last)
 
     scored = totals(first, last)
-    page = build_history([], profile, today, pauses, counts=counts, totals=scored, scored=(first, last))
-    for name in ("first_day", "statuses", "log_counts", "streaks", "longest", "active_dates"):
+    page = build_history([], profile, today, pauses, active=active, totals=scored, scored=(first, last))
+    for name in ("first_day", "statuses", "streaks", "longest", "active_dates"):
         assert getattr(page, name) == getattr(whole, name), name
+    # Logs per day: those of the days the scores read, which hold every day a month's calendar shows.
+    since = first - timedelta(days=27)
+    assert page.log_counts == {day: n for day, n in whole.log_counts.items() if since <= day <= last}
     assert page.scores == {day: point for day, point in whole.scores.items() if first <= day <= last}
     # The logs of the scored days alone serve as well as their totals.
     window = [log for log in logs if first - timedelta(days=27) <= log.local_date <= last]
-    assert build_history(window, profile, today, pauses, counts=counts, scored=(first, last)).scores == (
+    assert build_history(window, profile, today, pauses, active=active, scored=(first, last)).scores == (
         page.scores
     )
     days = month_days(first.year, first.month)
     shown = [log for log in logs if days[0] <= log.local_date <= days[-1]]
     scored = totals(days[0], days[-1])
     page = build_history(
-        shown, profile, today, pauses, counts=counts, totals=scored, scored=(days[0], days[-1])
+        shown, profile, today, pauses, active=active, totals=scored, scored=(days[0], days[-1])
     )
     assert month_summary(page, first.year, first.month).__dict__ == (
         month_summary(whole, first.year, first.month).__dict__

@@ -3,7 +3,7 @@
 PURE: no Flask, no Peewee, no clock; the caller passes `today` (the user's local date). Rules are those
 of DOMAIN.md ("Days, rest and streaks", "The practice rhythm", "The monthly review"). Build a
 `History` once per request with `build_history`, then slice it with `month_summary` or `year_summary`.
-A page passes the number of logs per day over the whole history (statuses and streaks need no more),
+A page passes the dates with a log over the whole history (statuses and streaks need no more),
 each day's totals (`DayTotals`: reach and room logs, safety points; the rhythm and S need no more) over the
 days it shows and the 27 before them, and the logs of just the days it lists: so three years of history
 cost a thousand small tuples summed up by the database, not five thousand logs.

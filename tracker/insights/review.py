@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,7 +65,7 @@ class History:
     first_day: date
     logs: tuple[LogFact, ...]
     statuses: dict[date, str]
-    log_counts: Counter[date]
+    log_counts: Counter[date]  # logs per day: every day, or a page's scored days and the 27 before
     streaks: dict[date, int]
     longest: dict[date, int]
     scores: dict[date, DayScore]
@@ -131,39 +131,40 @@ def build_history(
     today: date,
     pauses: Iterable[Pause] = (),
     *,
-    counts: Mapping[date, int] | None = None,
+    active: Iterable[date] | None = None,
     totals: Iterable[DayTotals] | None = None,
     scored: tuple[date, date] | None = None,
 ) -> History:
     """Statuses, streaks and scores from the first day to today, computed once for all summaries.
 
-    A page needn't pass every log: with `counts` (how many logs each date has, over the whole history)
-    statuses and streaks come from the counts, and scores are computed for the `scored` days (first,
-    last) alone (none when first is after last), from `totals` (each date's DayTotals, as
-    `Log.day_totals` sums them up in SQL) or else from the logs, covering those days and the 27 before
-    them. The logs may then be just those the page lists, or none.
+    A page needn't pass every log: scores are computed for the `scored` days (first, last) alone (none
+    when first is after last), from `totals` (each date's DayTotals, as `Log.day_totals` sums them up in
+    SQL) or else from the logs, covering those days and the 27 before them; statuses and streaks come
+    from those days and `active`, the other dates with a log (a day's status needs no more). The logs
+    may then be just those the page lists, or none. `log_counts` then covers the scored days and the 27
+    before them: a month's calendar, the only reader of counts, shows no other day.
     """
     kept = tuple(sorted((log for log in logs if log.local_date <= today), key=lambda log: log.local_date))
     if totals is None:
         daily = _daily_totals(kept)
     else:
         daily = {row[0]: row[1:] for row in totals if row[0] <= today and row[1]}
-    if counts is None:
-        log_counts = Counter({day: row[0] for day, row in daily.items()})
-    else:
-        log_counts = Counter({day: n for day, n in counts.items() if day <= today and n})
-    days = _walk(log_counts.keys(), profile, today, pauses)
+    log_counts = Counter({day: row[0] for day, row in daily.items()})
+    logged = log_counts.keys()
+    if active is not None:
+        logged = {day for day in active if day <= today} | logged
+    days = _walk(logged, profile, today, pauses)
     return History(
         profile=profile,
         today=today,
-        first_day=min(profile.start, min(log_counts, default=profile.start)),
+        first_day=min(profile.start, min(logged, default=profile.start)),
         logs=kept,
         statuses=days.statuses,
         log_counts=log_counts,
         streaks=days.streaks,
         longest=days.longest,
         scores=_scores(daily, days.consistency, scored),
-        active_dates=tuple(sorted(log_counts)),
+        active_dates=tuple(sorted(logged)),
     )
 
 
