@@ -134,6 +134,21 @@ def bar_lengths(counts: Sequence[int], width: float, total: int | None = None) -
     return [round(width * count / total, 1) for count in counts]
 
 
+def bar(count: float, total: float, width: int = 120) -> Markup:
+    """A horizontal bar of `count` out of `total` (at least a dot's length when there is any), as an
+    `<svg>`: built here rather than by a Jinja macro, as the month page draws a dozen."""
+    fill = ""
+    if count:
+        length = max(bar_lengths([count], width, total)[0], 10)
+        fill = f'<rect class="bar-fill" x="0" y="0" width="{length}" height="10" rx="5"/>'
+    # Numbers only: nothing here needs escaping.
+    return Markup(  # noqa: S704  # nosec B704 (numbers only)
+        f'<svg class="bar" viewBox="0 0 {width} 10" width="{width}" height="10" preserveAspectRatio="none" '
+        f'aria-hidden="true" focusable="false">\n  <rect class="bar-track" x="0" y="0" width="{width}" '
+        f'height="10" rx="5"/>\n  {fill}\n</svg>'
+    )
+
+
 def stacked(counts: Sequence[int], width: float) -> list[tuple[float, float]]:
     """(x, length) of each part of one bar split by counts, left to right."""
     lengths = bar_lengths(counts, width)
