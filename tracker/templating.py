@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import Flask, has_request_context, request
 from flask_login import current_user
-from markupsafe import Markup, escape
 
 from tracker import discretion, forms
 from tracker.care import help_lines, region_of
@@ -92,15 +90,6 @@ def input_value(value: object, kind: str) -> str:
     return text if separator and _is_date(day) and _is_time(clock) else ""
 
 
-def day_cells(statuses: Iterable[str]) -> Markup:
-    """The year page's small day squares, one `<span>` per day's status: a year has 365, and a Jinja
-    loop over them cost more than the rest of the page."""
-    statuses = list(statuses)
-    cell = {status: f'<span class="mini-day day-{escape(status)}"></span>' for status in set(statuses)}
-    # A plain join: Markup's own would escape each of the 365 spans again. Each status is escaped above.
-    return Markup("".join(map(cell.__getitem__, statuses)))  # noqa: S704  # nosec B704 (escaped above)
-
-
 @cache
 def timezones() -> list[str]:
     """The IANA zones, sorted, for the time zone picker."""
@@ -130,7 +119,6 @@ def init_app(app: Flask) -> None:
         local_input=local_input,
         nice_date=nice_date,
         input_value=input_value,
-        day_cells=day_cells,
     )
     app.jinja_env.finalize = printable
     app.context_processor(_help_lines)

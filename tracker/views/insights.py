@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from tracker import insights
 from tracker.charts import AxisChart, axis_chart, bar, change, nice_range, scale_ticks, stacked
 from tracker.forms import MIN_YEAR, parse_day, parse_month, parse_year
-from tracker.insights import History, MonthSummary, grid_status
+from tracker.insights import History, MonthSummary, YearSummary, grid_status
 from tracker.models import Log
 from tracker.practice import safety_words
 from tracker.queries import load_history, unsafe_names, user_today
@@ -243,6 +243,45 @@ def day(day_iso: str):
     return render("pages/day.html", "partials/_day.html", **context)
 
 
+def year_months(
+    summary: YearSummary, months: list[int], today: date, rhythm_from: date, numbers: bool = True
+) -> tuple[Markup, Markup]:
+    """The year's month cards (a small day grid each, linking to the month) and its table's rows: built
+    here rather than by Jinja loops, whose per-month links and 365 day squares cost more than the rest
+    of the page. Month names, dates, numbers and fixed statuses; the link is escaped."""
+    month_href = escape(
+        url_for("insights.month", ym="0000-00")[: -len("0000-00")]
+    )  # url_for per month cost more
+    blank = '<span class="mini-day"></span>'
+    squares = {status: f'<span class="mini-day day-{escape(status)}"></span>' for status in DAY_WORDS}
+    cards, rows = [], []
+    for month in months:
+        grid = summary.months[month]
+        first = next(iter(grid))
+        last = min(max(grid), today)
+        tally = summary.tallies[month]
+        href = f"{month_href}{month_key(first)}"
+        cells = "".join(map(squares.__getitem__, grid.values()))
+        counts = numbers and (
+            f'<span class="mini-counts"><span>{tally["active"]} active ·</span> '
+            f"<span>{tally['rest']} rest ·</span> <span>{tally['missed']} open</span></span>"
+        )
+        cards.append(
+            f'<li class="mini-month">\n  <a class="mini-link" href="{href}">\n'
+            f'    <span class="mini-title">{first:%B}</span>\n'
+            f'    <span class="mini-grid" aria-hidden="true">{blank * first.weekday()}{cells}</span>\n'
+            f"    {counts or ''}\n  </a>\n</li>\n"
+        )
+        score = summary.month_end_scores[month]
+        shown = score if score is not None and last >= rhythm_from else "—"
+        rows.append(
+            f'<tr><th scope="row"><a href="{href}">{first:%b}</a></th><td>{shown}</td>'
+            f"<td>{tally['active']}</td><td>{tally['rest']}</td><td>{tally['missed']}</td></tr>\n"
+        )
+    # Month names, dates, numbers and fixed statuses; the link is escaped above.
+    return Markup("".join(cards)), Markup("".join(rows))  # noqa: S704  # nosec B704 (escaped above)
+
+
 @bp.get("/year", defaults={"year_str": None})
 @bp.get("/year/<year_str>")
 @login_required
@@ -270,9 +309,12 @@ def year(year_str: str | None):
     x_labels = [
         f"{day:%b}" if day.day == 1 and (day.month - months[0]) % every == 0 else None for day in shown
     ]
+    cards, table_rows = year_months(summary, months, today, rhythm_from, not current_user.hide_numbers)
     return render(
         "pages/year.html",
         summary=summary,
+        cards=cards,
+        table_rows=table_rows,
         months=months,
         history=history,
         rhythm_from=rhythm_from,
