@@ -627,6 +627,24 @@ class PracticeProfile(BaseModel):
         return cls.get_or_none(cls.user == user)
 
 
+class Plan(BaseModel):
+    """An if-then plan (issue 16, implementation intentions): "When <cue>, I will <action>" for one kind.
+    At most one active plan per user and kind (the index `plans_one_active`, m0018); a new plan makes
+    the earlier one inactive, and inactive plans are kept for the export."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="plans", on_delete="CASCADE")
+    kind = CharField(max_length=24)
+    cue = CharField(max_length=200)
+    action = CharField(max_length=200)
+    rule = ForeignKeyField(ReminderRule, null=True, on_delete="SET NULL")  # a cue that is a reminder's time
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=stored_now)
+
+    class Meta:
+        table_name = "plans"
+
+
 MODELS = (
     User,
     UserSession,
@@ -641,4 +659,5 @@ MODELS = (
     LadderStep,
     CheckIn,
     PracticeProfile,
+    Plan,
 )

@@ -17,6 +17,7 @@ from tracker.models import (
     Log,
     Pause,
     Person,
+    Plan,
     PracticeProfile,
     ReminderRule,
     User,
@@ -146,3 +147,24 @@ def help_note(user: User, today: date) -> str | None:
         (month, dict(zip(CHECKIN_ITEMS, answers, strict=True))) for month, *answers in latest.tuples()
     ]
     return practice.help_note(recalls, checkins, today)
+
+
+def active_plans(user_id: int) -> dict[str, Plan]:
+    """The user's active if-then plans by kind (at most one per kind), one query."""
+    return {plan.kind: plan for plan in Plan.select().where(Plan.user == user_id, Plan.active == True)}  # noqa: E712
+
+
+def save_plan(user_id: int, kind: str, cue: str, action: str, rule_id: int | None = None) -> Plan:
+    """A new active plan for the kind; the kind's earlier plan becomes inactive in the same transaction.
+    Two at once: the partial unique index refuses the second, which then replaces the first."""
+    try:
+        return _replace_plan(user_id, kind, cue, action, rule_id)
+    except IntegrityError:
+        return _replace_plan(user_id, kind, cue, action, rule_id)
+
+
+def _replace_plan(user_id: int, kind: str, cue: str, action: str, rule_id: int | None) -> Plan:
+    with database.atomic():
+        earlier = Plan.user == user_id, Plan.kind == kind, Plan.active == True  # noqa: E712
+        Plan.update(active=False).where(*earlier).execute()
+        return Plan.create(user=user_id, kind=kind, cue=cue, action=action, rule=rule_id)

@@ -24,6 +24,7 @@ TABLE_WORDS = {
     "ladder_steps": ("your step on each ladder",),
     "checkins": ("monthly check-in answers",),
     "practice_profiles": ("the kinds that lead Today", "how far the welcome got"),
+    "plans": ("your if-then plans in your own words",),
     "push_subscriptions": ("Your devices for notifications", "the keys that encrypt"),
 }
 
