@@ -123,6 +123,19 @@ def _account_context() -> dict:
     return {"offline_account": account_key(current_user) if signed_in else None}
 
 
+def _icons(stem: str) -> list[dict]:
+    """One set of icons (`icon`, or the discreet `plain`): PNG and maskable PNG at 192 and 512, and SVG."""
+    pngs = [
+        (variant, purpose, size)
+        for variant, purpose in (("", "any"), ("-maskable", "maskable"))
+        for size in (192, 512)
+    ]
+    return [
+        _icon(f"{stem}{variant}-{size}.png", f"{size}x{size}", "image/png", purpose)
+        for variant, purpose, size in pngs
+    ] + [_icon(f"{stem}.svg", "any", "image/svg+xml")]
+
+
 def _icon(name: str, size: str, kind: str, purpose: str = "any") -> dict:
     return {
         "src": url_for("static", filename=f"icons/{name}"),
@@ -156,13 +169,7 @@ def manifest() -> ResponseReturnValue:
                 "short_name": NEUTRAL_NAME,
                 "description": "Notes.",
                 "categories": ["productivity"],
-                "icons": [
-                    _icon("plain-192.png", "192x192", "image/png"),
-                    _icon("plain-512.png", "512x512", "image/png"),
-                    _icon("plain-maskable-192.png", "192x192", "image/png", "maskable"),
-                    _icon("plain-maskable-512.png", "512x512", "image/png", "maskable"),
-                    _icon("plain.svg", "any", "image/svg+xml"),
-                ],
+                "icons": _icons("plain"),
                 "shortcuts": [],
             }
         )
@@ -173,13 +180,7 @@ def manifest() -> ResponseReturnValue:
             "short_name": NAME,
             "description": "Practise secure attachment: log small relationship actions in one tap.",
             "categories": ["health", "lifestyle"],
-            "icons": [
-                _icon("icon-192.png", "192x192", "image/png"),
-                _icon("icon-512.png", "512x512", "image/png"),
-                _icon("icon-maskable-192.png", "192x192", "image/png", "maskable"),
-                _icon("icon-maskable-512.png", "512x512", "image/png", "maskable"),
-                _icon("icon.svg", "any", "image/svg+xml"),
-            ],
+            "icons": _icons("icon"),
             "shortcuts": [_shortcut(key) for key in SHORTCUT_KINDS],
         }
     )
