@@ -11,7 +11,7 @@ import gzip
 import os
 import re
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -198,6 +198,20 @@ def make_log(user: User, kind: str = "closeness", at: datetime = FIXED_NOW, **fi
 
     fields.setdefault("local_date", local_date_of(at, user.timezone))
     return Log.create(id=uuid.uuid4(), user=user, kind=kind, at=naive_utc(at), **fields)
+
+
+def practise_since_april(user: User, **fields) -> User:
+    """The user created Mon 6 April 2026, logging closeness or space three or four days a week until
+    12 May (each log with `fields`): by 13 May the rhythm has been shown since 19 April."""
+    user.created_at = naive_utc(datetime(2026, 4, 6, 6, 0, tzinfo=UTC))
+    user.save()
+    day = date(2026, 4, 6)
+    while day <= date(2026, 5, 12):
+        if day.weekday() in (0, 1, 3) or (day.weekday() == 4 and day.day % 2):
+            at = datetime(day.year, day.month, day.day, 7, tzinfo=UTC)
+            make_log(user, "closeness" if day.day % 3 else "space", at=at, **fields)
+        day += timedelta(days=1)
+    return user
 
 
 @pytest.fixture

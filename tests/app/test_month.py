@@ -10,7 +10,7 @@ from html import unescape
 
 import pytest
 
-from tests.conftest import make_log, make_person, make_user
+from tests.conftest import make_log, make_person, make_user, practise_since_april
 from tracker.models import Log, Pause, naive_utc
 
 CELL = re.compile(r'<(?:a|span) class="day day-(\w+)"[^>]*>\s*<span class="day-number">(\d+)</span>')
@@ -126,18 +126,7 @@ def test_no_rhythm_before_two_weeks_of_history(client, logged_in, may_user):
 def april_user(user):
     """Created Mon 6 April 2026 with T = 4, logging on three or four days a week since: by 13 May the
     rhythm has been shown since 19 April and has been building."""
-    user.created_at = naive_utc(datetime(2026, 4, 6, 6, 0, tzinfo=UTC))
-    user.save()
-    day = date(2026, 4, 6)
-    while day <= date(2026, 5, 12):
-        if day.weekday() in (0, 1, 3) or (day.weekday() == 4 and day.day % 2):
-            make_log(
-                user,
-                "closeness" if day.day % 3 else "space",
-                at=datetime(day.year, day.month, day.day, 7, tzinfo=UTC),
-            )
-        day += timedelta(days=1)
-    return user
+    return practise_since_april(user)
 
 
 def test_rhythm_charts_have_axes_and_say_what_changed(client, logged_in, april_user):

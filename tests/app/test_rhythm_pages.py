@@ -4,13 +4,13 @@ connections felt beside it in words, and Settings' choice to hide every number."
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, Auth, make_log, make_person
+from tests.conftest import PASSWORD, Auth, make_log, make_person, practise_since_april
 from tracker.models import User, naive_utc
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -44,23 +44,7 @@ def hide_numbers(user: User) -> None:
 def practising(user):
     """Created Mon 6 April 2026 (T = 4), logging three or four days a week, with Sam who mostly
     welcomes: by Wed 13 May the rhythm has been shown since 19 April."""
-    user.created_at = naive_utc(datetime(2026, 4, 6, 6, 0, tzinfo=UTC))
-    user.save()
-    sam = make_person(user)
-    day = date(2026, 4, 6)
-    while day <= date(2026, 5, 12):
-        if day.weekday() in (0, 1, 3) or (day.weekday() == 4 and day.day % 2):
-            make_log(
-                user,
-                "closeness" if day.day % 3 else "space",
-                at=datetime(day.year, day.month, day.day, 7, tzinfo=UTC),
-                person=sam,
-                before=4,
-                after=7,
-                response="welcomed",
-            )
-        day += timedelta(days=1)
-    return user
+    return practise_since_april(user, person=make_person(user), before=4, after=7, response="welcomed")
 
 
 def test_the_month_shows_the_rhythm_as_a_trend_with_how_connections_felt_beside_it(
