@@ -13,6 +13,8 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
@@ -110,6 +112,15 @@ def live_server(request, tmp_path_factory):
         "MAIL_URL": f"file://{tmp / 'outbox'}",
         "RATELIMIT_ENABLED": "0",  # every test registers from 127.0.0.1; limits have their own tests
     }
+    with serving(env, tmp, port) as base:
+        SERVER_ENVIRONMENTS[base] = env
+        yield base
+
+
+@contextmanager
+def serving(env: dict[str, str], tmp: Path, port: int) -> Iterator[str]:
+    """The app run by `flask run` on a loopback port with `env` (its output in tmp/server.log), up
+    before the block starts and stopped after it; yields its base URL."""
     log = tmp / "server.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
@@ -119,12 +130,13 @@ def live_server(request, tmp_path_factory):
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    base = f"http://127.0.0.1:{port}"
-    _wait_until_up(base, server, log)
-    SERVER_ENVIRONMENTS[base] = env
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(base, server, log)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

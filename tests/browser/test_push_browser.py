@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from datetime import datetime
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import ROOT, _free_port, _wait_until_up, register
+from tests.browser.conftest import SERVER_ENVIRONMENTS, _free_port, _tracker_cli, register, serving
 from tests.browser.test_pwa_browser import WAIT_FOR_WORKER, wait_until
 from tests.push_receiver import PushServer
 from tracker.kinds import KINDS_BY_KEY
 
 NOTIFICATIONS = """async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
   title: n.title, body: n.body, tag: n.tag, actions: n.actions.map((a) => a.action), data: n.data}))"""
-ENVIRONMENTS: dict[str, dict[str, str]] = {}  # the push app's environment, for its CLI
 LOGS = """async () => (await (await fetch("/api/v1/logs")).json()).logs"""
 
 
@@ -45,20 +42,9 @@ def push_app(tmp_path_factory):
         "VAPID_SUBJECT": "mailto:care@example.org",
         "VAPID_PRIVATE_KEY": "",  # generated into the instance folder, as on a first start
     }
-    log = tmp / "server.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port), "--no-reload"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    _wait_until_up(base, server, log)
-    ENVIRONMENTS[base] = env
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    with serving(env, tmp, port):
+        SERVER_ENVIRONMENTS[base] = env  # this module's copy of conftest: its _tracker_cli reads it
+        yield base
 
 
 def api(page: Page, method: str, path: str, body: dict | None = None) -> dict:
@@ -94,16 +80,7 @@ def registration_id(context: BrowserContext, page: Page, base: str) -> tuple[obj
 
 def dispatch(base: str, now: str) -> str:
     """One dispatch pass of the app's own CLI on its database, as of `now`."""
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "tracker", "dispatch", "--now", now],
-        cwd=ROOT,
-        env=ENVIRONMENTS[base],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return done.stdout.strip()
+    return _tracker_cli(base, "dispatch", "--now", now).strip()
 
 
 def test_a_due_rule_shows_a_notification_and_i_did_it_logs_once(
