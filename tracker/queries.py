@@ -146,3 +146,18 @@ def help_note(user: User, today: date) -> str | None:
         (month, dict(zip(CHECKIN_ITEMS, answers, strict=True))) for month, *answers in latest.tuples()
     ]
     return practice.help_note(recalls, checkins, today)
+
+
+def _answers_by_month(user: User) -> Select:
+    """The user's check-ins, oldest month first: the month and each answer."""
+    columns = (getattr(CheckIn, key) for key in CHECKIN_ITEMS)
+    return CheckIn.select(CheckIn.month, *columns).where(CheckIn.user == user.id).order_by(CheckIn.month)
+
+
+def checkins_by_month(user: User) -> dict[str, dict]:
+    """The user's check-ins: month (YYYY-MM) → answers, in one query. Shared so a page that shows the
+    check-ins twice (the year's chart and its outcome loop) reads them once."""
+    # Plain rows: a model object per check-in cost more than the query (Month and Year draw them all),
+    # and the driver's values, from SQL generated once (`prepared`): peewee's conversion cost more.
+    rows = database.execute_sql(*prepared(_answers_by_month, user)).fetchall()
+    return {month: dict(zip(CHECKIN_ITEMS, answers, strict=True)) for month, *answers in rows}

@@ -14,13 +14,24 @@ from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from tracker import insights
-from tracker.charts import AxisChart, axis_chart, bar, change, nice_range, scale_ticks, stacked
+from tracker import insights, practice
+from tracker.charts import (
+    AxisChart,
+    axis_chart,
+    bar,
+    change,
+    nice_range,
+    scale_ticks,
+    scatter_chart,
+    stacked,
+)
 from tracker.forms import MIN_YEAR, parse_day, parse_month, parse_year
 from tracker.insights import History, MonthSummary, YearSummary, grid_status
+from tracker.insights.outcome import CAVEAT, MIN_CHECKINS, MonthPractice, outcome_loop
+from tracker.insights.words import balance_words
 from tracker.models import Log
 from tracker.practice import safety_words
-from tracker.queries import load_history, unsafe_names, user_today
+from tracker.queries import checkins_by_month, load_history, unsafe_names, user_today
 from tracker.views.common import render, wants_partial
 
 bp = Blueprint("insights", __name__)
@@ -282,6 +293,66 @@ def year_months(
     return Markup("".join(cards)), Markup("".join(rows))  # noqa: S704  # nosec B704 (escaped above)
 
 
+OUTCOME_Y_TICKS = ((1, "not at all"), (3, "somewhat"), (5, "very"))
+
+
+def outcome_context(
+    summary: YearSummary, history: History, months: list[int], checkins: dict[str, dict], numbers: bool
+) -> dict:
+    """The year's outcome loop (DOMAIN.md, "Beyond tracking"): each finished month's check-in beside its
+    practice, from the year's own tallies and scores (nothing read again), as a chart, a sentence and a
+    table; or, before 3 such months, how many there are, for a kind word about what comes."""
+    practice_months = []
+    for month in months:
+        first = date(summary.year, month, 1)
+        last = min(first.replace(day=calendar.monthrange(summary.year, month)[1]), history.today)
+        point = history.scores.get(last)
+        practice_months.append(
+            MonthPractice(
+                month_key(first),
+                summary.tallies[month]["active"],
+                point.balance if point else None,
+                complete=last < history.today,
+            )
+        )
+    shown = {key: practice.shown_means(answers) for key, answers in checkins.items()}
+    loop = outcome_loop(practice_months, shown, practice.SUBSCALES)
+    if loop is None:  # a hint only for someone who already checks in: no nudge for anyone else
+        return {"loop": None, "min_checkins": MIN_CHECKINS, "hint": bool(checkins)}
+    lead = loop.lead.subscale if loop.lead else "closeness"
+    days = 31
+    chart = scatter_chart(
+        [
+            (m.practice.active_days, m.scores[lead], f"{date.fromisoformat(m.practice.month + '-01'):%b}")
+            for m in loop.months
+            if m.scores.get(lead) is not None
+        ],
+        x_range=(0, days),
+        y_range=(1, 5),
+        x_labels=((0, "0"), (days, f"{days} days")) if numbers else ((0, "fewer"), (days, "more")),
+        y_labels=OUTCOME_Y_TICKS,
+        marker=loop.threshold - 0.5 if loop.threshold is not None else None,
+    )
+    rows = [
+        (
+            f"{date.fromisoformat(m.practice.month + '-01'):%B}",
+            m.practice.active_days,
+            balance_words(m.practice.balance) or "not known",
+            [practice.scale_words(m.scores.get(name)) or "—" for name in practice.SUBSCALES],
+        )
+        for m in loop.months
+    ]
+    return {
+        "loop": loop,
+        "sentence": loop.sentence(practice.SUBSCALE_LABELS, numbers),
+        "caveat": CAVEAT,
+        "chart": chart,
+        "chart_label": practice.SUBSCALE_LABELS[lead],
+        "columns": [practice.SUBSCALE_LABELS[name] for name in practice.SUBSCALES],
+        "rows": rows,
+    }
+
+
 @bp.get("/year", defaults={"year_str": None})
 @bp.get("/year/<year_str>")
 @login_required
@@ -310,9 +381,13 @@ def year(year_str: str | None):
         f"{day:%b}" if day.day == 1 and (day.month - months[0]) % every == 0 else None for day in shown
     ]
     cards, table_rows = year_months(summary, months, today, rhythm_from, not current_user.hide_numbers)
+    checkins = checkins_by_month(current_user)  # one read, for the check-in chart and the outcome loop
+    outcome = outcome_context(summary, history, months, checkins, not current_user.hide_numbers)
     return render(
         "pages/year.html",
         summary=summary,
+        checkins=checkins,
+        outcome=outcome,
         cards=cards,
         table_rows=table_rows,
         months=months,
