@@ -28,10 +28,11 @@ from tracker.charts import (
 from tracker.forms import MIN_YEAR, parse_day, parse_month, parse_year
 from tracker.insights import History, MonthSummary, YearSummary, grid_status
 from tracker.insights.outcome import CAVEAT, MIN_CHECKINS, MonthPractice, outcome_loop
+from tracker.insights.printout import month_printout
 from tracker.insights.words import balance_words
 from tracker.models import Log
 from tracker.practice import safety_words
-from tracker.queries import checkins_by_month, load_history, unsafe_names, user_today
+from tracker.queries import checkins_by_month, load_history, month_notes, unsafe_names, user_today
 from tracker.views.common import render, wants_partial
 
 bp = Blueprint("insights", __name__)
@@ -238,6 +239,51 @@ def month(ym: str | None):
     history = load_history(current_user, today, (days[0], days[-1]), listed=True)
     context = _month_context(history, *year_month, opened)
     return render("pages/month.html", "partials/_month.html", **context)
+
+
+def _plans_for(user) -> dict:
+    """The person's active if-then plans, by kind, for the printable month."""
+    return {}  # wired to queries.active_plans when plans land
+
+
+@bp.get("/month/<ym>/summary")
+@login_required
+def month_summary(ym: str):
+    """The month on one printable page to bring to a therapist or keep: nicknames hidden with
+    ?names=hide, notes only when ticked in (?notes=show)."""
+    today = user_today(current_user)
+    year_month = parse_month(ym, today)
+    if year_month is None:
+        abort(404)
+    days = insights.month_days(*year_month)
+    history = load_history(current_user, today, (days[0], days[-1]), listed=True)
+    summary = insights.month_summary(history, *year_month, unsafe_names(current_user))
+    first, hide_names = days[0], request.args.get("names") == "hide"
+    with_notes = request.args.get("notes") == "show"
+    notes = month_notes(current_user, first, min(days[-1], today)) if with_notes and first <= today else []
+    checkin = checkins_by_month(current_user).get(month_key(first))
+    shown = [point for point in summary.series if point.day >= shown_from(history)]
+    printout = month_printout(
+        summary,
+        checkin=practice.shown_means(checkin) if checkin else None,
+        plans=_plans_for(current_user),
+        notes=notes,
+        hide_names=hide_names,
+        numbers=not current_user.hide_numbers,
+    )
+    return render(
+        "pages/month_summary.html",
+        first=first,
+        summary=summary,
+        printout=printout,
+        calendar=calendar_rows(first, summary, history.today),
+        moved=rhythm_change([p.score for p in shown], [p.day for p in shown]),
+        rhythm_shown=bool(shown),
+        hide_names=hide_names,
+        with_notes=with_notes,
+        made=today,
+        checkin_disclaimer=practice.DISCLAIMER,
+    )
 
 
 @bp.get("/day/<day_iso>")
