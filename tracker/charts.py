@@ -359,6 +359,7 @@ class ScatterChart:
     y_ticks: tuple[Tick, ...]
     x_ticks: tuple[Tick, ...]
     marker: float | None
+    means: tuple[Dot, ...] = ()  # short upright bars, e.g. each row's average
 
     def svg(self, id: str) -> Markup:
         """The chart's `<svg>`, labelled by the caption `{id}-caption`; every text is escaped."""
@@ -382,12 +383,16 @@ class ScatterChart:
                 f'<line class="chart-marker" x1="{self.marker}" x2="{self.marker}" y1="{top}" y2="{bottom}"/>'
             )
         for dot in self.dots:
-            anchor, dx = ("end", -8) if dot.x > right - 30 else ("start", 8)
-            parts.append(
-                f'<circle class="chart-dot" cx="{dot.x}" cy="{dot.y}" r="5"/>'
-                f'<text class="chart-tick chart-dot-label" x="{dot.x + dx}" y="{dot.y}" '
-                f'text-anchor="{anchor}" dominant-baseline="middle">{escape(dot.label)}</text>'
-            )
+            parts.append(f'<circle class="chart-dot chart-dot-soft" cx="{dot.x}" cy="{dot.y}" r="6"/>')
+            if dot.label:
+                anchor, dx = ("end", -9) if dot.x > right - 30 else ("start", 9)
+                parts.append(
+                    f'<text class="chart-tick chart-dot-label" x="{dot.x + dx}" y="{dot.y}" '
+                    f'text-anchor="{anchor}" dominant-baseline="middle">{escape(dot.label)}</text>'
+                )
+        for mean in self.means:
+            low, high = mean.y - 12, mean.y + 12
+            parts.append(f'<line class="chart-mean" x1="{mean.x}" x2="{mean.x}" y1="{low}" y2="{high}"/>')
         body = "\n    ".join(parts)
         # The numbers are the chart's own; the texts and the id are escaped above.
         return Markup(  # noqa: S704  # nosec B704 (escaped above)
@@ -404,12 +409,14 @@ def scatter_chart(
     x_labels: Sequence[tuple[float, str]],
     y_labels: Sequence[tuple[float, str]],
     marker: float | None = None,
+    means: Sequence[tuple[float, float]] = (),
     width: int = 280,
     height: int = 170,
     left: int = 80,
 ) -> ScatterChart:
-    """Each (x, y, label) as a dot in a plot between `x_range` (left to right) and `y_range` (bottom to
-    top), with scales from (value, text) pairs; values outside a range sit on its edge."""
+    """Each (x, y, label) as a dot (an empty label: none) in a plot between `x_range` (left to right)
+    and `y_range` (bottom to top), with scales from (value, text) pairs, and each (x, y) of `means` as a
+    short upright bar; values outside a range sit on its edge."""
     (x_low, x_high), (y_low, y_high) = x_range, y_range
     if x_high <= x_low or y_high <= y_low:
         raise ValueError("each range's high must be above its low")
@@ -434,4 +441,5 @@ def scatter_chart(
         tuple(Tick(y_of(value), text) for value, text in y_labels),
         tuple(Tick(x_of(value), text) for value, text in x_labels),
         None if marker is None else x_of(marker),
+        tuple(Dot(x_of(x), y_of(y), "") for x, y in means),
     )

@@ -169,3 +169,8 @@ def test_scatter_places_dots_in_their_ranges_and_escapes_labels():
     svg = chart.svg("chart-x")
     assert "&lt;Feb&gt;" in svg and "<Feb>" not in svg
     assert 'aria-labelledby="chart-x-caption"' in svg
+    unlabelled = scatter_chart(
+        [(3, 0, "")], x_range=(1, 5), y_range=(-0.5, 0.5), x_labels=(), y_labels=(), means=[(3, 0)]
+    )
+    assert "chart-dot-label" not in unlabelled.svg("c") and 'class="chart-mean"' in unlabelled.svg("c")
+    assert unlabelled.means[0].x == unlabelled.dots[0].x

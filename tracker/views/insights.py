@@ -8,6 +8,7 @@ So a page costs the same few queries however long the user's history is.
 from __future__ import annotations
 
 import calendar
+from collections import Counter
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, request, url_for
@@ -339,7 +340,7 @@ def year_months(
     return Markup("".join(cards)), Markup("".join(rows))  # noqa: S704  # nosec B704 (escaped above)
 
 
-OUTCOME_Y_TICKS = ((1, "not at all"), (3, "somewhat"), (5, "very"))
+OUTCOME_X_TICKS = ((1, "not at all true"), (5, "very true"))  # a middle label crowds at 320 px
 
 
 def outcome_context(
@@ -366,19 +367,29 @@ def outcome_context(
     if loop is None:  # a hint only for someone who already checks in: no nudge for anyone else
         return {"loop": None, "min_checkins": MIN_CHECKINS, "hint": bool(checkins)}
     lead = loop.lead.subscale if loop.lead else "closeness"
-    days = 31
-    chart = scatter_chart(
-        [
-            (m.practice.active_days, m.scores[lead], f"{date.fromisoformat(m.practice.month + '-01'):%b}")
-            for m in loop.months
-            if m.scores.get(lead) is not None
-        ],
-        x_range=(0, days),
-        y_range=(1, 5),
-        x_labels=((0, "0"), (days, f"{days} days")) if numbers else ((0, "fewer"), (days, "more")),
-        y_labels=OUTCOME_Y_TICKS,
-        marker=loop.threshold - 0.5 if loop.threshold is not None else None,
-    )
+    chart = None
+    if loop.threshold is not None:  # each month's result on its row, busier months above, with each mean
+        above = f"{loop.threshold}+ days" if numbers else "busier"
+        compared = {c.subscale: c for c in loop.comparisons}
+        # Months with the same result on a row are stacked a little apart, so each dot is seen.
+        seen: Counter[tuple[float, int]] = Counter()
+        dots = []
+        for m in loop.months:
+            if m.scores.get(lead) is None:
+                continue
+            spot = (round(m.scores[lead], 2), 1 if m.practice.active_days >= loop.threshold else 0)
+            nth, seen[spot] = seen[spot], seen[spot] + 1
+            dots.append((spot[0], spot[1] + (nth + 1) // 2 * 0.14 * (1 if nth % 2 else -1), ""))
+        chart = scatter_chart(
+            dots,
+            x_range=(1, 5),
+            y_range=(-0.5, 1.5),
+            x_labels=OUTCOME_X_TICKS,
+            y_labels=((1, above), (0, "fewer" if numbers else "quieter")),
+            means=((compared[lead].busier, 1), (compared[lead].quieter, 0)) if lead in compared else (),
+            height=130,
+            left=66,
+        )
     rows = [
         (
             f"{date.fromisoformat(m.practice.month + '-01'):%B}",
