@@ -330,3 +330,116 @@ def change(values: Sequence[float | None], *, threshold: float = 2) -> Change | 
     delta = last - first
     direction = "steady" if abs(delta) < threshold else "up" if delta > 0 else "down"
     return Change(direction, first, last, since)
+
+
+# --- A scatter of months: one dot per month, placed by two values (the outcome loop on the year page) ---
+
+
+@dataclass(frozen=True)
+class Dot:
+    """One labelled dot, in the scatter's viewBox coordinates."""
+
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class ScatterChart:
+    """Labelled dots over a plot area with its scale at the left (`y_ticks`), its scale below
+    (`x_ticks`) and an optional dashed marker line across x (`marker`, e.g. where months are split)."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+    dots: tuple[Dot, ...]
+    y_ticks: tuple[Tick, ...]
+    x_ticks: tuple[Tick, ...]
+    marker: float | None
+    means: tuple[Dot, ...] = ()  # short upright bars, e.g. each row's average
+
+    def svg(self, id: str) -> Markup:
+        """The chart's `<svg>`, labelled by the caption `{id}-caption`; every text is escaped."""
+        left, right, top, bottom = self.left, self.right, self.top, self.bottom
+        parts = [
+            f'<line class="chart-guide" x1="{left}" x2="{right}" y1="{t.at}" y2="{t.at}"/>'
+            f'<text class="chart-tick" x="{left - 5}" y="{t.at}" text-anchor="end" '
+            f'dominant-baseline="middle">{escape(t.text)}</text>'
+            for t in self.y_ticks
+        ]
+        parts.append(f'<line class="chart-axis" x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}"/>')
+        for index, t in enumerate(self.x_ticks):
+            anchor = "start" if index == 0 else "end" if index == len(self.x_ticks) - 1 else "middle"
+            parts.append(
+                f'<line class="chart-axis" x1="{t.at}" x2="{t.at}" y1="{bottom}" y2="{bottom + 4}"/>'
+                f'<text class="chart-tick" x="{t.at}" y="{self.height - 6}" text-anchor="{anchor}">'
+                f"{escape(t.text)}</text>"
+            )
+        if self.marker is not None:
+            parts.append(
+                f'<line class="chart-marker" x1="{self.marker}" x2="{self.marker}" y1="{top}" y2="{bottom}"/>'
+            )
+        for dot in self.dots:
+            parts.append(f'<circle class="chart-dot chart-dot-soft" cx="{dot.x}" cy="{dot.y}" r="6"/>')
+            if dot.label:
+                anchor, dx = ("end", -9) if dot.x > right - 30 else ("start", 9)
+                parts.append(
+                    f'<text class="chart-tick chart-dot-label" x="{dot.x + dx}" y="{dot.y}" '
+                    f'text-anchor="{anchor}" dominant-baseline="middle">{escape(dot.label)}</text>'
+                )
+        for mean in self.means:
+            low, high = mean.y - 12, mean.y + 12
+            parts.append(f'<line class="chart-mean" x1="{mean.x}" x2="{mean.x}" y1="{low}" y2="{high}"/>')
+        body = "\n    ".join(parts)
+        # The numbers are the chart's own; the texts and the id are escaped above.
+        return Markup(  # noqa: S704  # nosec B704 (escaped above)
+            f'<svg class="chart-svg" viewBox="0 0 {self.width} {self.height}" role="img" '
+            f'aria-labelledby="{escape(id)}-caption" focusable="false">\n    {body}\n  </svg>'
+        )
+
+
+def scatter_chart(
+    points: Sequence[tuple[float, float, str]],
+    *,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    x_labels: Sequence[tuple[float, str]],
+    y_labels: Sequence[tuple[float, str]],
+    marker: float | None = None,
+    means: Sequence[tuple[float, float]] = (),
+    width: int = 280,
+    height: int = 170,
+    left: int = 80,
+) -> ScatterChart:
+    """Each (x, y, label) as a dot (an empty label: none) in a plot between `x_range` (left to right)
+    and `y_range` (bottom to top), with scales from (value, text) pairs, and each (x, y) of `means` as a
+    short upright bar; values outside a range sit on its edge."""
+    (x_low, x_high), (y_low, y_high) = x_range, y_range
+    if x_high <= x_low or y_high <= y_low:
+        raise ValueError("each range's high must be above its low")
+    top, right, bottom = AXIS_TOP, width - 12, height - AXIS_BOTTOM
+
+    def x_of(value: float) -> float:
+        share = (min(max(value, x_low), x_high) - x_low) / (x_high - x_low)
+        return round(left + PAD + share * (right - left - 2 * PAD), 1)
+
+    def y_of(value: float) -> float:
+        share = (min(max(value, y_low), y_high) - y_low) / (y_high - y_low)
+        return round(top + PAD + (1 - share) * (bottom - top - 2 * PAD), 1)
+
+    return ScatterChart(
+        width,
+        height,
+        left,
+        top,
+        right,
+        bottom,
+        tuple(Dot(x_of(x), y_of(y), label) for x, y, label in points),
+        tuple(Tick(y_of(value), text) for value, text in y_labels),
+        tuple(Tick(x_of(value), text) for value, text in x_labels),
+        None if marker is None else x_of(marker),
+        tuple(Dot(x_of(x), y_of(y), "") for x, y in means),
+    )

@@ -10,10 +10,10 @@ from flask.cli import AppGroup
 from peewee import IntegrityError
 
 from tracker import clock
-from tracker.demo import generate_history
+from tracker.demo import generate_checkins, generate_history
 from tracker.forms import InvalidInput, parse_email, parse_password, valid_timezone
 from tracker.insights import local_date_of
-from tracker.models import ApiToken, Log, Person, User, database, naive_utc
+from tracker.models import ApiToken, CheckIn, Log, Person, User, database, naive_utc
 from tracker.security import hash_password, new_api_token
 
 tracker_cli = AppGroup("tracker", help="Secure Base maintenance commands.")
@@ -84,6 +84,15 @@ def demo(email: str, password: str, timezone: str) -> None:
             rows = [_log_row(user, people, log, timezone) for log in logs]
             for start in range(0, len(rows), 500):
                 Log.insert_many(rows[start : start + 500]).execute()
+            # A check-in each month, so the year page shows the outcome loop (issue 16).
+            stamp = naive_utc(now)
+            checkins = generate_checkins(history, local_date_of(now, timezone), timezone)
+            CheckIn.insert_many(
+                [
+                    {"user": user.id, "month": c.month, "created_at": stamp, "updated_at": stamp, **c.answers}
+                    for c in checkins
+                ]
+            ).execute()
     except IntegrityError as exc:
         raise click.ClickException(f"{email} already has an account.") from exc
     click.echo(

@@ -268,3 +268,45 @@ def generate_history(today: date, tz: str, days: int = 365, seed: int = 7) -> De
             logs.append(DemoLog(at, kind, step, person, before, after, response, note))
         last_active = i
     return DemoHistory(tuple(c.person for c in _CAST), tuple(logs), start)
+
+
+@dataclass(frozen=True)
+class DemoCheckIn:
+    """One month's check-in (YYYY-MM and the nine answers, 1–5), so the demo's year page shows the
+    outcome loop."""
+
+    month: str
+    answers: dict[str, int]
+
+
+# Items where a higher answer means less secure (as the check-in reads them: reversed items and the
+# first two anxiety items); the rest say more security with a higher answer.
+_LESS_SECURE_ITEMS = frozenset({"c3", "d3", "a1", "a2"})
+_CHECKIN_KEYS = ("c1", "c2", "c3", "d1", "d2", "d3", "a1", "a2", "a3")
+
+
+def generate_checkins(history: DemoHistory, today: date, tz: str, seed: int = 7) -> tuple[DemoCheckIn, ...]:
+    """A check-in for each month of the history up to today's: a little more secure as the year goes on,
+    and a little more so in months with more active days, with some noise (a pattern, as in life, not a
+    rule). Its own random stream, so the logs stay exactly as they were."""
+    rng, zone = random.Random(seed * 31 + 1), ZoneInfo(tz)
+    active: dict[str, set[date]] = {}
+    for log in history.logs:
+        day = log.at.astimezone(zone).date()
+        active.setdefault(f"{day:%Y-%m}", set()).add(day)
+    checkins = []
+    month = history.start.replace(day=1)
+    span = max((today - history.start).days, 1)
+    while month <= today:
+        key = f"{month:%Y-%m}"
+        progress = max(0, (month - history.start).days) / span
+        share = min(len(active.get(key, ())) / 22, 1.0)  # about 22 active days is a full month here
+        level = 1.9 + 1.4 * progress + 1.2 * share
+        answers = {}
+        for item in _CHECKIN_KEYS:
+            value = level + rng.uniform(-0.6, 0.6)
+            answer = max(1, min(5, round(value)))
+            answers[item] = 6 - answer if item in _LESS_SECURE_ITEMS else answer
+        checkins.append(DemoCheckIn(key, answers))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return tuple(checkins)

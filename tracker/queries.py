@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from peewee import IntegrityError, Model, Select, UUIDField
+from peewee import JOIN, IntegrityError, Model, Select, UUIDField
 
 from tracker import insights, practice
 from tracker.clock import now
 from tracker.insights import DayTotals, History, LogFact, Profile, build_history
+from tracker.insights.printout import NoteLine
 from tracker.models import (
     CHECKIN_ITEMS,
     CheckIn,
@@ -168,3 +169,34 @@ def _replace_plan(user_id: int, kind: str, cue: str, action: str, rule_id: int |
         earlier = Plan.user == user_id, Plan.kind == kind, Plan.active == True  # noqa: E712
         Plan.update(active=False).where(*earlier).execute()
         return Plan.create(user=user_id, kind=kind, cue=cue, action=action, rule=rule_id)
+
+
+def _answers_by_month(user: User) -> Select:
+    """The user's check-ins, oldest month first: the month and each answer."""
+    columns = (getattr(CheckIn, key) for key in CHECKIN_ITEMS)
+    return CheckIn.select(CheckIn.month, *columns).where(CheckIn.user == user.id).order_by(CheckIn.month)
+
+
+def checkins_by_month(user: User) -> dict[str, dict]:
+    """The user's check-ins: month (YYYY-MM) → answers, in one query. Shared so a page that shows the
+    check-ins twice (the year's chart and its outcome loop) reads them once."""
+    # Plain rows: a model object per check-in cost more than the query (Month and Year draw them all),
+    # and the driver's values, from SQL generated once (`prepared`): peewee's conversion cost more.
+    rows = database.execute_sql(*prepared(_answers_by_month, user)).fetchall()
+    return {month: dict(zip(CHECKIN_ITEMS, answers, strict=True)) for month, *answers in rows}
+
+
+def month_notes(user: User, first: date, last: date) -> list[NoteLine]:
+    """The user's notes on logs dated first..last, oldest first (one query): only for a printout the
+    person chose to include them in."""
+    query = (
+        Log.select(Log.local_date, Log.kind, Person.nickname, Log.note)
+        .join(Person, JOIN.LEFT_OUTER)
+        .switch(Log)
+        .where(
+            Log.user == user.id, Log.local_date.between(first, last), Log.note.is_null(False), Log.note != ""
+        )
+        .order_by(Log.local_date, Log.at)
+        .tuples()
+    )
+    return [NoteLine(day, kind, person, note) for day, kind, person, note in query]

@@ -12,7 +12,7 @@ from tests.conftest import PASSWORD, Auth, build_app
 from tracker.insights import local_date_of
 from tracker.kinds import HURTFUL, KINDS, RESPONSES
 from tracker.migrations import current_version, discover, migrate
-from tracker.models import ApiToken, Log, Person, User, database, init_database, naive_utc
+from tracker.models import ApiToken, CheckIn, Log, Person, User, database, init_database, naive_utc
 from tracker.security import hash_token
 
 LATEST = discover()[-1].version
@@ -105,6 +105,9 @@ def test_demo_creates_a_rich_account_with_nothing_in_the_future(app, client, run
 
     Auth(client).login(email="demo@example.com", password=PASSWORD)
     assert client.get("/history").status_code == 200
+    # A check-in each month (issue 16): the year page sets them beside the practice.
+    assert CheckIn.select().where(CheckIn.user == user).count() >= 12
+    assert "Your check-ins beside your practice" in client.get("/year").get_data(as_text=True)
 
 
 def test_demo_in_a_far_east_zone_has_nothing_in_the_future(runner, clock):

@@ -56,6 +56,10 @@ PAGE_BUDGETS = {
     "month with a day open": (f"/month/2026-05?day={TODAY}", 7),
     "day": (f"/day/{TODAY}", 5),
     "year": ("/year", 6),
+    # The printable month (issue 16): the month's reads, its check-in, the active plans, and the notes
+    # only when ticked in.
+    "month summary": ("/month/2026-05/summary", 8),
+    "month summary with notes": ("/month/2026-05/summary?notes=show&names=hide", 9),
     "people": ("/people", 4),
     "person": ("/people/{person}", 4),
     "log edit": ("/logs/{log}/edit", 4),

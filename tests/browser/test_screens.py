@@ -58,6 +58,7 @@ SIGNED_IN_PAGES = {
     "recall-guide": "/recall/guide?who={person}&before=3",
     "ladder": "/ladder",
     "log-details": "/logs/{log}/edit",
+    "month-summary": "/month/{month}/summary?notes=show",  # the printable month (issue 16), on screen
     "log-kind": "/log/closeness",
     "offline": "/offline",
     **{f"welcome-{n}": f"/welcome/{n}" for n in range(1, 8)},
@@ -161,6 +162,7 @@ def demo_values(page: Page) -> dict[str, str]:
         "person": person,
         "log": edit.split("/")[2],
         "day": datetime.now(ZoneInfo(DEMO_ZONE)).date().isoformat(),
+        "month": datetime.now(ZoneInfo(DEMO_ZONE)).strftime("%Y-%m"),
     }
 
 

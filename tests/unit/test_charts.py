@@ -149,3 +149,28 @@ def test_a_change_in_words():
     assert change([74, 61]).words == "down from 74 to 61"
     assert change([60, 61]).words == "around 61"
     assert change([None, 5]) is None and change([]) is None
+
+
+def test_scatter_places_dots_in_their_ranges_and_escapes_labels():
+    from tracker.charts import scatter_chart
+
+    chart = scatter_chart(
+        [(0, 1, "Jan"), (31, 5, "<Feb>"), (40, 0, "Mar")],
+        x_range=(0, 31),
+        y_range=(1, 5),
+        x_labels=[(0, "0"), (31, "31 days")],
+        y_labels=[(1, "not at all"), (5, "very")],
+        marker=15,
+    )
+    first, second, third = chart.dots
+    assert first.x < chart.marker < second.x
+    assert first.y > second.y  # higher values sit higher up
+    assert (third.x, third.y) == (second.x, first.y)  # clamped to the edges
+    svg = chart.svg("chart-x")
+    assert "&lt;Feb&gt;" in svg and "<Feb>" not in svg
+    assert 'aria-labelledby="chart-x-caption"' in svg
+    unlabelled = scatter_chart(
+        [(3, 0, "")], x_range=(1, 5), y_range=(-0.5, 0.5), x_labels=(), y_labels=(), means=[(3, 0)]
+    )
+    assert "chart-dot-label" not in unlabelled.svg("c") and 'class="chart-mean"' in unlabelled.svg("c")
+    assert unlabelled.means[0].x == unlabelled.dots[0].x

@@ -181,3 +181,19 @@ def test_any_seed_zone_and_length_gives_valid_bounded_history(seed, today, tz, d
     assert_valid(history)
     assert_within_days(history, today, tz)
     assert all(log.at.tzinfo is UTC for log in history.logs)
+
+
+def test_demo_checkins_cover_each_month_and_lean_with_the_practice():
+    """Issue 16: the demo's year page shows the outcome loop, so it has a check-in each month."""
+    from tracker.demo import generate_checkins
+    from tracker.practice import shown_means
+
+    history = generate_history(TODAY, "Europe/Berlin")
+    checkins = generate_checkins(history, TODAY, "Europe/Berlin")
+    assert checkins == generate_checkins(history, TODAY, "Europe/Berlin")  # deterministic
+    months = [c.month for c in checkins]
+    assert months[0] == f"{history.start:%Y-%m}" and months[-1] == f"{TODAY:%Y-%m}"
+    assert len(months) == len(set(months)) == 13
+    assert all(1 <= answer <= 5 for c in checkins for answer in c.answers.values())
+    closeness = [shown_means(c.answers)["closeness"] for c in checkins]
+    assert mean(closeness[-4:]) > mean(closeness[:4])  # more secure as the year goes on

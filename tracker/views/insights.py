@@ -8,19 +8,39 @@ So a page costs the same few queries however long the user's history is.
 from __future__ import annotations
 
 import calendar
+from collections import Counter
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from tracker import insights
-from tracker.charts import AxisChart, axis_chart, bar, change, nice_range, scale_ticks, stacked
+from tracker import insights, practice
+from tracker.charts import (
+    AxisChart,
+    axis_chart,
+    bar,
+    change,
+    nice_range,
+    scale_ticks,
+    scatter_chart,
+    stacked,
+)
 from tracker.forms import MIN_YEAR, parse_day, parse_month, parse_year
 from tracker.insights import History, MonthSummary, YearSummary, grid_status
+from tracker.insights.outcome import CAVEAT, MIN_CHECKINS, MonthPractice, outcome_loop
+from tracker.insights.printout import month_printout
+from tracker.insights.words import balance_words
 from tracker.models import Log
 from tracker.practice import safety_words
-from tracker.queries import load_history, unsafe_names, user_today
+from tracker.queries import (
+    active_plans,
+    checkins_by_month,
+    load_history,
+    month_notes,
+    unsafe_names,
+    user_today,
+)
 from tracker.views.common import render, wants_partial
 
 bp = Blueprint("insights", __name__)
@@ -229,6 +249,46 @@ def month(ym: str | None):
     return render("pages/month.html", "partials/_month.html", **context)
 
 
+@bp.get("/month/<ym>/summary")
+@login_required
+def month_summary(ym: str):
+    """The month on one printable page to bring to a therapist or keep: nicknames hidden with
+    ?names=hide, notes only when ticked in (?notes=show)."""
+    today = user_today(current_user)
+    year_month = parse_month(ym, today)
+    if year_month is None:
+        abort(404)
+    days = insights.month_days(*year_month)
+    history = load_history(current_user, today, (days[0], days[-1]), listed=True)
+    summary = insights.month_summary(history, *year_month, unsafe_names(current_user))
+    first, hide_names = days[0], request.args.get("names") == "hide"
+    with_notes = request.args.get("notes") == "show"
+    notes = month_notes(current_user, first, min(days[-1], today)) if with_notes and first <= today else []
+    checkin = checkins_by_month(current_user).get(month_key(first))
+    shown = [point for point in summary.series if point.day >= shown_from(history)]
+    printout = month_printout(
+        summary,
+        checkin=practice.shown_means(checkin) if checkin else None,
+        plans=active_plans(current_user.id),
+        notes=notes,
+        hide_names=hide_names,
+        numbers=not current_user.hide_numbers,
+    )
+    return render(
+        "pages/month_summary.html",
+        first=first,
+        summary=summary,
+        printout=printout,
+        calendar=calendar_rows(first, summary, history.today),
+        moved=rhythm_change([p.score for p in shown], [p.day for p in shown]),
+        rhythm_shown=bool(shown),
+        hide_names=hide_names,
+        with_notes=with_notes,
+        made=today,
+        checkin_disclaimer=practice.DISCLAIMER,
+    )
+
+
 @bp.get("/day/<day_iso>")
 @login_required
 def day(day_iso: str):
@@ -282,6 +342,76 @@ def year_months(
     return Markup("".join(cards)), Markup("".join(rows))  # noqa: S704  # nosec B704 (escaped above)
 
 
+OUTCOME_X_TICKS = ((1, "not at all true"), (5, "very true"))  # a middle label crowds at 320 px
+
+
+def outcome_context(
+    summary: YearSummary, history: History, months: list[int], checkins: dict[str, dict], numbers: bool
+) -> dict:
+    """The year's outcome loop (DOMAIN.md, "Beyond tracking"): each finished month's check-in beside its
+    practice, from the year's own tallies and scores (nothing read again), as a chart, a sentence and a
+    table; or, before 3 such months, how many there are, for a kind word about what comes."""
+    practice_months = []
+    for month in months:
+        first = date(summary.year, month, 1)
+        last = min(first.replace(day=calendar.monthrange(summary.year, month)[1]), history.today)
+        point = history.scores.get(last)
+        practice_months.append(
+            MonthPractice(
+                month_key(first),
+                summary.tallies[month]["active"],
+                point.balance if point else None,
+                complete=last < history.today,
+            )
+        )
+    shown = {key: practice.shown_means(answers) for key, answers in checkins.items()}
+    loop = outcome_loop(practice_months, shown, practice.SUBSCALES)
+    if loop is None:  # a hint only for someone who already checks in: no nudge for anyone else
+        return {"loop": None, "min_checkins": MIN_CHECKINS, "hint": bool(checkins)}
+    lead = loop.lead.subscale if loop.lead else "closeness"
+    chart = None
+    if loop.threshold is not None:  # each month's result on its row, busier months above, with each mean
+        above = f"{loop.threshold}+ days" if numbers else "busier"
+        compared = {c.subscale: c for c in loop.comparisons}
+        # Months with the same result on a row are stacked a little apart, so each dot is seen.
+        seen: Counter[tuple[float, int]] = Counter()
+        dots = []
+        for m in loop.months:
+            if m.scores.get(lead) is None:
+                continue
+            spot = (round(m.scores[lead], 2), 1 if m.practice.active_days >= loop.threshold else 0)
+            nth, seen[spot] = seen[spot], seen[spot] + 1
+            dots.append((spot[0], spot[1] + (nth + 1) // 2 * 0.14 * (1 if nth % 2 else -1), ""))
+        chart = scatter_chart(
+            dots,
+            x_range=(1, 5),
+            y_range=(-0.5, 1.5),
+            x_labels=OUTCOME_X_TICKS,
+            y_labels=((1, above), (0, "fewer" if numbers else "quieter")),
+            means=((compared[lead].busier, 1), (compared[lead].quieter, 0)) if lead in compared else (),
+            height=130,
+            left=66,
+        )
+    rows = [
+        (
+            f"{date.fromisoformat(m.practice.month + '-01'):%B}",
+            m.practice.active_days,
+            balance_words(m.practice.balance) or "not known",
+            [practice.scale_words(m.scores.get(name)) or "—" for name in practice.SUBSCALES],
+        )
+        for m in loop.months
+    ]
+    return {
+        "loop": loop,
+        "sentence": loop.sentence(practice.SUBSCALE_LABELS, numbers),
+        "caveat": CAVEAT,
+        "chart": chart,
+        "chart_label": practice.SUBSCALE_LABELS[lead],
+        "columns": [practice.SUBSCALE_LABELS[name] for name in practice.SUBSCALES],
+        "rows": rows,
+    }
+
+
 @bp.get("/year", defaults={"year_str": None})
 @bp.get("/year/<year_str>")
 @login_required
@@ -310,9 +440,13 @@ def year(year_str: str | None):
         f"{day:%b}" if day.day == 1 and (day.month - months[0]) % every == 0 else None for day in shown
     ]
     cards, table_rows = year_months(summary, months, today, rhythm_from, not current_user.hide_numbers)
+    checkins = checkins_by_month(current_user)  # one read, for the check-in chart and the outcome loop
+    outcome = outcome_context(summary, history, months, checkins, not current_user.hide_numbers)
     return render(
         "pages/year.html",
         summary=summary,
+        checkins=checkins,
+        outcome=outcome,
         cards=cards,
         table_rows=table_rows,
         months=months,

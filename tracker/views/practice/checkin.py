@@ -21,7 +21,8 @@ from tracker.charts import axis_chart
 from tracker.clock import now
 from tracker.forms import InvalidInput, checkin_answers, parse_checkin, parse_month
 from tracker.insights import local_date_of
-from tracker.models import CHECKIN_ITEMS, CheckIn, User, database, naive_utc, prepared
+from tracker.models import CheckIn, User, database, naive_utc
+from tracker.queries import checkins_by_month
 from tracker.views.common import invalid_status, render
 
 bp = Blueprint("checkin", __name__)
@@ -44,18 +45,9 @@ def checkin_due(user: User) -> bool:
     return practice.checkin_offered(created, today, done_this_month=done)
 
 
-def _answers_by_month(user: User):
-    """The user's check-ins, oldest month first: the month and each answer."""
-    columns = (getattr(CheckIn, key) for key in CHECKIN_ITEMS)
-    return CheckIn.select(CheckIn.month, *columns).where(CheckIn.user == user.id).order_by(CheckIn.month)
-
-
 def _all(user: User) -> dict[str, dict]:
     """The user's check-ins: month → answers (one query)."""
-    # Plain rows: a model object per check-in cost more than the query (Month and Year draw them all),
-    # and the driver's values, from SQL generated once (`prepared`): peewee's conversion cost more.
-    rows = database.execute_sql(*prepared(_answers_by_month, user)).fetchall()
-    return {month: dict(zip(CHECKIN_ITEMS, answers, strict=True)) for month, *answers in rows}
+    return checkins_by_month(user)
 
 
 def answered(row: CheckIn) -> list[tuple[practice.Item, int | None]]:
@@ -162,11 +154,14 @@ def past(ym: str):
     )
 
 
-def checkin_chart(user: User, year: int, month: int | None = None) -> dict | None:
+def checkin_chart(
+    user: User, year: int, month: int | None = None, checkins: dict[str, dict] | None = None
+) -> dict | None:
     """Charts of the three scores: the 12 months ending with `month`, or the months of `year`; with
     each chart's caption and the month-by-month table in words, put together here rather than in the
-    template (the month and year pages both draw it, and per-cell template expressions cost more)."""
-    checkins = _all(user)
+    template (the month and year pages both draw it, and per-cell template expressions cost more).
+    `checkins`: the user's check-ins when the page has read them already (the year's outcome loop)."""
+    checkins = _all(user) if checkins is None else checkins
     months = practice.months_ending(year, month or 12, 12)
     if not any(m in checkins for m in months):
         return None
