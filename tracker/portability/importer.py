@@ -69,7 +69,6 @@ from tracker.models import (
 from tracker.models import Plan as IfThenPlan
 from tracker.nudges import reschedule_user
 from tracker.portability.export import VERSION
-from tracker.queries import save_plan
 
 MAX_ERRORS = 5
 # Rows per bulk INSERT: a log has 13 columns, and 13 × 70 stays under SQLite's old limit of 999 parameters.
@@ -518,22 +517,22 @@ def _parse_plans(items: list, plan: Plan, problems: list[str]) -> None:
 
 
 def _import_plans(user: User, plans: list[dict], now: datetime) -> int:
-    """Add the file's plans that aren't here yet (same kind and words), with their dates: a replaced one
-    as replaced, an active one replacing the kind's plan here. How many were added."""
+    """Add the file's plans that aren't here yet (same kind and words), with their dates, in bulk: a
+    replaced one as replaced, an active one replacing the kind's plan here. How many were added."""
     words = IfThenPlan.kind, IfThenPlan.cue, IfThenPlan.action
     here = set(IfThenPlan.select(*words).where(IfThenPlan.user == user.id).tuples())
-    added = 0
+    rows = {}
     for values in plans:
         key = (values["kind"], values["cue"], values["action"])
-        if key in here:
-            continue
-        here.add(key)
-        added += 1
-        stamp = values["created_at"] or naive_utc(now)
-        if values["active"]:
-            made = save_plan(user.id, *key)
-            IfThenPlan.update(created_at=stamp).where(IfThenPlan.id == made.id).execute()
-        else:
-            row = dict(zip(("kind", "cue", "action"), key, strict=True))
-            IfThenPlan.create(user=user.id, **row, active=False, created_at=stamp)
-    return added
+        if key not in here and key not in rows:
+            stamp = values["created_at"] or naive_utc(now)
+            rows[key] = {"user": user.id, **values, "created_at": stamp}
+    replaced = {row["kind"] for row in rows.values() if row["active"]}
+    if replaced:
+        IfThenPlan.update(active=False).where(
+            IfThenPlan.user == user.id,
+            IfThenPlan.kind.in_(replaced),
+            IfThenPlan.active == True,  # noqa: E712
+        ).execute()
+    _insert(IfThenPlan, list(rows.values()))
+    return len(rows)
