@@ -108,5 +108,9 @@ def test_the_welcome_ends_with_a_skippable_offer_of_a_plan(client, logged_in, us
     assert "One more thing, if you like: a plan" in offer and "Skip for now" in offer
     assert '<option value="space" selected>' in offer
     assert "When I want to text again, I will wait 30 minutes and take a walk." in offer  # an example
-    response = logged_in.post("/plans", {"kind": "space", "when": "a", "then": "b", "next": "/"})
+    again = logged_in.post("/plans", {"kind": "space", "when": "", "then": "b", "welcome": "1", "next": "/"})
+    assert again.status_code == 422 and "Skip for now" in again.get_data(as_text=True)  # still the offer
+    response = logged_in.post(
+        "/plans", {"kind": "space", "when": "a", "then": "b", "welcome": "1", "next": "/"}
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/"
