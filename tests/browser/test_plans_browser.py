@@ -61,9 +61,11 @@ def test_without_javascript_and_at_320_px(browser, live_server):
     page.get_by_label("…I will").fill("x" * 200)
     page.get_by_role("button", name="Save the plan").click()
     expect(page.get_by_text("Write when, in your own words")).to_be_visible()
+    for path in ("/", "/ladder", "/plans?welcome=1"):
+        page.goto(f"{live_server}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
     page.goto(live_server)
     expect(tile(page, "Give space").locator(".kind-hint")).to_have_text(PLAN)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
 
 
