@@ -790,7 +790,9 @@ def plan_text_problem(value: object, *, raw: bool = False) -> str | None:
 def parse_plan(data: Mapping) -> dict[str, str]:
     """An if-then plan from the plan form, the API and the import alike: `kind` (a known kind), `when`
     (the cue, in the user's words) and `then` (the step), each 1–200 characters after trimming, one line.
-    Returns {"kind", "cue", "action"}; other fields are ignored."""
+    Returns {"kind", "cue", "action"}; other fields are ignored. Only the form sends `rule` (a cue that
+    is a reminder's time): then `rule_id` is returned too, and `when` may be blank (no "cue": the caller
+    words the reminder's time)."""
     if not isinstance(data, Mapping):
         raise InvalidInput({"body": "Send a JSON object."})
     errors, values = Errors(), {}
@@ -799,9 +801,17 @@ def parse_plan(data: Mapping) -> dict[str, str]:
         values["kind"] = kind
     else:
         errors.add("kind", "Choose a practice from the list.")
+    if data.get("rule") not in (None, ""):
+        rule_id = whole_number(data.get("rule"), 1, 2**31 - 1)
+        if rule_id is None:
+            errors.add("rule", "Choose one of your reminders, or none.")
+        values["rule_id"] = rule_id
     for name, key in (("when", "cue"), ("then", "action")):
         value = data.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        blank = value is None or (isinstance(value, str) and not value.strip())
+        if blank and name == "when" and "rule_id" in values:
+            continue  # the cue is the reminder's time
+        if blank:
             errors.add(name, PLAN_MESSAGES[name])
             continue
         problem = plan_text_problem(value)

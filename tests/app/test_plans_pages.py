@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_user
-from tracker.models import Plan
+from tests.conftest import FIXED_NOW, make_user
+from tracker import rules
+from tracker.models import Plan, ReminderRule
 from tracker.queries import active_plans, save_plan
 
 SCRIPT = "<script>alert(1)</script> & “quotes”"
@@ -114,3 +115,49 @@ def test_the_welcome_ends_with_a_skippable_offer_of_a_plan(client, logged_in, us
         "/plans", {"kind": "space", "when": "a", "then": "b", "welcome": "1", "next": "/"}
     )
     assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_a_cue_can_be_a_reminders_time_linked_to_it(client, logged_in, user):
+    rules.create_rule(
+        user, rules.parse_rule({"days": ["mon", "thu"], "time": "18:30", "kind": "space"}), FIXED_NOW
+    )
+    rule = ReminderRule.get(ReminderRule.user == user.id)
+    page = client.get("/plans").get_data(as_text=True)
+    assert f'<option value="{rule.id}">When it&#39;s 18:30 on Mon, Thu (Ask for space)</option>' in page
+    response = logged_in.post(
+        "/plans", {"kind": "space", "when": "", "then": "say when I'll be back", "rule": rule.id}
+    )
+    assert response.status_code == 303
+    plan = active_plans(user.id)["space"]
+    assert (plan.cue, plan.rule_id) == ("it's 18:30 on Mon, Thu", rule.id)
+    assert "When it&#39;s 18:30 on Mon, Thu, I will say when I&#39;ll be back." in client.get("/").get_data(
+        as_text=True
+    )
+    # Words of one's own win, and the reminder stays linked; deleting the reminder keeps the plan.
+    logged_in.post("/plans", {"kind": "space", "when": "I feel crowded", "then": "step", "rule": rule.id})
+    assert (active_plans(user.id)["space"].cue, active_plans(user.id)["space"].rule_id) == (
+        "I feel crowded",
+        rule.id,
+    )
+    rule.delete_instance()
+    assert active_plans(user.id)["space"].rule_id is None
+
+
+@pytest.mark.parametrize("rule", ["abc", "0", "-1", "99999999999"])
+def test_a_reminder_that_is_not_yours_is_refused(client, logged_in, user, rule):
+    bens = make_user("ben@example.com")
+    theirs = rules.create_rule(bens, rules.parse_rule({"days": ["mon"], "time": "09:00"}), FIXED_NOW)
+    for value in (rule, theirs.id):
+        response = logged_in.post("/plans", {"kind": "space", "when": "", "then": "b", "rule": value})
+        assert response.status_code == 422 and "Choose one of your reminders, or none." in response.get_data(
+            as_text=True
+        )
+    assert Plan.select().count() == 0
+
+
+def test_the_api_takes_no_reminder_link(client, user):
+    from tests.app.test_api import bearer
+
+    theirs = rules.create_rule(user, rules.parse_rule({"days": ["mon"], "time": "09:00"}), FIXED_NOW)
+    body = {"kind": "space", "then": "b", "rule": theirs.id}
+    assert client.post("/api/v1/plans", json=body, headers=bearer(user)).get_json()["field"] == "when"

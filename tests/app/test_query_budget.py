@@ -68,7 +68,7 @@ PAGE_BUDGETS = {
     "welcome people": ("/welcome/5", 4),
     "welcome safety": ("/welcome/6", 4),
     "ladder": ("/ladder", 4),  # + the if-then plans (issue 16)
-    "plans": ("/plans", 3),
+    "plans": ("/plans", 4),  # the plans and the reminders a cue may be the time of
     "recall": ("/recall", 3),
     "recall guide": ("/recall/guide?who={person}&before=3", 3),
     "recall done": ("/recall/done/{recall}", 3),

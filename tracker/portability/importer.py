@@ -499,7 +499,7 @@ def _parse_plans(items: list, plan: Plan, problems: list[str]) -> None:
             problems.append(f"plans[{n}]: must be an object.")
             continue
         try:
-            values = parse_plan(item)
+            values = parse_plan({name: item.get(name) for name in ("kind", "when", "then")})
         except InvalidInput as exc:
             problems.append(_problem(f"plans[{n}]", exc))
             continue

@@ -55,7 +55,7 @@ def plans_create():
     if body is None:
         return error(NOT_AN_OBJECT, 400)
     try:
-        values = parse_plan(_as_sent(body))
+        values = parse_plan(_as_sent({k: v for k, v in body.items() if k in ("kind", "when", "then")}))
     except InvalidInput as exc:
         return error(str(exc), 400, exc.field)
     plan = save_plan(g.user.id, values["kind"], values["cue"], values["action"])

@@ -13,8 +13,9 @@ from flask_login import current_user, login_required
 
 from tracker.forms import PLAN_TEXT_MAX, InvalidInput, parse_plan
 from tracker.kinds import KINDS, get_kind
-from tracker.models import Plan
-from tracker.queries import active_plans, save_plan
+from tracker.models import Plan, ReminderRule
+from tracker.queries import active_plans, own_row, save_plan
+from tracker.schedule import day_names
 from tracker.views.common import invalid_status, own_or_404, render, safe_next, wants_partial
 
 bp = Blueprint("plans", __name__)
@@ -34,7 +35,27 @@ def plan_line(plan: Plan) -> str:
     return f"When {plan.cue}, I will {plan.action}."
 
 
+def reminder_cue(rule: ReminderRule) -> str:
+    """A cue that is a reminder's time, as a plan words it: "it's 18:30 on Mon, Thu"."""
+    names = day_names(rule.days)
+    days = "every day" if len(names) == 7 else "on " + ", ".join(name.capitalize() for name in names)
+    return f"it's {rule.local_time:%H:%M} {days}"
+
+
 bp.add_app_template_global(plan_line)
+bp.add_app_template_global(reminder_cue)
+
+
+def _values() -> dict:
+    """The form's plan, its cue worded from the chosen reminder's time when it names one (and no
+    words of its own); InvalidInput for bad fields or another user's reminder."""
+    values = parse_plan(request.form)
+    if values.get("rule_id") is not None:
+        rule = own_row(ReminderRule, current_user, values["rule_id"])
+        if rule is None or rule.purpose != "nudge":
+            raise InvalidInput({"rule": "Choose one of your reminders, or none."})
+        values.setdefault("cue", reminder_cue(rule))
+    return values
 
 
 def _page(status: int = 200, errors: dict | None = None):
@@ -46,6 +67,7 @@ def _page(status: int = 200, errors: dict | None = None):
         status,
         kinds=KINDS,
         plans=active_plans(current_user.id),
+        reminders=list(ReminderRule.for_user(current_user)),
         chosen=chosen if get_kind(chosen) else "",
         examples=[(get_kind(key), cue, step) for key, cue, step in EXAMPLES],
         welcome=request.values.get("welcome") == "1",
@@ -72,10 +94,10 @@ def index():
 def create():
     """Make a plan for a kind; the kind's earlier plan is replaced."""
     try:
-        values = parse_plan(request.form)
+        values = _values()
     except InvalidInput as exc:
         return _page(invalid_status(), exc.errors)
-    plan = save_plan(current_user.id, values["kind"], values["cue"], values["action"])
+    plan = save_plan(current_user.id, values["kind"], values["cue"], values["action"], values.get("rule_id"))
     flash(f"Your plan for “{get_kind(plan.kind).label}”: {plan_line(plan)}", "success")
     return _done()
 
