@@ -46,6 +46,7 @@ class Suggestion:
 
     kind: Kind
     step: int
+    plan: tuple[str, str] | None = None  # the kind's if-then plan (cue, action); never in the discreet mode
 
     @property
     def step_text(self) -> str:

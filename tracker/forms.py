@@ -756,3 +756,68 @@ def device_label(user_agent: object) -> str:
     browser = next((name for token, name in _BROWSERS if token in text), "A browser")
     system = next((name for token, name in _SYSTEMS if token in text), None)
     return f"{browser} on {system}" if system else browser
+
+
+# --- If-then plans (issue 16) ----------------------------------------------------------------------
+
+PLAN_TEXT_MAX = 200
+PLANS_KEPT = 5  # per kind: the active plan and the last few it replaced (older ones are deleted)
+MAX_PLANS = PLANS_KEPT * len(KINDS_BY_KEY)
+# What a plan's "when" and "then" may not hold: control characters (C0, DEL, C1) and line breaks, as each
+# is one line of the user's own words. The OpenAPI pattern (api/openapi.py) is built from these two.
+PLAN_FORBIDDEN = frozenset(map(chr, [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]))
+# The other characters str.strip() removes: a "when" of only these is blank.
+PLAN_SPACES = frozenset(map(chr, [0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]))
+PLAN_MESSAGES = {
+    "when": "Write when, in your own words: a moment you'll notice, like “I want to text again”.",
+    "then": "Write one small step you'll take then, like “wait 30 minutes and take a walk”.",
+}
+
+
+def plan_text_problem(value: object, *, raw: bool = False) -> str | None:
+    """Why a plan's text can't be kept, or None. `raw`: the length counts as sent (the API, whose
+    description can only bound a string as it is); else after trimming, as the forms do."""
+    if not isinstance(value, str) or not _storable(value):
+        return "This field must be text."
+    text = value if raw else value.strip()
+    if len(text) > PLAN_TEXT_MAX:
+        return f"Keep it to {PLAN_TEXT_MAX} characters or fewer."
+    if any(c in PLAN_FORBIDDEN for c in text):
+        return "Keep it to one line of plain text."
+    return None
+
+
+def parse_plan(data: Mapping) -> dict[str, str]:
+    """An if-then plan from the plan form, the API and the import alike: `kind` (a known kind), `when`
+    (the cue, in the user's words) and `then` (the step), each 1–200 characters after trimming, one line.
+    Returns {"kind", "cue", "action"}; other fields are ignored. Only the form sends `rule` (a cue that
+    is a reminder's time): then `rule_id` is returned too, and `when` may be blank (no "cue": the caller
+    words the reminder's time)."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput({"body": "Send a JSON object."})
+    errors, values = Errors(), {}
+    kind = data.get("kind")
+    if isinstance(kind, str) and kind in KINDS_BY_KEY:
+        values["kind"] = kind
+    else:
+        errors.add("kind", "Choose a practice from the list.")
+    if data.get("rule") not in (None, ""):
+        rule_id = whole_number(data.get("rule"), 1, 2**31 - 1)
+        if rule_id is None:
+            errors.add("rule", "Choose one of your reminders, or none.")
+        values["rule_id"] = rule_id
+    for name, key in (("when", "cue"), ("then", "action")):
+        value = data.get(name)
+        blank = value is None or (isinstance(value, str) and not value.strip())
+        if blank and name == "when" and "rule_id" in values:
+            continue  # the cue is the reminder's time
+        if blank:
+            errors.add(name, PLAN_MESSAGES[name])
+            continue
+        problem = plan_text_problem(value)
+        if problem:
+            errors.add(name, problem)
+        else:
+            values[key] = value.strip()
+    errors.raise_if_any()
+    return values

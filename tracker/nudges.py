@@ -25,7 +25,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from peewee import SQL, IntegrityError
@@ -38,6 +38,7 @@ from tracker.models import (
     Nudge,
     Pause,
     Person,
+    Plan,
     PushSubscription,
     ReminderRule,
     User,
@@ -83,6 +84,7 @@ class Facts:
     ladder_steps: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))  # stored steps
     not_safe: set[int] = field(default_factory=set)  # users who marked someone as not safe
     devices: dict[int, list[PushSubscription]] = field(default_factory=dict)  # for rules that push
+    plans: dict[int, dict[str, tuple[str, str]]] = field(default_factory=lambda: defaultdict(dict))
 
 
 @dataclass
@@ -179,7 +181,20 @@ def _facts(pairs: set[tuple[int, date]]) -> Facts:
         facts.ladder_steps[user_id][kind] = step
     unsafe = Person.select(Person.user).distinct().where(Person.user.in_(users), Person.not_safe == True)  # noqa: E712
     facts.not_safe = {user_id for (user_id,) in unsafe.tuples()}
+    facts.plans = _plans(users)
     return facts
+
+
+def _plans(users: set[int]) -> dict[int, dict[str, tuple[str, str]]]:
+    """Each user's active if-then plans by kind, (cue, action), for the batch in one query (issue 16)."""
+    plans: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
+    active = Plan.select(Plan.user, Plan.kind, Plan.cue, Plan.action).where(
+        Plan.user.in_(users),
+        Plan.active == True,  # noqa: E712
+    )
+    for user_id, kind, cue, action in active.tuples():
+        plans[user_id][kind] = (cue, action)
+    return plans
 
 
 def _paused_days(users: set[int], pairs: set[tuple[int, date]]) -> set[tuple[int, date]]:
@@ -392,7 +407,10 @@ def _suggestion(job: Job, day: date) -> emails.Suggestion:
     # While anyone is marked not safe, no couples prompt (DOMAIN.md, "Care").
     avoid = practice.COUPLES_KINDS if job.user.id in job.facts.not_safe else frozenset()
     steps = practice.current_steps(job.facts.ladder_steps.get(job.user.id, {}))  # as Today shows them
-    return emails.suggestion_for(job.rule.kind, day, steps, avoid)
+    suggestion = emails.suggestion_for(job.rule.kind, day, steps, avoid)
+    # The kind's if-then plan, in the user's words; never in the discreet mode, which names no action.
+    plan = None if job.user.discreet else job.facts.plans.get(job.user.id, {}).get(suggestion.kind.key)
+    return replace(suggestion, plan=plan)
 
 
 def _render(job: Job, now: datetime):

@@ -214,7 +214,10 @@ def wording(suggestion: emails.Suggestion, any_kind: bool, discreet: bool = Fals
         if any_kind
         else "A small step for today, if it fits:"
     )
-    return emails.NUDGE_SUBJECT, f"{intro} {suggestion.kind.label}"
+    body = f"{intro} {suggestion.kind.label}"
+    if suggestion.plan:  # the kind's if-then plan (issue 16); the discreet mode never has one
+        body += "\nYour plan: When {}, I will {}.".format(*suggestion.plan)
+    return emails.NUDGE_SUBJECT, body
 
 
 def message(

@@ -10,6 +10,7 @@ from peewee import JOIN, IntegrityError, Model, Select, UUIDField
 
 from tracker import insights, practice
 from tracker.clock import now
+from tracker.forms import PLANS_KEPT
 from tracker.insights import DayTotals, History, LogFact, Profile, build_history
 from tracker.insights.printout import NoteLine
 from tracker.models import (
@@ -156,7 +157,8 @@ def active_plans(user_id: int) -> dict[str, Plan]:
 
 
 def save_plan(user_id: int, kind: str, cue: str, action: str, rule_id: int | None = None) -> Plan:
-    """A new active plan for the kind; the kind's earlier plan becomes inactive in the same transaction.
+    """A new active plan for the kind; the kind's earlier plan becomes inactive in the same transaction,
+    and the kind keeps at most PLANS_KEPT plans (so replacing a plan again and again stores no more).
     Two at once: the partial unique index refuses the second, which then replaces the first."""
     try:
         return _replace_plan(user_id, kind, cue, action, rule_id)
@@ -168,6 +170,13 @@ def _replace_plan(user_id: int, kind: str, cue: str, action: str, rule_id: int |
     with database.atomic():
         earlier = Plan.user == user_id, Plan.kind == kind, Plan.active == True  # noqa: E712
         Plan.update(active=False).where(*earlier).execute()
+        oldest = (
+            Plan.select(Plan.id)
+            .where(Plan.user == user_id, Plan.kind == kind, Plan.active == False)  # noqa: E712
+            .order_by(Plan.id.desc())
+            .offset(PLANS_KEPT - 1)
+        )
+        Plan.delete().where(Plan.id.in_(oldest)).execute()
         return Plan.create(user=user_id, kind=kind, cue=cue, action=action, rule=rule_id)
 
 

@@ -45,7 +45,9 @@ def test_the_whole_welcome_shapes_today(client, logged_in, user):
     assert sam.role == "partner"
     logged_in.post("/welcome/6", {f"safe-{sam.id}": "yes"})
     response = logged_in.post("/welcome/7", {"weekly_target": "3"})
-    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert response.status_code == 303 and response.headers["Location"] == "/plans?welcome=1"
+    offer = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "a plan" in offer and 'href="/">Skip for now</a>' in offer
     assert User.get().weekly_target == 3
     assert kinds_on_today(client)[:2] == ["repair", "widen"]
     html = client.get("/").get_data(as_text=True)

@@ -84,6 +84,7 @@ def test_the_export_leaves_out_what_the_page_says_it_leaves_out(client, logged_i
         "reminders",
         "checkins",
         "push_subscriptions",
+        "plans",
     }
     assert data["people"] == [
         {

@@ -40,6 +40,7 @@ from tracker.models import (
     UserSession,
     naive_utc,
 )
+from tracker.queries import save_plan
 from tracker.security import new_api_token
 
 TODAY = "2026-05-13"  # FIXED_NOW in Europe/Berlin
@@ -70,16 +71,18 @@ PAGE_BUDGETS = {
     "welcome": ("/welcome", 3),
     "welcome people": ("/welcome/5", 4),
     "welcome safety": ("/welcome/6", 4),
-    "ladder": ("/ladder", 3),
+    "ladder": ("/ladder", 4),  # + the if-then plans (issue 16)
+    "plans": ("/plans", 4),  # the plans and the reminders a cue may be the time of
     "recall": ("/recall", 3),
     "recall guide": ("/recall/guide?who={person}&before=3", 3),
     "recall done": ("/recall/done/{recall}", 3),
-    "export json": ("/export.json", 8),  # + the devices (issue 15)
+    "export json": ("/export.json", 9),  # + the devices (issue 15), + the if-then plans (issue 16)
     "export csv": ("/export.csv", 3),
     "api logs": ("/api/v1/logs", 5),
     "api logs range": (f"/api/v1/logs?from=2025-06-01&to={TODAY}", 5),
     "api summary": ("/api/v1/summary", 6),
     "api reminders": ("/api/v1/reminders", 5),
+    "api plans": ("/api/v1/plans", 5),
 }
 
 
@@ -183,6 +186,9 @@ def seed(app, email: str, people: int, logs: int, reminders: int, months: int) -
         {"user": user.id, "kind": kind.key, "step": 2} for kind in KINDS[:months]
     ).execute()
     PracticeProfile.create(user=user, focus_kinds="closeness,repair", onboarding_step=7)
+    for kind in KINDS[:months]:  # if-then plans (issue 16), each replaced once
+        save_plan(user.id, kind.key, "an earlier cue", "an earlier step")
+        save_plan(user.id, kind.key, "I notice the moment", "take one small step")
     token, digest = new_api_token()
     ApiToken.create(user=user, name="script", token_hash=digest, created_at=naive_utc(FIXED_NOW))
     return Account(user, signed_in(app, user), ids[0], str(rows[0]["id"]), str(rows[-1]["id"]), token)
@@ -290,4 +296,4 @@ def test_an_import_writes_in_bulk_not_a_statement_per_row(app, accounts):
     # an account holds at most 20). Nothing per person, per log, per pause or per check-in.
     extra = (ceil(600 / 500) - 1) + (ceil(600 / portability.importer.BATCH) - 1) + 2 * (10 - 1)
     assert len(many) - len(few) <= extra, repeated(few, many)
-    assert len(many) <= 45, "\n".join(many)
+    assert len(many) <= 48, "\n".join(many)  # + the if-then plans: a read, an update, an insert (issue 16)

@@ -17,7 +17,7 @@ from tests.conftest import PASSWORD, Auth, csrf_token
 from tracker import tokens
 from tracker.emails import address_tag, password_tag
 from tracker.insights import local_date_of
-from tracker.models import ApiToken, Log, Pause, Person, PushSubscription, ReminderRule, User, database
+from tracker.models import ApiToken, Log, Pause, Person, Plan, PushSubscription, ReminderRule, User, database
 
 SAFE = ("GET", "HEAD", "OPTIONS")
 
@@ -55,6 +55,7 @@ def values_for(user: User, now) -> dict[str, object]:
         "log_id": str(log.id),
         "person_id": Person.select().where(Person.user == user.id).first().id,
         "rule_id": rule.id,
+        "plan_id": Plan.select().where(Plan.user == user.id).first().id,
         "pause_id": Pause.select().where(Pause.user == user.id).first().id,
         "token_id": ApiToken.select().where(ApiToken.user == user.id).first().id,
         "device_id": PushSubscription.select().where(PushSubscription.user == user.id).first().id,

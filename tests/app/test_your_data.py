@@ -29,6 +29,7 @@ from tracker.models import (
     database,
     naive_utc,
 )
+from tracker.queries import save_plan
 from tracker.security import new_api_token
 
 
@@ -60,6 +61,9 @@ def fill(user: User) -> None:
         auth="m21mq8HxtRB_O4zuH9QaOw",
         label="Chrome on Android",
     )
+    save_plan(user.id, "space", "I need to leave the room", "say when I'll be back")  # replaced below
+    save_plan(user.id, "space", "I feel crowded", "ask for <ten> minutes")
+    save_plan(user.id, "confide", "I feel low", "tell Sam one true thing")
 
 
 def upload(auth: Auth, content: bytes | str, name: str = "export.json"):
@@ -85,6 +89,11 @@ def test_export_json_holds_everything_of_mine_and_nothing_of_others(client, logg
     assert (walk["before"], walk["after"], walk["response"], walk["step"]) == (3, 7, "welcomed", 2)
     assert data["pauses"] == [{"start_date": "2026-04-01", "end_date": "2026-04-03", "reason": "flu"}]
     assert {r["purpose"] for r in data["reminders"]} == {"nudge", "digest"}
+    assert [(p["kind"], p["when"], p["then"], p["active"]) for p in data["plans"]] == [
+        ("space", "I need to leave the room", "say when I'll be back", False),
+        ("space", "I feel crowded", "ask for <ten> minutes", True),
+        ("confide", "I feel low", "tell Sam one true thing", True),
+    ]
     assert data["checkins"] == [
         {"month": "2026-04", "wording": 2, "c1": 4, "c2": None, "c3": None, "d1": None, "d2": 2}
         | {"d3": None, "a1": None, "a2": None, "a3": 5}
@@ -122,11 +131,11 @@ def test_export_delete_reregister_import_brings_everything_back_once(app, client
     logged_in.register()
     imported = upload(logged_in, exported)
     assert imported.status_code == 303
-    assert "Imported 2 logs, 2 people, 1 pauses, 1 reminders, 1 check-ins" in client.get(
+    assert "Imported 2 logs, 2 people, 1 pauses, 1 reminders, 1 check-ins, 3 if-then plans" in client.get(
         "/settings"
     ).get_data(as_text=True)
     after = client.get("/export.json").get_json()
-    for part in ("people", "pauses", "reminders", "checkins"):
+    for part in ("people", "pauses", "reminders", "checkins", "plans"):
         assert sorted(map(json.dumps, after[part])) == sorted(map(json.dumps, before[part])), part
 
     def essentials(logs: list[dict]) -> list[tuple]:

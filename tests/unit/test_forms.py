@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tracker import forms
 from tracker.forms import (
     CHECKIN_KEYS,
     MAX_PEOPLE,
@@ -549,3 +550,41 @@ def test_parse_rule_reads_days_and_time():
 )
 def test_parse_rule_rejects(data, fields):
     assert set(errors_of(parse_rule, data)) == fields
+
+
+# --- If-then plans (issue 16) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("when", "ok"),
+    [
+        ("", False),
+        ("x", True),
+        ("x" * 200, True),
+        ("x" * 201, False),
+        ("   ", False),
+        ("\t \u3000", False),
+        ("  " + "x" * 200 + "  ", True),
+        ("a\nb", False),
+        ("a\u2028b", False),
+    ],
+)
+def test_parse_plan_takes_1_to_200_characters_after_trimming_on_one_line(when, ok):
+    data = {"kind": "space", "when": when, "then": "say when I'll be back", "extra": "ignored"}
+    if ok:
+        assert forms.parse_plan(data) == {
+            "kind": "space",
+            "cue": when.strip(),
+            "action": "say when I'll be back",
+        }
+    else:
+        with pytest.raises(forms.InvalidInput) as caught:
+            forms.parse_plan(data)
+        assert caught.value.field == "when"
+
+
+def test_parse_plan_names_every_bad_field():
+    with pytest.raises(forms.InvalidInput) as caught:
+        forms.parse_plan({"kind": "nope", "when": 3})
+    assert list(caught.value.errors) == ["kind", "when", "then"]
+    assert forms.plan_text_problem(" " + "x" * 200, raw=True)  # as sent, the API's bound

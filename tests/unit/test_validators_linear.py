@@ -189,6 +189,8 @@ MAPPING_VALIDATORS: dict[str, Callable[[object], object]] = {
         PUSH_HOSTS,
     ),
     "parse_subscription.body": lambda v: forms.parse_subscription(v, PUSH_HOSTS),
+    "parse_plan": lambda v: forms.parse_plan({"kind": v, "when": v, "then": v}),
+    "plan_text_problem": lambda v: forms.plan_text_problem(v, raw=True),
 }
 QUERY_VALIDATORS: dict[str, Callable[[], object]] = {
     "history._number": lambda: history._number("page"),
@@ -246,6 +248,7 @@ ITEM = {
     "pauses": lambda v: {"start_date": v, "end_date": v, "reason": v},
     "reminders": lambda v: {"days": v, "time": v, "kind": v, "enabled": v, "purpose": v},
     "checkins": lambda v: {"month": v, "c1": v},
+    "plans": lambda v: {"kind": "space", "when": v, "then": v, "active": v, "created_at": v},
 }
 
 

@@ -7,7 +7,7 @@ import csv
 import io
 from datetime import datetime
 
-from tracker.models import CheckIn, Log, Pause, Person, PushSubscription, ReminderRule, User, naive_utc
+from tracker.models import CheckIn, Log, Pause, Person, Plan, PushSubscription, ReminderRule, User, naive_utc
 from tracker.schedule import day_names
 
 VERSION = 1
@@ -80,7 +80,23 @@ def export_data(user: User, now: datetime) -> dict:
             }
             for d in PushSubscription.for_user(user)
         ],
+        "plans": _plans_json(user),
     }
+
+
+def _plans_json(user: User) -> list[dict]:
+    """The if-then plans (issue 16), active and replaced, oldest first; the import takes these back."""
+    plans = Plan.select().where(Plan.user == user.id).order_by(Plan.created_at, Plan.id)
+    return [
+        {
+            "kind": p.kind,
+            "when": p.cue,
+            "then": p.action,
+            "active": p.active,
+            "created_at": _instant(p.created_at),
+        }
+        for p in plans
+    ]
 
 
 def _log_json(log: Log) -> dict:

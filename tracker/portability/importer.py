@@ -33,6 +33,7 @@ from tracker.forms import (
     MAX_DEVICES,
     MAX_PAUSES,
     MAX_PEOPLE,
+    MAX_PLANS,
     MAX_REMINDERS,
     InvalidInput,
     SubscriptionInput,
@@ -47,6 +48,7 @@ from tracker.forms import (
     parse_log,
     parse_pause,
     parse_person,
+    parse_plan,
     parse_rule,
     parse_subscription,
     valid_timezone,
@@ -64,6 +66,7 @@ from tracker.models import (
     database,
     naive_utc,
 )
+from tracker.models import Plan as IfThenPlan
 from tracker.nudges import reschedule_user
 from tracker.portability.export import VERSION
 
@@ -85,6 +88,7 @@ class Plan:
     checkins: list[dict] = field(default_factory=list)
     devices: list[tuple[SubscriptionInput, str]] = field(default_factory=list)
     keyless_devices: int = 0  # listed without keys, as every export lists them: nothing to restore
+    plans: list[dict] = field(default_factory=list)  # if-then plans (issue 16), oldest first
 
 
 @dataclass
@@ -98,10 +102,13 @@ class Imported:
     checkins: int = 0
     devices: int = 0
     devices_to_renew: int = 0  # listed without keys: notifications must be turned on again on them
+    plans: int = 0
 
     @property
     def total(self) -> int:
-        return self.people + self.logs + self.pauses + self.reminders + self.checkins + self.devices
+        return (
+            self.people + self.logs + self.pauses + self.reminders + self.checkins + self.devices + self.plans
+        )
 
 
 class ImportProblem(InvalidInput):
@@ -338,6 +345,7 @@ def parse_export(raw: bytes | str, user: User, now: datetime) -> Plan:
     _parse_reminders(_list(data, "reminders", problems, MAX_REMINDERS + 1), plan, problems)  # + the digest
     _parse_checkins(_list(data, "checkins", problems), plan, today, problems)
     _parse_devices(_list(data, "push_subscriptions", problems, MAX_DEVICES), plan, problems)
+    _parse_plans(_list(data, "plans", problems, MAX_PLANS), plan, problems)
     if problems:
         more = len(problems) - MAX_ERRORS
         raise ImportProblem(problems[:MAX_ERRORS] + ([f"…and {more} more."] if more > 0 else []))
@@ -479,4 +487,52 @@ def apply_import(user: User, plan: Plan, now: datetime) -> Imported:
             _, added = push.subscribe(user, values, label, now, take_over=False)
             done.devices += added
         done.devices_to_renew = plan.keyless_devices
+        done.plans = _import_plans(user, plan.plans, now)
     return done
+
+
+def _parse_plans(items: list, plan: Plan, problems: list[str]) -> None:
+    """The file's if-then plans through the plan form's parser; at most one active per kind."""
+    active: set[str] = set()
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(f"plans[{n}]: must be an object.")
+            continue
+        try:
+            values = parse_plan({name: item.get(name) for name in ("kind", "when", "then")})
+        except InvalidInput as exc:
+            problems.append(_problem(f"plans[{n}]", exc))
+            continue
+        is_active = item.get("active", True)
+        if not isinstance(is_active, bool):
+            problems.append(f"plans[{n}].active: must be true or false.")
+            continue
+        if is_active and values["kind"] in active:
+            problems.append(f"plans[{n}].active: a second active plan for “{values['kind']}”; one at a time.")
+            continue
+        active.add(values["kind"]) if is_active else None
+        plan.plans.append(
+            {**values, "active": is_active, "created_at": _optional_instant(item.get("created_at"))}
+        )
+
+
+def _import_plans(user: User, plans: list[dict], now: datetime) -> int:
+    """Add the file's plans that aren't here yet (same kind and words), with their dates, in bulk: a
+    replaced one as replaced, an active one replacing the kind's plan here. How many were added."""
+    words = IfThenPlan.kind, IfThenPlan.cue, IfThenPlan.action
+    here = set(IfThenPlan.select(*words).where(IfThenPlan.user == user.id).tuples())
+    rows = {}
+    for values in plans:
+        key = (values["kind"], values["cue"], values["action"])
+        if key not in here and key not in rows:
+            stamp = values["created_at"] or naive_utc(now)
+            rows[key] = {"user": user.id, **values, "created_at": stamp}
+    replaced = {row["kind"] for row in rows.values() if row["active"]}
+    if replaced:
+        IfThenPlan.update(active=False).where(
+            IfThenPlan.user == user.id,
+            IfThenPlan.kind.in_(replaced),
+            IfThenPlan.active == True,  # noqa: E712
+        ).execute()
+    _insert(IfThenPlan, list(rows.values()))
+    return len(rows)

@@ -63,6 +63,7 @@ def import_data():
         counts = f"{done.logs} logs, {done.people} people, {done.pauses} pauses, {done.reminders} reminders"
         counts += f", {done.checkins} check-ins" if done.checkins else ""
         counts += f", {done.devices} devices with notifications" if done.devices else ""
+        counts += f", {done.plans} if-then plans" if done.plans else ""
         flash(f"Imported {counts}.", "success@import")
     else:
         flash("Everything in that file was already here: nothing changed.", "info@import")

@@ -24,7 +24,7 @@ from tracker.views import (
     reminders,
     settings,
 )
-from tracker.views.practice import checkin, ladder, recall, welcome
+from tracker.views.practice import checkin, ladder, plans, recall, welcome
 
 BLUEPRINTS = (
     lock.bp,  # first: its idle lock runs before any other blueprint's code
@@ -46,6 +46,7 @@ BLUEPRINTS = (
     checkin.bp,
     recall.bp,
     welcome.bp,
+    plans.bp,
     api.bp,
 )
 

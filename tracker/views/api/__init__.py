@@ -3,7 +3,7 @@
 Importing the package attaches every area's routes to `bp`, as microblog's api package does.
 """
 
-from tracker.views.api import logs, openapi, push, reminders, summary, tokens
+from tracker.views.api import logs, openapi, plans, push, reminders, summary, tokens
 from tracker.views.api.base import bp
 
-__all__ = ["bp", "logs", "openapi", "push", "reminders", "summary", "tokens"]
+__all__ = ["bp", "logs", "openapi", "plans", "push", "reminders", "summary", "tokens"]

@@ -7,10 +7,12 @@ API route is described and nothing else, and Schemathesis (`make api-fuzz`) chec
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 from flask import jsonify
 
+from tracker import forms
 from tracker.forms import CHANNELS, ENDPOINT_MAX, EXPIRATION_MAX, MAX_DEVICES, NICKNAME_MAX, NOTE_MAX
 from tracker.insights import ACTIVE, FUTURE, MISSED, NONE, PENDING, REST
 from tracker.kinds import GROUPS, KINDS_BY_KEY, RESPONSES
@@ -643,8 +645,8 @@ def document() -> dict:
         },
         "servers": [{"url": "/"}],
         "security": WRITE,
-        "paths": _paths(),
-        "components": _components(),
+        "paths": _paths() | _plan_paths(),
+        "components": _plan_components(_components()),
     }
 
 
@@ -652,3 +654,100 @@ def document() -> dict:
 def openapi():
     """The API's OpenAPI 3.1 description; public, like the README that links it."""
     return jsonify(document())
+
+
+# --- If-then plans (issue 16), kept in their own block ----------------------------------------------
+
+
+def _class(chars: Iterable[str]) -> str:
+    """A regex character class's inside for these characters: \\uXXXX escapes, runs as ranges."""
+    runs: list[list[int]] = []
+    for code in sorted(map(ord, chars)):
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join(f"\\u{a:04x}" + (f"-\\u{b:04x}" if b > a else "") for a, b in runs)
+
+
+# One line of 1–200 characters with at least one that is not a space (forms.parse_plan's rule, as sent).
+_LINE = f"[^{_class(forms.PLAN_FORBIDDEN)}]*"
+PLAN_TEXT_PATTERN = f"^{_LINE}[^{_class(forms.PLAN_FORBIDDEN | forms.PLAN_SPACES)}]{_LINE}$"
+
+
+def _plan_components(components: dict) -> dict:
+    """The components with the plans' schemas and links added."""
+    text = {"type": "string", "minLength": 1, "maxLength": forms.PLAN_TEXT_MAX, "pattern": PLAN_TEXT_PATTERN}
+    components["schemas"] |= {
+        "Plan": {
+            "type": "object",
+            "required": ["id", "kind", "when", "then", "active", "created_at"],
+            "properties": {
+                "id": {"type": "integer", "minimum": 1},
+                "kind": {"type": "string", "enum": KIND_KEYS},
+                "when": {"type": "string"},
+                "then": {"type": "string"},
+                "active": {"type": "boolean"},
+                "created_at": {"type": "string", "format": "date-time"},
+            },
+            "additionalProperties": False,
+        },
+        "NewPlan": {
+            "type": "object",
+            "required": ["kind", "when", "then"],
+            "properties": {
+                "kind": {"type": "string", "enum": KIND_KEYS},
+                "when": {**text, "description": "The cue, in your words: “When …”. Trimmed; one line."},
+                "then": {**text, "description": "The step: “I will …”. Trimmed; one line."},
+            },
+            "examples": [
+                {"kind": "space", "when": "I need to leave the room", "then": "say when I'll be back"}
+            ],
+        },
+    }
+    components["links"]["DeletePlanById"] = {
+        "operationId": "deletePlan",
+        "parameters": {"plan_id": "$response.body#/id"},
+    }
+    return components
+
+
+def _plan_paths() -> dict:
+    """The plans' operations."""
+    plan_id = {
+        "name": "plan_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+        "description": "A plan's id; anything that is not one of your plans' ids is a 404.",
+    }
+    return {
+        "/api/v1/plans": {
+            "get": {
+                "operationId": "listPlans",
+                "summary": "Your if-then plans, active and replaced, newest first (one active per kind)",
+                "security": READ,
+                "responses": {"200": _ok(_list("plans", "Plan"), "The plans"), **errors("401")},
+            },
+            "post": {
+                "operationId": "createPlan",
+                "summary": "Make an if-then plan for a kind: “When <when>, I will <then>”; the kind's "
+                "earlier plan becomes inactive",
+                "security": WRITE,
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("NewPlan")}}},
+                "responses": {
+                    "201": _ok(ref("Plan"), "Made, and active", ("DeletePlanById",)),
+                    **errors("400", "401", "413", "429"),
+                },
+            },
+        },
+        "/api/v1/plans/{plan_id}": {
+            "parameters": [plan_id],
+            "delete": {
+                "operationId": "deletePlan",
+                "summary": "Delete a plan",
+                "security": WRITE,
+                "responses": {"204": {"description": "Deleted"}, **errors("400", "401", "404", "429")},
+            },
+        },
+    }

@@ -16,7 +16,7 @@ from tracker.clock import now
 from tracker.insights import local_date_of
 from tracker.kinds import KINDS, Kind, get_kind
 from tracker.models import LadderStep, Log, PracticeProfile, User, database, naive_utc
-from tracker.queries import help_note, recent_facts, unsafe_names
+from tracker.queries import active_plans, help_note, recent_facts, unsafe_names
 from tracker.views.common import render, safe_next, wants_partial
 from tracker.views.practice.checkin import checkin_due
 from tracker.views.practice.welcome import welcome_offer
@@ -81,6 +81,7 @@ def today_practice(user: User, today: date) -> dict:
         "away": shown.get("away"),
         "offer": shown.get("offer"),
         "checkin_due": shown.get("checkin", False),
+        "plans": active_plans(user.id),  # each kind's if-then plan, its tile's subtitle (issue 16)
     }
 
 
@@ -149,5 +150,6 @@ def down(kind: str):
 @bp.get("/ladder")
 @login_required
 def index():
-    """Every kind with its three steps and the user's current one."""
-    return render("pages/ladder.html", steps=current_steps(current_user), kinds=KINDS)
+    """Every kind with its three steps, the user's current one and their if-then plan for it."""
+    plans = active_plans(current_user.id)
+    return render("pages/ladder.html", steps=current_steps(current_user), kinds=KINDS, plans=plans)

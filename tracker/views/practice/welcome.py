@@ -51,7 +51,7 @@ def _advance(profile: PracticeProfile, step: int):
         profile.onboarding_done_at = naive_utc(now())
         profile.save()
         flash("You're set. Start with one small step, whenever it feels right.", "success")
-        return redirect(url_for("log.today"), 303)
+        return redirect(url_for("plans.index", welcome=1), 303)  # offers an if-then plan, skippable
     profile.save()
     return redirect(url_for("onboarding.step", number=step + 1), 303)
 
