@@ -348,9 +348,13 @@ class Log(BaseModel):
         )
 
     @classmethod
-    def on_day(cls, user: User, day: date):
-        """The user's logs of one local calendar day."""
-        return cls.for_user(user).where(cls.local_date == day)
+    def on_day(cls, user: User, day: date) -> list[Log]:
+        """The user's logs of one local calendar day, newest first. Sorted here, not by SQL: asked to
+        order by `at`, SQLite (which keeps no statistics) walks the (user, at) index through every log
+        the user ever made to skip a sort of a few rows; unordered, it reads the day from the (user,
+        local date) index (Today's main query: 4.7 ms → 0.1 ms over three years of logs)."""
+        logs = cls.for_user(user).where(cls.local_date == day).order_by()
+        return sorted(logs, key=lambda log: (log.at, log.created_at), reverse=True)
 
     @classmethod
     def logged_dates(cls, user: User, last: date):
