@@ -6,7 +6,6 @@ from flask import g, jsonify, request
 
 from tracker import insights
 from tracker.forms import parse_month
-from tracker.insights.bids import count_bids
 from tracker.queries import load_history, user_today
 from tracker.views.api.base import bp, error
 
@@ -21,7 +20,4 @@ def summary():
         return error("Month must look like 2026-05, from 2000 to next year.", 400, "month")
     days = insights.month_days(*year_month)
     history = load_history(g.user, today, (days[0], days[-1]), listed=True)
-    body = insights.month_summary(history, *year_month).as_api_dict()
-    # The month's bids, from the logs the summary read anyway (history.logs stop at today).
-    body["bids"] = count_bids(history.logs, days[0], days[-1]).as_api_dict()
-    return jsonify(body)
+    return jsonify(insights.month_summary(history, *year_month).as_api_dict())
