@@ -4,6 +4,8 @@ summary's month of bids."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -106,3 +108,43 @@ def test_the_summary_rounds_the_rate_to_three_places(api, user):
     for bid in ("toward", "toward", "away"):
         make_log(user, "respond", bid=bid)
     assert api.get("/api/v1/summary").get_json()["bids"]["rate"] == 0.667
+
+
+def test_export_and_import_carry_each_logs_bid_and_an_old_file_means_toward(client, logged_in, user):
+    """The export holds each log's bid (null for other kinds); the import reads it with the same parser,
+    and a file from before bids imports its respond logs as turned toward."""
+    from tests.app.test_your_data import upload
+
+    away = make_log(user, "respond", bid="away")
+    make_log(user, "closeness")
+    exported = client.get("/export.json").get_json()
+    assert sorted((log["kind"], log["bid"]) for log in exported["logs"]) == [
+        ("closeness", None),
+        ("respond", "away"),
+    ]
+    assert ",away\r\n" in client.get("/export.csv").get_data(as_text=True)
+    Log.delete().execute()
+    assert upload(logged_in, json.dumps(exported)).status_code == 303
+    assert Log.get_by_id(away.id).bid == "away"
+    again = client.get("/export.json").get_json()["logs"]
+    assert sorted((log["id"], log["bid"]) for log in again) == sorted(
+        (log["id"], log["bid"]) for log in exported["logs"]
+    )
+
+    Log.delete().execute()
+    old = {"id": str(uuid.uuid4()), "kind": "respond", "at": "2026-05-01T10:00:00Z"}  # before bids
+    assert upload(logged_in, json.dumps({"version": 1, "logs": [old]})).status_code == 303
+    assert Log.get_by_id(old["id"]).bid == "toward"
+
+
+@pytest.mark.parametrize(
+    "log", [{"kind": "respond", "bid": "sideways"}, {"kind": "closeness", "bid": "away"}]
+)
+def test_an_import_with_a_bad_bid_imports_nothing_and_names_it(client, logged_in, user, log):
+    from tests.app.test_your_data import upload
+
+    good = {"id": str(uuid.uuid4()), "kind": "respond", "at": "2026-05-01T10:00:00Z"}
+    bad = {**log, "id": str(uuid.uuid4()), "at": "2026-05-01T11:00:00Z"}
+    refused = upload(logged_in, json.dumps({"version": 1, "logs": [good, bad]}))
+    assert refused.status_code == 422 and "bid" in refused.get_data(as_text=True)
+    assert Log.select().count() == 0
