@@ -70,7 +70,7 @@ def test_nothing_is_said_without_bids():
     assert bids_sentence(BidCounts(), numbers=False) is None
 
 
-def test_with_numbers_hidden_the_sentence_has_no_digit():
+def test_with_numbers_hidden_the_sentence_has_no_count():
     for counts in (BidCounts(9, 2), BidCounts(3), BidCounts(1, 2, 1), BidCounts(0, 2), BidCounts(1, 1)):
         sentence = bids_sentence(counts, numbers=False)
         # The period is said as it is ("the last 30 days"); no count of the practice is.
