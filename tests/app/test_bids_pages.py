@@ -154,3 +154,19 @@ def test_the_person_page_says_it_for_that_person_and_never_for_someone_not_safe(
     assert "bids you noticed" not in client.get(f"/people/{alex.id}").get_data(as_text=True)
     # Nor do their bids count on the month: turning toward them is never framed as practice.
     assert SENTENCE in client.get("/month/2026-05").get_data(as_text=True)
+
+
+def test_a_missed_bid_reads_as_one_in_todays_list_and_history(client, logged_in, user):
+    make_log(user, "respond", bid="away")
+    make_log(user, "respond", bid="toward", at=FIXED_NOW - timedelta(hours=1))
+    for path in ("/", "/history"):
+        html = client.get(path).get_data(as_text=True)
+        assert html.count("missed it, or turned away") == 1, path
+
+
+def test_a_past_month_counts_the_30_days_to_its_last_day(client, logged_in, user):
+    bids(user, 2, 1, day=datetime(2026, 4, 20, 12, tzinfo=UTC))
+    bids(user, 5, day=datetime(2026, 5, 2, 12, tzinfo=UTC))  # after April: not in its 30 days
+    html = client.get("/month/2026-04").get_data(as_text=True)
+    assert "You turned toward 2 of 3 bids you noticed in the 30 days to 30 April." in html
+    assert "in the last 30 days" not in html
