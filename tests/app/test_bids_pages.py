@@ -170,3 +170,13 @@ def test_a_past_month_counts_the_30_days_to_its_last_day(client, logged_in, user
     html = client.get("/month/2026-04").get_data(as_text=True)
     assert "You turned toward 2 of 3 bids you noticed in the 30 days to 30 April." in html
     assert "in the last 30 days" not in html
+
+
+def test_early_in_a_month_the_30_days_reach_past_what_the_rhythm_reads(client, logged_in, user, clock):
+    """On 2 May the window starts on 3 April, a day before the 28 days the rhythm reads for May: the
+    page's one query of logs reaches that far too (no query more)."""
+    clock.now = datetime(2026, 5, 2, 10, tzinfo=UTC)
+    bids(user, 1, day=datetime(2026, 4, 3, 10, tzinfo=UTC))
+    bids(user, 0, 1, day=datetime(2026, 4, 2, 10, tzinfo=UTC))  # 31 days back: outside
+    html = client.get("/month/2026-05").get_data(as_text=True)
+    assert "You turned toward 1 of 1 bid you noticed in the last 30 days." in html
