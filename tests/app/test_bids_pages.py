@@ -85,6 +85,7 @@ def test_i_missed_a_bid_with_htmx_answers_the_gentle_partial(client, logged_in):
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "<html" not in html
     assert "a bid you missed" in html and answer.headers["HX-Trigger"] == "log-changed"
+    assert "A thought to sit with" not in html  # its prompt asks about turning toward: not for this
 
 
 def test_a_double_tap_on_i_missed_a_bid_logs_it_once(client, logged_in, clock):

@@ -4,10 +4,13 @@ form and the month fit 320 px."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import register
+from tests.browser.test_a11y import AXE, check_pages
 
 
 def stored_logs(page: Page, base: str) -> list[dict]:
@@ -85,3 +88,17 @@ def test_the_bid_choice_reads_in_dark_mode(browser, live_server):
     colours = checked.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
     assert colours[0] != colours[1]
     context.close()
+
+
+@pytest.mark.skipif(not Path(AXE).exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
+def test_the_bid_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
+    """Today with "I missed a bid", a respond log's edit form with the bid choice, and the month with its
+    sentence, light and dark."""
+    register(page, live_server)
+    page.get_by_role("button", name="I missed a bid").click()
+    expect(page.locator("#confirmation")).to_contain_text("Noticed: a bid you missed")
+    log_id = stored_logs(page, live_server)[0]["id"]
+    pages = {"today-bid": "/", "log-edit-bid": f"/logs/{log_id}/edit", "month-bids": "/month"}
+    found = check_pages(page, live_server, pages, shoot)
+    assert found == [], "\n".join(found)
