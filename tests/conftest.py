@@ -48,6 +48,7 @@ SUMMARY_KEYS = (
     "safety",
     "by_kind",
     "days",
+    "bids",
 )
 
 

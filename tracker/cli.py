@@ -13,6 +13,7 @@ from tracker import clock
 from tracker.demo import generate_checkins, generate_history
 from tracker.forms import InvalidInput, parse_email, parse_password, valid_timezone
 from tracker.insights import local_date_of
+from tracker.insights.bids import BID_KIND
 from tracker.models import ApiToken, CheckIn, Log, Person, User, database, naive_utc
 from tracker.security import hash_password, new_api_token
 
@@ -115,6 +116,8 @@ def _log_row(user: User, people: dict, log, timezone: str) -> dict:
         "after": log.after,
         "response": log.response,
         "note": log.note,
+        # Most bids met toward, one in seven missed (by its minute, so the demo's logs stay as they were).
+        "bid": ("away" if at.minute % 7 == 0 else "toward") if log.kind == BID_KIND else None,
         "created_at": at,
         "updated_at": at,
     }

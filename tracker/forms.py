@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from tracker.care import HELP
 from tracker.discretion import LOCK_CHOICES
+from tracker.insights.bids import BID_KIND, BIDS, DEFAULT_BID
 from tracker.kinds import KINDS_BY_KEY, RESPONSES, ROLES
 from tracker.practice import ITEMS as CHECKIN_QUESTIONS
 from tracker.practice import WORDINGS as CHECKIN_WORDINGS
@@ -168,6 +169,7 @@ class LogInput:
     after: object = UNSET
     response: object = UNSET
     note: object = UNSET
+    bid: object = UNSET  # toward, away, against, or None (the default: toward on a respond log)
     id: object = UNSET
 
     def given(self) -> dict[str, object]:
@@ -232,8 +234,42 @@ def parse_log(data: Mapping, *, tz: str, now: datetime, partial: bool = False) -
             except (ValueError, TypeError):
                 errors.add(name, message)
     _parse_optional_fields(data, result, errors, tz=tz, now=now)
+    if "bid" in data:
+        try:
+            result.bid = parse_bid(data["bid"])
+        except InvalidInput as exc:
+            errors.add("bid", str(exc))
+        else:
+            kind = result.kind if result.kind is not UNSET else None
+            if result.bid is not None and kind is not None and kind != BID_KIND:
+                errors.add("bid", BID_OTHER_KIND)
     errors.raise_if_any()
     return result
+
+
+BID_MESSAGE = "How you met the bid must be toward, away or against."
+BID_OTHER_KIND = "Only a respond log (Turn toward a bid) records how you met a bid."
+
+
+def parse_bid(value: object) -> str | None:
+    """How a respond log met the other's bid: "toward", "away" or "against"; None for null or blank (the
+    default, toward, on a respond log). The HTML form, the API and the import all read it here."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value in BIDS:
+        return value
+    raise InvalidInput({"bid": BID_MESSAGE})
+
+
+def bid_for(kind: str | None, bid: str | None, kept: str | None = None) -> str | None:
+    """The bid a log of `kind` stores: None unless it is a respond log, where a given bid wins, then the
+    one it `kept` (a respond log edited), then toward. A bid for another kind is InvalidInput, so a log
+    never holds a bid that answers nothing (changing a log's kind away from respond drops its bid)."""
+    if kind != BID_KIND:
+        if bid is not None:
+            raise InvalidInput({"bid": BID_OTHER_KIND})
+        return None
+    return bid or kept or DEFAULT_BID
 
 
 def _parse_optional_fields(data: Mapping, result: LogInput, errors: Errors, *, tz: str, now: datetime):

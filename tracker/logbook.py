@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 
 from peewee import IntegrityError, fn
 
-from tracker.forms import MAX_PEOPLE, UNSET, InvalidInput, LogInput, check_room
+from tracker.forms import MAX_PEOPLE, UNSET, InvalidInput, LogInput, bid_for, check_room
 from tracker.insights import local_date_of
+from tracker.insights.bids import BID_KIND
 from tracker.models import LadderStep, Log, Person, User, database, naive_utc
 
 FIELDS = ("kind", "step", "before", "after", "response", "note")
@@ -59,8 +60,11 @@ def _resolve_person(user: User, values: LogInput) -> Person | object | None:
 
 
 def _apply(log: Log, user: User, values: LogInput) -> None:
-    """Copy validated values onto a log, keeping its local date in step with its instant."""
+    """Copy validated values onto a log, keeping its local date in step with its instant; its bid follows
+    its kind (checked first, so a refused bid changes nothing)."""
     given = values.given()
+    kept = log.bid if log.kind == BID_KIND else None
+    bid = bid_for(given.get("kind", log.kind), given.get("bid"), kept)
     for name in FIELDS:
         if name in given:
             setattr(log, name, given[name])
@@ -70,6 +74,7 @@ def _apply(log: Log, user: User, values: LogInput) -> None:
     person = _resolve_person(user, values)
     if person is not values:
         log.person = person
+    log.bid = bid
 
 
 def _same_content(log: Log, values: LogInput) -> bool:
@@ -78,6 +83,8 @@ def _same_content(log: Log, values: LogInput) -> bool:
     expected = {name: given[name] for name in FIELDS if name in given}
     if "at" in given:
         expected["at"] = naive_utc(values.at)
+    if given.get("bid") is not None:
+        expected["bid"] = given["bid"]
     if "person" in given:
         stored = log.person.nickname.lower() if log.person_id else None
         if (values.person.lower() if values.person else None) != stored:

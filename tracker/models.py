@@ -329,6 +329,8 @@ class Log(BaseModel):
     note = TextField(null=True)
     created_at = DateTimeField(default=stored_now)
     updated_at = DateTimeField(default=stored_now)
+    # How the user met the other's bid, on a respond log only (insights.bids: toward, away, against; m0019).
+    bid = CharField(max_length=8, null=True)
 
     class Meta:
         table_name = "logs"
@@ -395,7 +397,16 @@ class Log(BaseModel):
     @classmethod
     def facts(cls, user: User, first: date, last: date):
         """What insights read of the user's logs dated first..last, with the person's nickname."""
-        columns = (cls.local_date, cls.kind, Person.nickname, cls.before, cls.after, cls.response, cls.step)
+        columns = (
+            cls.local_date,
+            cls.kind,
+            Person.nickname,
+            cls.before,
+            cls.after,
+            cls.response,
+            cls.step,
+            cls.bid,
+        )
         return (
             cls.select(*columns)
             .join(Person, JOIN.LEFT_OUTER)

@@ -12,6 +12,7 @@ from tracker import insights, practice
 from tracker.clock import now
 from tracker.forms import PLANS_KEPT
 from tracker.insights import DayTotals, History, LogFact, Profile, build_history
+from tracker.insights.bids import bid_window
 from tracker.insights.printout import NoteLine
 from tracker.models import (
     CHECKIN_ITEMS,
@@ -91,16 +92,19 @@ def load_history(
     user: User, today: date, shown: tuple[date, date] | None = None, *, listed: bool = False
 ) -> History:
     """The user's history as of today from three queries: for scores on the `shown` days (first, last),
-    what they read of those days and the 27 before them: the logs themselves, with the person's name,
-    when the page lists them (`listed`: a month reads a few hundred), else just each day's totals (a
-    year's scores, summed up in SQL, instead of some 1,700 logs); every date with a log, over the whole
-    history (all statuses and streaks need); and the pauses."""
+    what they read of those days and the 27 before them (29 when listed, for the bids' 30 days): the
+    logs themselves, with the person's name, when the page lists them (`listed`: a month reads a few
+    hundred), else just each day's totals (a year's scores, summed up in SQL, instead of some 1,700
+    logs); every date with a log, over the whole history (all statuses and streaks need); and the
+    pauses."""
     logs: list[LogFact] = []
     totals: list[DayTotals] | None = None
     if shown is not None and shown[0] <= today:
         since, last = shown[0] - timedelta(days=insights.WINDOW_DAYS - 1), min(shown[1], today)
         if listed:
-            logs = log_facts(user, since, last)
+            # A listed page also says how bids were met over the 30 days to its last day: two days more
+            # in the same query (scores ignore logs before their 28-day window).
+            logs = log_facts(user, min(since, bid_window(last)[0]), last)
         else:
             totals = list(map(DayTotals._make, dated_rows(prepared(Log.day_totals, user, since, last))))
     active = [row[0] for row in dated_rows(prepared(Log.logged_dates, user, today))]

@@ -13,6 +13,7 @@ from flask_login import current_user
 from tracker import discretion, forms
 from tracker.care import help_lines, region_of
 from tracker.insights import words
+from tracker.insights.bids import BID_KIND, BID_LABELS, BID_PRACTICE_NOTE, BIDS
 from tracker.kinds import KINDS, KINDS_BY_KEY, RESPONSE_LABELS, RESPONSES, ROLES
 from tracker.views.common import discreet_here
 from tracker.views.lock import lock_minutes, session_locked
@@ -103,6 +104,10 @@ def init_app(app: Flask) -> None:
         KINDS_BY_KEY=KINDS_BY_KEY,
         RESPONSES=RESPONSES,
         RESPONSE_LABELS=RESPONSE_LABELS,
+        BIDS=BIDS,
+        BID_LABELS=BID_LABELS,
+        BID_KIND=BID_KIND,
+        BID_PRACTICE_NOTE=BID_PRACTICE_NOTE,
         ROLES=ROLES,
         SCALE_VALUES=tuple(str(n) for n in range(11)),  # the "how settled" scale, as form values
         timezones=timezones,

@@ -78,17 +78,20 @@
   // A double tap on a tile (issue 13): the first tap's answer appears above the tiles and moves them,
   // so a second touch a moment later would land on whichever tile is now under the finger. Touches on
   // tiles in the moments after such an answer are the first tap's echo and are let go.
+  // "I missed a bid" sits among the tiles and moves with them, so it is guarded as one.
   const TILE_SETTLE_MS = 400;
+  const TILE_FORMS = "form[data-offline-kind], form.missed-bid";
+  const TILE_BUTTONS = "form[data-offline-kind] button, form.missed-bid button";
   let tilesSettleUntil = 0;
   document.addEventListener("htmx:afterSwap", (event) => {
     const source = event.detail.requestConfig?.elt;
-    if (source?.closest?.("form[data-offline-kind]")) tilesSettleUntil = performance.now() + TILE_SETTLE_MS;
+    if (source?.closest?.(TILE_FORMS)) tilesSettleUntil = performance.now() + TILE_SETTLE_MS;
   });
   document.addEventListener(
     "click",
     (event) => {
       if (performance.now() >= tilesSettleUntil) return;
-      if (!event.target.closest?.("form[data-offline-kind] button")) {
+      if (!event.target.closest?.(TILE_BUTTONS)) {
         tilesSettleUntil = 0; // a touch elsewhere (undo, details) in between: the next tile tap is meant
         return;
       }

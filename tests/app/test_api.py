@@ -278,6 +278,7 @@ def test_create_with_only_a_kind(api, user):
         "after": None,
         "response": None,
         "note": None,
+        "bid": None,
     }
     log = Log.get()
     assert (str(log.id), log.user_id, log.at) == (body["id"], user.id, datetime(2026, 5, 13, 10, 30))
@@ -821,6 +822,7 @@ def test_get_one_log(api, user):
         "after": 6,
         "response": "welcomed",
         "note": "hi",
+        "bid": None,
     }
 
 

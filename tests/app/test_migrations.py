@@ -596,3 +596,30 @@ def test_upgrade_to_15_leaves_every_number_shown_for_existing_accounts(empty_db)
     assert User.get_by_id(users[0].id).hide_numbers is True
     with pytest.raises(IntegrityError), empty_db.atomic():
         User.update(hide_numbers=None).where(User.id == users[0].id).execute()
+
+
+def test_upgrade_to_19_marks_every_earlier_respond_log_toward_and_leaves_other_kinds_without_a_bid(empty_db):
+    """Bids (issue 16): each respond log there was is a bid turned toward; other kinds answer no bid."""
+    migrate(empty_db, target=7)
+    _fill_version_7(empty_db)
+    migrate(empty_db, target=max(v for v in VERSIONS if v < 19))
+    assert "bid" not in _columns(empty_db, "logs")
+    logs = Table("logs", V7_COLUMNS["logs"]).bind(empty_db)
+    user = User.select().first()
+    at = datetime(2026, 5, 1, 16, 30)
+    responded = uuid.uuid4()
+    for log_id, kind in ((responded, "respond"), (uuid.uuid4(), "closeness")):
+        row = {"id": log_id.hex, "user_id": user.id, "kind": kind, "at": at, "local_date": date(2026, 5, 1)}
+        logs.insert(**row, created_at=at, updated_at=at).execute()
+    before = _snapshot(empty_db, REVISION)["rows"]
+
+    assert 19 in migrate(empty_db)
+    assert _snapshot(empty_db, REVISION)["rows"] == before  # every other column as it was
+    assert {(log.kind, log.bid) for log in Log.select()} == {
+        ("respond", "toward"),
+        ("closeness", None),
+        ("repair", None),
+    }
+    assert Log.get_by_id(responded).bid == "toward"
+    Log.update(bid="away").where(Log.id == responded).execute()  # nullable, and takes the other ways
+    assert Log.get_by_id(responded).bid == "away"

@@ -11,7 +11,7 @@ BANNER = "New here? A short welcome"
 
 
 def kinds_on_today(client) -> list[str]:
-    return re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+    return re.findall(r'data-offline-kind="(\w+)"', client.get("/").get_data(as_text=True))
 
 
 def test_a_new_account_sees_a_banner_not_a_wall(client, auth, app):

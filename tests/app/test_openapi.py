@@ -17,6 +17,7 @@ from openapi_spec_validator import validate
 from tests.app.test_api import bearer
 from tests.conftest import make_log
 from tracker.insights import ACTIVE, FUTURE, MISSED, NONE, PENDING, REST
+from tracker.insights.bids import BIDS
 from tracker.kinds import KINDS_BY_KEY, RESPONSES
 
 URL = "/api/v1/openapi.json"
@@ -157,3 +158,16 @@ def test_real_answers_match_the_schemas(client, user, spec):
 )
 def test_the_schemas_refuse_what_the_api_refuses(spec, name, value):
     assert not validator(spec, name).is_valid(value)
+
+
+def test_the_bid_is_described_on_logs_and_in_the_summary(spec):
+    """Bids (issue 16): a log's `bid` is one of the parser's values or null; the summary's rate is a
+    fraction whose rounding is said."""
+    schemas = spec["components"]["schemas"]
+    assert schemas["Log"]["properties"]["bid"]["enum"] == [*BIDS, None]
+    assert "bid" in schemas["Log"]["required"]
+    assert validator(spec, "NewLog").is_valid({"kind": "respond", "bid": "away"})
+    assert not validator(spec, "NewLog").is_valid({"kind": "respond", "bid": "sideways"})
+    bids = schemas["Summary"]["properties"]["bids"]
+    assert set(bids["required"]) == {"toward", "away", "against", "rate"}
+    assert "3 places" in bids["description"]

@@ -26,19 +26,19 @@ def test_a_first_visitor_learns_what_this_is_and_can_create_an_account_first(cli
 
 def test_today_shows_every_kind_as_a_tap_target(client, logged_in):
     html = client.get("/").get_data(as_text=True)
-    assert html.count('name="kind" value=') == 10
+    assert html.count("data-offline-kind=") == 10  # the tiles ("I missed a bid" is no tile)
     assert "Ask for closeness" in html and "Widen your circle" in html
     assert 'name="csrf-token"' in html
 
 
 def test_tiles_keep_their_order_whatever_is_logged(client, logged_in, user):
     """Issue 13: tiles that move between visits break muscle memory; use never reorders them."""
-    before = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+    before = re.findall(r'data-offline-kind="(\w+)"', client.get("/").get_data(as_text=True))
     assert before == [kind.key for kind in KINDS]
     for _ in range(3):
         make_log(user, "repair")
     make_log(user, "recall")
-    after = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+    after = re.findall(r'data-offline-kind="(\w+)"', client.get("/").get_data(as_text=True))
     assert after == before
 
 
@@ -178,7 +178,7 @@ def test_settings_focus_refuses_kinds_it_does_not_offer_and_keeps_the_order(clie
         refused = logged_in.post("/settings/focus", {"focus": focus})
         assert refused.status_code in (400, 422), focus
         assert "Choose from the list" in refused.get_data(as_text=True)
-        keys = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+        keys = re.findall(r'data-offline-kind="(\w+)"', client.get("/").get_data(as_text=True))
         assert keys[:2] == ["widen", "repair"], focus
 
 
@@ -188,12 +188,12 @@ def test_settings_choose_the_tiles_that_lead_today(client, logged_in, user):
     assert "Today's tiles" in page and page.count('name="focus"') == 10
     response = logged_in.post("/settings/focus", {"focus": ["widen", "repair", "widen"]})
     assert response.status_code == 303
-    keys = re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))
+    keys = re.findall(r'data-offline-kind="(\w+)"', client.get("/").get_data(as_text=True))
     assert keys[:2] == ["widen", "repair"] and sorted(keys) == sorted(kind.key for kind in KINDS)
     assert "halfway" not in client.get("/").get_data(as_text=True)  # not a welcome left halfway
     refused = logged_in.post("/settings/focus", {"focus": ["space", "confide", "repair", "widen"]})
     assert refused.status_code in (400, 422) and "Choose up to three" in refused.get_data(as_text=True)
-    assert re.findall(r'name="kind" value="(\w+)"', client.get("/").get_data(as_text=True))[:2] == [
+    assert re.findall(r'data-offline-kind="(\w+)"', client.get("/").get_data(as_text=True))[:2] == [
         "widen",
         "repair",
     ]

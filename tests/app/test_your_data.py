@@ -106,7 +106,7 @@ def test_export_csv_has_the_logs_and_defuses_formulas(client, logged_in, user):
     response = client.get("/export.csv")
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).splitlines()
-    assert lines[0] == "id,local_date,at,kind,step,person,before,after,response,note"
+    assert lines[0] == "id,local_date,at,kind,step,person,before,after,response,note,bid"
     assert len(lines) == 3 and "'=SUM(A1) a walk" in lines[2]
 
 

@@ -168,6 +168,7 @@ LOG_FIELDS = (
     "person",
     "person_id",
     "new_person_role",
+    "bid",
 )
 MAPPING_VALIDATORS: dict[str, Callable[[object], object]] = {
     **{

@@ -35,6 +35,7 @@ class LogFact(NamedTuple):
     after: int | None = None
     response: str | None = None
     step: int | None = None
+    bid: str | None = None  # how a respond log met the other's bid (insights.bids); None for other kinds
 
     @property
     def group(self) -> str:

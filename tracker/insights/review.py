@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.insights.bids import BidCounts, count_bids
 from tracker.insights.days import (
     ACTIVE,
     FUTURE,
@@ -94,6 +95,7 @@ class MonthSummary:
     people: tuple[PersonResponses, ...]
     comeback: Comeback | None
     suggestion: str
+    bids: BidCounts  # how the month's bids were met (insights.bids), every person's
 
     def as_api_dict(self) -> dict:
         """The summary in the API contract's shape (fractions rounded to 3 places, unknown as None)."""
@@ -111,6 +113,7 @@ class MonthSummary:
             "safety": _rounded(latest.safety if latest else None),
             "by_kind": dict(self.by_kind),
             "days": {day.isoformat(): {"status": c.status, "logs": c.logs} for day, c in self.days.items()},
+            "bids": self.bids.as_api_dict(),
         }
 
 
@@ -202,6 +205,7 @@ def month_summary(
         people=people,
         comeback=comeback,
         suggestion=suggest(logs, people, comeback, not_safe),
+        bids=count_bids(logs, days[0], as_of),
     )
 
 

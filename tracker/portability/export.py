@@ -11,7 +11,19 @@ from tracker.models import CheckIn, Log, Pause, Person, Plan, PushSubscription, 
 from tracker.schedule import day_names
 
 VERSION = 1
-CSV_FIELDS = ("id", "local_date", "at", "kind", "step", "person", "before", "after", "response", "note")
+CSV_FIELDS = (
+    "id",
+    "local_date",
+    "at",
+    "kind",
+    "step",
+    "person",
+    "before",
+    "after",
+    "response",
+    "note",
+    "bid",  # last, so a script reading the columns by position before bids still reads the same ones
+)
 
 
 def _instant(value: datetime | None) -> str | None:
@@ -111,6 +123,7 @@ def _log_json(log: Log) -> dict:
         "before": log.before,
         "after": log.after,
         "response": log.response,
+        "bid": log.bid,
         "note": log.note,
         "created_at": _instant(log.created_at),
         "updated_at": _instant(log.updated_at),

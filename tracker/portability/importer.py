@@ -37,6 +37,7 @@ from tracker.forms import (
     MAX_REMINDERS,
     InvalidInput,
     SubscriptionInput,
+    bid_for,
     check_room,
     device_label,
     parse_checkin,
@@ -71,7 +72,7 @@ from tracker.nudges import reschedule_user
 from tracker.portability.export import VERSION
 
 MAX_ERRORS = 5
-# Rows per bulk INSERT: a log has 13 columns, and 13 × 70 stays under SQLite's old limit of 999 parameters.
+# Rows per bulk INSERT: a log has 14 columns, and 14 × 70 stays under SQLite's old limit of 999 parameters.
 BATCH = 70
 
 
@@ -179,7 +180,7 @@ def _parse_logs(items: list, plan: Plan, tz: str, now: datetime, problems: list[
             continue
         fields = {
             k: item[k]
-            for k in ("id", "kind", "step", "at", "person", "before", "after", "response", "note")
+            for k in ("id", "kind", "step", "at", "person", "before", "after", "response", "note", "bid")
             if k in item
         }
         try:
@@ -424,6 +425,8 @@ def _log_row(user: User, entry: dict, people: dict[str, Person], now: datetime) 
         "after": given.get("after"),
         "response": given.get("response"),
         "note": given.get("note"),
+        # A file from before bids has none: its respond logs were turned toward, as m0019 says.
+        "bid": bid_for(values.kind, given.get("bid")),
         "created_at": naive_utc(now),
         "updated_at": naive_utc(now),
     }

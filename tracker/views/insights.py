@@ -28,6 +28,7 @@ from tracker.charts import (
 )
 from tracker.forms import MIN_YEAR, parse_day, parse_month, parse_year
 from tracker.insights import History, MonthSummary, YearSummary, grid_status
+from tracker.insights.bids import bids_sentence, recent_bids
 from tracker.insights.outcome import CAVEAT, MIN_CHECKINS, MonthPractice, outcome_loop
 from tracker.insights.printout import month_printout
 from tracker.insights.words import balance_words
@@ -197,9 +198,11 @@ def _month_context(history: History, year: int, month: int, opened: date | None)
     """What the month page shows: the summary, its calendar, charts, neighbours, an open day."""
     first = date(year, month, 1)
     previous, following = shift_month(first, -1), shift_month(first, 1)
-    summary = insights.month_summary(history, year, month, unsafe_names(current_user))
+    not_safe = unsafe_names(current_user)
+    summary = insights.month_summary(history, year, month, not_safe)
     charts, changes = month_charts(summary, shown_from(history), not current_user.hide_numbers)
     return {
+        "bids_sentence": month_bids_sentence(history, first, not_safe, not current_user.hide_numbers),
         "summary": summary,
         "history": history,
         "first": first,
@@ -214,6 +217,16 @@ def _month_context(history: History, year: int, month: int, opened: date | None)
         "fragment": wants_partial(),
         **(_day_context(history, opened, in_month=True) if opened else {}),
     }
+
+
+def month_bids_sentence(history: History, first: date, not_safe: frozenset[str], numbers: bool) -> str | None:
+    """How the user met bids over the 30 days to the month's last counted day, from the logs the page
+    read anyway (load_history reads them for it); bids with people marked not safe are left out."""
+    last = min(history.today, first.replace(day=calendar.monthrange(first.year, first.month)[1]))
+    if last < first:
+        return None
+    days = "in the last 30 days" if last == history.today else f"in the 30 days to {last.day} {last:%B}"
+    return bids_sentence(recent_bids(history.logs, last, not_safe), numbers=numbers, days=days)
 
 
 def _day_context(history: History, day: date, in_month: bool) -> dict:

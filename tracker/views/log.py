@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from tracker.clock import now
 from tracker.forms import InvalidInput, local_input, parse_log, parse_person
 from tracker.insights import local_date_of
+from tracker.insights.bids import BID_KIND
 from tracker.kinds import HURTFUL, get_kind
 from tracker.logbook import log_tap, update_log
 from tracker.models import Log, Person
@@ -87,9 +88,13 @@ def _form_context() -> dict:
     return {"people": list(Person.for_user(current_user)), "errors": {}}
 
 
-def _log_values(partial: bool, form: dict | None = None):
-    """Validated log values from the form, creating a new person when one was named."""
+def _log_values(partial: bool, form: dict | None = None, kind: str | None = None):
+    """Validated log values from the form, creating a new person when one was named. A bid goes with a
+    respond log only: when the form's kind (else the log's, `kind`) was changed to another, its bid is
+    dropped rather than refused, as the form showed the choice for the kind it had."""
     form = request.form.to_dict() if form is None else form
+    if (form.get("kind") or kind) != BID_KIND:
+        form.pop("bid", None)
     values = parse_log(form, tz=current_user.timezone, now=now(), partial=partial)
     if values.given().get("person_id") == "new":
         person_fields = parse_person(
@@ -123,7 +128,8 @@ def update(log_id: str):
     log = own_or_404(Log, log_id)
     target = safe_next(url_for("log.today"))
     try:
-        update_log(log, current_user, _log_values(partial=True, form=_unchanged_time_dropped(log)), now())
+        values = _log_values(partial=True, form=_unchanged_time_dropped(log), kind=log.kind)
+        update_log(log, current_user, values, now())
     except InvalidInput as exc:
         context = {**_form_context(), "errors": exc.errors, "form": request.form}
         return render(

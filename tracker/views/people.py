@@ -12,6 +12,7 @@ from tracker import insights, practice
 from tracker.clock import now
 from tracker.forms import MAX_PEOPLE, InvalidInput, check_room, parse_person
 from tracker.insights import local_date_of
+from tracker.insights.bids import bids_sentence, recent_bids
 from tracker.kinds import ROLES
 from tracker.models import Person, database
 from tracker.queries import log_facts, recent_facts
@@ -144,6 +145,10 @@ def _person_page(person: Person, errors: dict | None = None, status: int = 200):
         safety=practice.safety_words(practice.person_safety(facts, person.nickname, today)),
         feelings=insights.feelings(facts),
         dismissed=practice.mostly_dismissed(facts, person.nickname, today),
+        # Turning toward someone marked not safe is never framed as practice (DOMAIN.md, "Care").
+        bids_sentence=None
+        if person.not_safe
+        else bids_sentence(recent_bids(facts, today), numbers=not current_user.hide_numbers),
     )
 
 

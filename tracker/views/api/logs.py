@@ -32,12 +32,13 @@ def log_json(log: Log) -> dict:
         "after": log.after,
         "response": log.response,
         "note": log.note,
+        "bid": log.bid,
     }
 
 
 def _only_log_fields(body: dict) -> dict:
     """The fields a client may send; form-only fields are ignored."""
-    allowed = ("id", "kind", "at", "step", "person", "before", "after", "response", "note")
+    allowed = ("id", "kind", "at", "step", "person", "before", "after", "response", "note", "bid")
     return {k: v for k, v in body.items() if k in allowed}
 
 

@@ -15,6 +15,7 @@ from flask import jsonify
 from tracker import forms
 from tracker.forms import CHANNELS, ENDPOINT_MAX, EXPIRATION_MAX, MAX_DEVICES, NICKNAME_MAX, NOTE_MAX
 from tracker.insights import ACTIVE, FUTURE, MISSED, NONE, PENDING, REST
+from tracker.insights.bids import BIDS
 from tracker.kinds import GROUPS, KINDS_BY_KEY, RESPONSES
 from tracker.rules import MAX_RULES
 from tracker.schedule import DAY_NAMES
@@ -91,8 +92,18 @@ def _log_fields() -> dict:
             "description": RESPONSE_NOTE,
         },
         "note": {"anyOf": [{"type": "string", "maxLength": NOTE_MAX}, NULL]},
+        "bid": {
+            "anyOf": [{"type": "string", "enum": [*BIDS, ""]}, NULL],
+            "description": BID_NOTE + " Only on a `respond` log (another kind with a bid is a 400 naming "
+            "`bid`); null or blank: toward, or on an edit, the bid the log has.",
+        },
     }
 
+
+BID_NOTE = (
+    "How you met the other person's bid for connection: turned `toward` it, `away` from it (missed it) or"
+    " `against` it."
+)
 
 RESPONSE_NOTE = (
     "How the person responded; `hurtful` is hurtful or frightening (it counts like `dismissed` for"
@@ -116,6 +127,7 @@ def _log_schemas() -> dict:
                 "after",
                 "response",
                 "note",
+                "bid",
             ],
             "properties": {
                 "id": {"type": "string", "format": "uuid"},
@@ -136,6 +148,11 @@ def _log_schemas() -> dict:
                     "description": RESPONSE_NOTE,
                 },
                 "note": {"type": ["string", "null"]},
+                "bid": {
+                    "type": ["string", "null"],
+                    "enum": [*BIDS, None],
+                    "description": BID_NOTE + " Null for every other kind.",
+                },
             },
             "additionalProperties": False,
         },
@@ -155,6 +172,7 @@ def _log_schemas() -> dict:
                     "response": "welcomed",
                     "note": "Told Sam about the interview.",
                 },
+                {"kind": "respond", "person": "Sam", "bid": "away"},
             ],
             "properties": {
                 "id": {
@@ -324,6 +342,15 @@ def _summary_schema() -> dict:
             "reported beside the rhythm, never part of it; null with no such log.",
         },
         "by_kind": {"type": "object", "additionalProperties": count},
+        "bids": {
+            "type": "object",
+            "description": "How the month's bids for connection were met (its `respond` logs up to today): "
+            "how many you turned toward, away from and against, and `rate`, toward / all, rounded to 3 "
+            "places; null when there are none. Your own practice, never a pass mark.",
+            "required": ["toward", "away", "against", "rate"],
+            "properties": {"toward": count, "away": count, "against": count, "rate": fraction},
+            "additionalProperties": False,
+        },
         "days": {
             "type": "object",
             "description": "Each day of the month by its date (YYYY-MM-DD); `missed` is what the pages "
