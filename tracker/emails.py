@@ -166,14 +166,18 @@ def fresh_message(user: User, day: date, step: FreshStep, now: datetime) -> Outg
     """The one fresh start after a quiet week (on a Monday or the 1st): one small step, no count of days
     and no guilt; the discreet mode names no action. Its footer says why it came and how to turn it off."""
     landmark = "week" if day.weekday() == 0 else "month"
+    stop = link("email_links.fresh_off", token=tokens.make("fresh_off", user, user.id, now))
     links = {
+        "stop": stop,
         "today": link("log.today"),
         "settings": link("settings.index") + "#fresh",
         "pauses": link("pauses.index"),
         "help": link("pages.find_help"),
     }
     subject = DISCREET_FRESH_SUBJECT if user.discreet else FRESH_SUBJECTS[landmark]
-    return _message(user, subject, "fresh", now, {}, step=step, landmark=landmark, links=links)
+    return _message(
+        user, subject, "fresh", now, _unsubscribe_headers(stop), step=step, landmark=landmark, links=links
+    )
 
 
 def address_tag(email: str) -> str:

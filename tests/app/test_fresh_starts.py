@@ -4,6 +4,7 @@ never in a pause, discreet in the discreet mode."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -235,3 +236,30 @@ def test_the_reminder_time_is_unaffected(ctx, outbox):
     dispatch_fresh(MONDAY_9_BERLIN)
     assert [r.next_due_at for r in ReminderRule.select().where(ReminderRule.user == ana.id)] == before
     assert time(18, 30) == ReminderRule.get(ReminderRule.user == ana.id).local_time
+
+
+def _stop_link(message) -> str:
+    text, _ = bodies(message)
+    url = re.search(r"Stop these emails: (\S+)", text).group(1)
+    return url.removeprefix("http://127.0.0.1:5000")
+
+
+def test_one_click_stop_without_a_session_turns_it_off_once(app, outbox):
+    ana = member()
+    dispatch_fresh(MONDAY_9_BERLIN)
+    path = _stop_link(outbox[0])
+    assert outbox[0]["List-Unsubscribe"] == f"<http://127.0.0.1:5000{path}>"
+    assert outbox[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    mail_app = app.test_client()  # a mail provider: no cookie, no CSRF token, just the RFC 8058 body
+    assert mail_app.head(path).status_code == 200 and User.get_by_id(ana.id).fresh_start is True
+    page = mail_app.get(path).get_data(as_text=True)
+    assert "Stop the email after a quiet week?" in page and User.get_by_id(ana.id).fresh_start is True
+    response = mail_app.post(
+        path, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200 and "No more emails after a quiet week" in response.get_data(
+        as_text=True
+    )
+    assert User.get_by_id(ana.id).fresh_start is False
+    assert mail_app.post(path, data="List-Unsubscribe=One-Click").status_code == 410
+    assert mail_app.post(path[:-4] + "abcd").status_code == 404  # a cut-short link changes nothing
