@@ -165,7 +165,7 @@ def digest_message(user: User, rule: ReminderRule, month: date, summary: object,
 def fresh_message(user: User, day: date, step: FreshStep, now: datetime) -> Outgoing:
     """The one fresh start after a quiet week (on a Monday or the 1st): one small step, no count of days
     and no guilt; the discreet mode names no action. Its footer says why it came and how to turn it off."""
-    landmark = "week" if day.weekday() == 0 else "month"
+    landmark = "month" if day.day == 1 else "week"  # a Monday that is the 1st: the larger landmark
     stop = link("email_links.fresh_off", token=tokens.make("fresh_off", user, user.id, now))
     links = {
         "stop": stop,

@@ -34,16 +34,20 @@ def outbox(ctx) -> list:
 
 
 def member(
-    email: str = "ana@example.com", timezone: str = "Europe/Berlin", rule: bool = True, **fields
+    email: str = "ana@example.com",
+    timezone: str = "Europe/Berlin",
+    rule: bool = True,
+    last: datetime = LAST_LOG,
+    **fields,
 ) -> User:
-    """An opted-in user (the default) with a confirmed address, a reminder and a log on 30 May."""
+    """An opted-in user (the default) with a confirmed address, a reminder and a log (on 30 May)."""
     fields.setdefault("created_at", datetime(2026, 5, 1))
     fields.setdefault("email_verified_at", datetime(2026, 5, 1))
     user = User.create(email=email, password_hash="-", timezone=timezone, **fields)
     if rule:
         values = rules.parse_rule({"days": ["wed"], "time": "18:30", "kind": "closeness"})
         rules.create_rule(user, values, MONDAY_9_BERLIN)
-    make_log(user, "space", at=LAST_LOG)
+    make_log(user, "space", at=last)
     return user
 
 
@@ -136,6 +140,15 @@ def test_the_first_of_the_month_and_the_local_morning_in_far_zones(ctx, outbox):
     assert dispatch_fresh(datetime(2026, 7, 1, 19, 0, tzinfo=UTC)).sent == 0  # 08:00 in Pago Pago
     assert dispatch_fresh(datetime(2026, 7, 1, 20, 0, tzinfo=UTC)).sent == 1
     assert [m["To"] for m in outbox] == ["kiri@example.com", "pago@example.com"]
+
+
+def test_a_monday_that_is_the_first_is_a_new_month(ctx, outbox):
+    member(last=datetime(2026, 5, 20, 10, tzinfo=UTC))  # Mon 1 June: 12 quiet days
+    assert dispatch_fresh(datetime(2026, 6, 1, 7, 0, tzinfo=UTC)).sent == 1
+    assert (
+        outbox[0]["Subject"] == "A new month with Secure Base"
+        and "A new month begins" in bodies(outbox[0])[0]
+    )
 
 
 def test_never_late_at_night_when_the_morning_was_missed(ctx, outbox):
