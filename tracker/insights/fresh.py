@@ -5,8 +5,9 @@ PURE: no Flask, Peewee or clock; the caller passes the user's local `today` and 
 
 Choices (where DOMAIN.md, "Beyond tracking", leaves room):
 - The lapse is the days since the last log, today included (a log today ends it), less the paused
-  days among them: so a log on a Monday and none since makes the next Monday day 7 of the lapse, the
-  same count as Today's welcome back (`practice.welcome_back`). A pause inside the lapse stretches it.
+  days among them: so a log on a Monday and none since makes the next Monday day 7 of the lapse (with
+  no pause, the same count as Today's welcome back, `practice.welcome_back`, which ignores pauses). A
+  pause inside the lapse stretches it.
 - A landmark is a Monday or the 1st of a month (a Monday that is also the 1st is one landmark).
 - Never on a paused day, even a landmark: a pause says "not now".
 - One per lapse: `greeted` is the landmark day the last fresh start went out; a lapse is greeted when
