@@ -17,6 +17,7 @@ from email.utils import formataddr, parseaddr
 from flask import current_app
 
 from tracker import discretion, tokens
+from tracker.insights.fresh import FreshStep
 from tracker.kinds import KINDS, Kind, get_kind
 from tracker.mail import MailError, Outgoing, build_message, send
 from tracker.models import ReminderRule, User
@@ -30,6 +31,9 @@ RESET_SUBJECT = "Reset your Secure Base password"
 DISCREET_NUDGE_SUBJECT = "Your reminder"
 DISCREET_DIGEST_SUBJECT = "Your month"
 DISCREET_RESET_SUBJECT = "Reset your password"
+# A fresh start after a quiet week (issue 16): named after the landmark, never after the gap.
+FRESH_SUBJECTS = {"week": "A new week with Secure Base", "month": "A new month with Secure Base"}
+DISCREET_FRESH_SUBJECT = "Your reminder"
 
 
 def link(endpoint: str, **values: object) -> str:
@@ -156,6 +160,24 @@ def digest_message(user: User, rule: ReminderRule, month: date, summary: object,
     }
     subject = f"{DISCREET_DIGEST_SUBJECT if user.discreet else DIGEST_SUBJECT}: {month:%B %Y}"
     return _message(user, subject, "digest", now, _unsubscribe_headers(unsubscribe), **context)
+
+
+def fresh_message(user: User, day: date, step: FreshStep, now: datetime) -> Outgoing:
+    """The one fresh start after a quiet week (on a Monday or the 1st): one small step, no count of days
+    and no guilt; the discreet mode names no action. Its footer says why it came and how to turn it off."""
+    landmark = "month" if day.day == 1 else "week"  # a Monday that is the 1st: the larger landmark
+    stop = link("email_links.fresh_off", token=tokens.make("fresh_off", user, user.id, now))
+    links = {
+        "stop": stop,
+        "today": link("log.today"),
+        "settings": link("settings.index") + "#fresh",
+        "pauses": link("pauses.index"),
+        "help": link("pages.find_help"),
+    }
+    subject = DISCREET_FRESH_SUBJECT if user.discreet else FRESH_SUBJECTS[landmark]
+    return _message(
+        user, subject, "fresh", now, _unsubscribe_headers(stop), step=step, landmark=landmark, links=links
+    )
 
 
 def address_tag(email: str) -> str:

@@ -418,6 +418,14 @@ def parse_hide_numbers(data: Mapping) -> bool:
     raise InvalidInput({"hide_numbers": "Choose whether to show numbers or words only."})
 
 
+def parse_fresh_start(data: Mapping) -> bool:
+    """Settings' fresh-start choice: "1" sends one email after a quiet week, "0" never."""
+    value = data.get("fresh_start")
+    if value in ("0", "1"):
+        return value == "1"
+    raise InvalidInput({"fresh_start": "Choose whether to get the fresh-start email."})
+
+
 AUTO_LOCK = "auto"  # the settings choice "Automatic" for the idle lock
 
 

@@ -191,6 +191,10 @@ class User(UserMixin, BaseModel):
     # (None: the default of discretion.lock_minutes, 0: never), and the neutral name, icon and emails.
     idle_lock = SmallIntegerField(null=True)
     discreet = BooleanField(default=False)
+    # Fresh starts (m0020): the opt-in for one email after a quiet week, and the local landmark day the
+    # last one went out (a lapse is greeted when this is after the last log: never two per lapse).
+    fresh_start = BooleanField(default=True)
+    fresh_greeted = DateField(null=True)
 
     class Meta:
         table_name = "users"

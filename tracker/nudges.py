@@ -67,11 +67,14 @@ class Tally:
     skipped: int = 0
     failed: int = 0
     retrying: int = 0
+    fresh: int = 0  # fresh-start emails sent by the hourly pass (fresh_starts.py), when it ran
 
     def __str__(self) -> str:
         """The line the `dispatch` command prints."""
-        return f"due={self.due} sent={self.sent} skipped={self.skipped} failed={self.failed}" + (
-            f" retrying={self.retrying}" if self.retrying else ""
+        return (
+            f"due={self.due} sent={self.sent} skipped={self.skipped} failed={self.failed}"
+            + (f" retrying={self.retrying}" if self.retrying else "")
+            + (f" fresh={self.fresh}" if self.fresh else "")
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, timedelta
 
 from peewee import JOIN, IntegrityError, Model, Select, UUIDField
@@ -13,6 +13,8 @@ from tracker.clock import now
 from tracker.forms import PLANS_KEPT
 from tracker.insights import DayTotals, History, LogFact, Profile, build_history
 from tracker.insights.bids import bid_window
+from tracker.insights.fresh import FreshStep
+from tracker.insights.fresh import fresh_step as pick_fresh_step
 from tracker.insights.printout import NoteLine
 from tracker.models import (
     CHECKIN_ITEMS,
@@ -158,6 +160,40 @@ def help_note(user: User, today: date) -> str | None:
 def active_plans(user_id: int) -> dict[str, Plan]:
     """The user's active if-then plans by kind (at most one per kind), one query."""
     return {plan.kind: plan for plan in Plan.select().where(Plan.user == user_id, Plan.active == True)}  # noqa: E712
+
+
+def fresh_steps(user_ids: Collection[int]) -> dict[int, FreshStep]:
+    """Each user's one small step for a fresh start (insights.fresh.fresh_step): their active plans, focus
+    kinds and whether anyone is marked not safe (then no couples prompt), for a batch in three queries."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    plans: dict[int, dict[str, tuple[str, str]]] = {user_id: {} for user_id in ids}
+    active = Plan.select(Plan.user, Plan.kind, Plan.cue, Plan.action).where(
+        Plan.user.in_(ids),
+        Plan.active == True,  # noqa: E712
+    )
+    for user_id, kind, cue, action in active.tuples():
+        plans[user_id][kind] = (cue, action)
+    focus = PracticeProfile.select(PracticeProfile.user, PracticeProfile.focus_kinds).where(
+        PracticeProfile.user.in_(ids)
+    )
+    focus_of = {user_id: [key for key in (keys or "").split(",") if key] for user_id, keys in focus.tuples()}
+    unsafe = Person.select(Person.user).distinct().where(Person.user.in_(ids), Person.not_safe == True)  # noqa: E712
+    not_safe = {user_id for (user_id,) in unsafe.tuples()}
+    return {
+        user_id: pick_fresh_step(
+            plans[user_id],
+            focus_of.get(user_id, []),
+            practice.COUPLES_KINDS if user_id in not_safe else frozenset(),
+        )
+        for user_id in ids
+    }
+
+
+def fresh_step(user: User) -> FreshStep:
+    """The user's one small step for a fresh start (three queries; `fresh_steps` for a batch)."""
+    return fresh_steps([user.id])[user.id]
 
 
 def save_plan(user_id: int, kind: str, cue: str, action: str, rule_id: int | None = None) -> Plan:

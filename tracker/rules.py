@@ -197,6 +197,11 @@ def unsubscribe(token: Token) -> ReminderRule | None:
     return rule
 
 
+def stop_fresh_starts(token: Token) -> None:
+    """Turn the fresh-start email off for the account a fresh-start email went to."""
+    User.update(fresh_start=False).where(User.id == token.user_id).execute()
+
+
 def verify(token: Token, now: datetime) -> User:
     """Confirm the address the link was sent to (a link for an old address does nothing)."""
     user = User.get_or_none(User.id == token.user_id)

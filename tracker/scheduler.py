@@ -1,4 +1,6 @@
-"""APScheduler wiring: one job, at the top of every minute, calling `nudges.dispatch(now)`.
+"""APScheduler wiring: one job, at the top of every minute, calling `nudges.dispatch(now)`; at the top of
+every hour (minute 0) it also runs the fresh-start pass (`fresh_starts.dispatch_fresh`), which needs no
+finer clock: it sends from 09:00 local on a landmark day.
 
 It runs inside the web process when SCHEDULER=1 (`make run`), or as a process of its own with
 `flask --app wsgi tracker scheduler`. Running it twice is harmless, since every nudge is claimed by a
@@ -20,6 +22,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from tracker import clock
+from tracker.fresh_starts import dispatch_fresh
 from tracker.models import database
 from tracker.nudges import Tally, dispatch
 
@@ -31,10 +34,14 @@ _running: dict[str, BaseScheduler] = {}
 
 
 def run_once(app: Flask, now: datetime | None = None) -> Tally:
-    """One dispatch pass in an app context, on a connection of this thread's own (closed after)."""
+    """One dispatch pass (at minute 0 the fresh-start pass too) in an app context, on a connection of
+    this thread's own (closed after)."""
     with app.app_context(), database.connection_context():
-        tally = dispatch(now or clock.now())
-    if tally.due:
+        now = now or clock.now()
+        tally = dispatch(now)
+        if now.minute == 0:  # the hourly fresh-start pass
+            tally.fresh = dispatch_fresh(now).sent
+    if tally.due or tally.fresh:
         app.logger.info("Reminders: %s", tally)
     return tally
 

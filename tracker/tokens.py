@@ -40,6 +40,7 @@ LIFETIMES: dict[str, timedelta] = {
     "snooze": timedelta(days=2),
     "not_today": timedelta(days=7),
     "unsubscribe": timedelta(days=90),
+    "fresh_off": timedelta(days=90),  # a fresh-start email's "stop these" (one-click too)
     "verify": timedelta(days=3),
     "details": timedelta(days=1),
     "reset": timedelta(hours=1),

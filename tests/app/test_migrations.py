@@ -623,3 +623,23 @@ def test_upgrade_to_19_marks_every_earlier_respond_log_toward_and_leaves_other_k
     assert Log.get_by_id(responded).bid == "toward"
     Log.update(bid="away").where(Log.id == responded).execute()  # nullable, and takes the other ways
     assert Log.get_by_id(responded).bid == "away"
+
+
+def test_upgrade_to_20_opts_every_account_in_to_fresh_starts_and_greets_none_yet(empty_db):
+    """fresh_start arrives true (it reaches only people with a reminder and a confirmed address) and NOT
+    NULL; fresh_greeted arrives empty; every other row stays as it was."""
+    migrate(empty_db, target=7)
+    _fill_version_7(empty_db)
+    migrate(empty_db, target=max(v for v in VERSIONS if v < 20))
+    assert not {"fresh_start", "fresh_greeted"} & _columns(empty_db, "users")
+    before = _snapshot(empty_db, REVISION)["rows"]
+
+    assert 20 in migrate(empty_db)
+    assert _snapshot(empty_db, REVISION)["rows"] == before
+    users = list(User.select().order_by(User.id))
+    assert users and all(user.fresh_start is True and user.fresh_greeted is None for user in users)
+    User.update(fresh_start=False, fresh_greeted=date(2026, 6, 1)).where(User.id == users[0].id).execute()
+    again = User.get_by_id(users[0].id)
+    assert again.fresh_start is False and again.fresh_greeted == date(2026, 6, 1)
+    with pytest.raises(IntegrityError), empty_db.atomic():
+        User.update(fresh_start=None).where(User.id == users[0].id).execute()

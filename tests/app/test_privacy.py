@@ -12,7 +12,7 @@ from tracker.models import MODELS
 
 # Each table → words the page uses for it. A new table fails here until the page says what it holds.
 TABLE_WORDS = {
-    "users": ("email address", "Argon2id hash", "time zone"),
+    "users": ("email address", "Argon2id hash", "time zone", "fresh-start email switches"),
     "user_sessions": ("a random key for each browser that is signed in", "remember me"),
     "people": ("nicknames and roles", "never contact details", "keep someone out of suggestions"),
     "logs": ("how settled", "how they responded", "how you met it (toward, away or against)", "private note"),

@@ -47,6 +47,7 @@ def values_for(user: User, now) -> dict[str, object]:
         "snooze": tokens.make("snooze", user.id, 1, now),
         "not_today": tokens.make("not_today", user.id, 1, now),
         "unsubscribe": tokens.make("unsubscribe", user.id, rule.id, now),
+        "fresh_off": tokens.make("fresh_off", user.id, user.id, now),
         "details": tokens.make("details", user.id, str(log.id), now),
         "verify": tokens.make("verify", user.id, user.id, now, m=address_tag(user.email)),
         "reset": tokens.make("reset", user.id, user.id, now, h=password_tag(user.password_hash)),

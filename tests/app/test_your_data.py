@@ -197,6 +197,7 @@ def test_import_matches_people_by_nickname_in_any_case(client, logged_in, user):
         ('{"version": 1, "profile": {"help_region": ""}}', "profile.help_region"),
         ('{"version": 1, "profile": {"hide_numbers": "yes"}}', "profile.hide_numbers"),
         ('{"version": 1, "profile": {"hide_numbers": 1}}', "profile.hide_numbers"),
+        ('{"version": 1, "profile": {"fresh_start": "no"}}', "profile.fresh_start"),
         ('{"version": 1, "checkins": [{"month": "2026-13", "c1": 9}]}', "checkins[0]"),
         ('{"version": 1, "checkins": [{"month": "2026-03", "wording": 3}]}', "checkins[0].wording"),
         ('{"version": 1, "checkins": [{"month": "2026-03", "wording": "two"}]}', "checkins[0].wording"),
@@ -236,6 +237,20 @@ def test_the_numbers_choice_goes_out_with_the_export_and_comes_back_with_the_imp
     del exported["profile"]["hide_numbers"]  # a file from before the choice leaves it as it is
     upload(logged_in, json.dumps(exported))
     assert User.get_by_id(user.id).hide_numbers is True
+
+
+def test_the_fresh_start_choice_goes_out_with_the_export_and_comes_back_with_the_import(
+    client, logged_in, user
+):
+    User.update(fresh_start=False).where(User.id == user.id).execute()
+    exported = client.get("/export.json").get_json()
+    assert exported["profile"]["fresh_start"] is False and "fresh_greeted" not in exported["profile"]
+    User.update(fresh_start=True).where(User.id == user.id).execute()
+    assert upload(logged_in, json.dumps(exported)).status_code in (200, 303)
+    assert User.get_by_id(user.id).fresh_start is False
+    del exported["profile"]["fresh_start"]  # a file from before fresh starts leaves it as it is
+    upload(logged_in, json.dumps(exported))
+    assert User.get_by_id(user.id).fresh_start is False
 
 
 def test_a_checkins_wording_goes_out_and_comes_back_and_a_file_without_one_means_1(client, logged_in, user):

@@ -54,6 +54,8 @@ def export_data(user: User, now: datetime) -> dict:
             # On a shared phone (m0016): null for the automatic idle lock, else minutes (0: never).
             "idle_lock": user.idle_lock,
             "discreet": user.discreet,
+            # One email after a quiet week (m0020); when the last one went out is not a setting.
+            "fresh_start": user.fresh_start,
         },
         "people": [
             {

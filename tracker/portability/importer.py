@@ -306,7 +306,8 @@ def _parse_profile(profile: object, plan: Plan, problems: list[str]) -> None:
 
 
 def _parse_discretion(profile: dict, plan: Plan, problems: list[str]) -> None:
-    """The idle lock (null: automatic, or minutes Settings offers) and the discreet mode (true/false)."""
+    """The idle lock (null: automatic, or minutes Settings offers), the discreet mode and the fresh-start
+    email (true/false each)."""
     if "idle_lock" in profile:
         value = profile["idle_lock"]
         try:
@@ -321,6 +322,11 @@ def _parse_discretion(profile: dict, plan: Plan, problems: list[str]) -> None:
             plan.profile["discreet"] = profile["discreet"]
         else:
             problems.append("profile.discreet: true or false.")
+    if "fresh_start" in profile:  # a file from before fresh starts leaves the setting as it is
+        if isinstance(profile["fresh_start"], bool):
+            plan.profile["fresh_start"] = profile["fresh_start"]
+        else:
+            problems.append("profile.fresh_start: true or false.")
 
 
 def parse_export(raw: bytes | str, user: User, now: datetime) -> Plan:

@@ -51,5 +51,8 @@ BLUEPRINTS = (
 )
 
 # POSTs whose token in the URL is the credential, so they carry no CSRF token: RFC 8058 one-click
-# unsubscribe (sent by mail apps) and a notification's buttons (sent by the service worker).
-TOKEN_ONLY_POSTS = frozenset({"email_links.confirm_unsubscribe", *push.TOKEN_ONLY})
+# unsubscribe (sent by mail apps: a reminder's, and a fresh-start email's "stop these") and a
+# notification's buttons (sent by the service worker).
+TOKEN_ONLY_POSTS = frozenset(
+    {"email_links.confirm_unsubscribe", "email_links.confirm_fresh_off", *push.TOKEN_ONLY}
+)

@@ -4,7 +4,8 @@ No login needed: the signed, single-use token in the link says whose it is and w
 Opening a link (GET, or a scanner's HEAD) only shows one button; the action happens on its POST, a
 view of its own, because mail scanners and link previews open links on their own, and a log must never
 appear that the person didn't make. RFC 8058's one-click unsubscribe is that POST, sent by mail apps
-without a page or session: so `email_links.confirm_unsubscribe` alone is exempt from CSRF.
+without a page or session: so `email_links.confirm_unsubscribe` and its twin for fresh-start emails,
+`email_links.confirm_fresh_off`, alone are exempt from CSRF.
 """
 
 from __future__ import annotations
@@ -167,6 +168,24 @@ def unsubscribe(token: str):
     return _confirm(
         "unsubscribe", token, "Stop this reminder?", "Stop it", "You can turn it on again any time."
     )
+
+
+@bp.get("/email/fresh-off/<token>")
+@friendly
+def fresh_off(token: str):
+    """'Stop these emails' in a fresh-start email: asks first."""
+    tokens.read(token, "fresh_off", now())
+    return _confirm(
+        "fresh_off", token, "Stop the email after a quiet week?", "Stop it", "Settings can turn it on again."
+    )
+
+
+@bp.post("/email/fresh-off/<token>")
+@friendly
+def confirm_fresh_off(token: str):
+    """Turn fresh-start emails off; mail apps POST here for one-click unsubscribe."""
+    _spend_and(token, "fresh_off", rules.stop_fresh_starts)
+    return _result("Stopped", "No more emails after a quiet week. Settings can turn them on again.")
 
 
 @bp.post("/email/unsubscribe/<token>")

@@ -12,6 +12,7 @@ from tracker.forms import (
     AUTO_REGION,
     InvalidInput,
     parse_discretion,
+    parse_fresh_start,
     parse_help_region,
     parse_hide_numbers,
     parse_password,
@@ -97,6 +98,22 @@ def numbers():
     User.update(hide_numbers=hide).where(User.id == current_user.id).execute()
     flash("Saved: words only, no numbers." if hide else "Saved: numbers are shown.", "success@numbers")
     return redirect(url_for("settings.index") + "#numbers", 303)
+
+
+@bp.post("/settings/fresh")
+@login_required
+def fresh_start():
+    """One fresh-start email after a quiet week, or none (issue 16): the person's own switch."""
+    try:
+        on = parse_fresh_start(request.form)
+    except InvalidInput as exc:
+        return _page(invalid_status(), exc.errors)
+    User.update(fresh_start=on).where(User.id == current_user.id).execute()
+    message = (
+        "Saved: a fresh-start email may come after a quiet week." if on else "Saved: no fresh-start email."
+    )
+    flash(message, "success@fresh")
+    return redirect(url_for("settings.index") + "#fresh", 303)
 
 
 @bp.post("/settings/focus")

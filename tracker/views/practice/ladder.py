@@ -14,6 +14,7 @@ from peewee import IntegrityError, fn
 from tracker import practice
 from tracker.clock import now
 from tracker.insights import local_date_of
+from tracker.insights.fresh import FreshStep, fresh_step
 from tracker.kinds import KINDS, Kind, get_kind
 from tracker.models import LadderStep, Log, PracticeProfile, User, database, naive_utc
 from tracker.queries import active_plans, help_note, recent_facts, unsafe_names
@@ -72,6 +73,7 @@ def today_practice(user: User, today: date) -> dict:
         }
     )
     shown = dict([note]) if note else {}
+    plans = active_plans(user.id)  # each kind's if-then plan, its tile's subtitle (issue 16)
     return {
         "kinds": practice.order_with_focus(profile.focus if profile else []),
         "steps": current_steps(user, steps),
@@ -79,10 +81,23 @@ def today_practice(user: User, today: date) -> dict:
         "welcome": shown.get("welcome"),
         "help": shown.get("help"),
         "away": shown.get("away"),
+        "fresh": _fresh_step(user, plans, profile) if shown.get("away") else None,
         "offer": shown.get("offer"),
         "checkin_due": shown.get("checkin", False),
-        "plans": active_plans(user.id),  # each kind's if-then plan, its tile's subtitle (issue 16)
+        "plans": plans,
     }
+
+
+def _fresh_step(user: User, plans: dict, profile: PracticeProfile | None) -> FreshStep:
+    """The welcome back's fresh start: the same one small step as the fresh-start email, from what
+    Today has read already (no query, unless the user row came without `anyone_not_safe`)."""
+    flagged = getattr(user, "anyone_not_safe", None)
+    unsafe = bool(unsafe_names(user)) if flagged is None else bool(flagged)
+    return fresh_step(
+        {kind: (plan.cue, plan.action) for kind, plan in plans.items()},
+        profile.focus if profile else [],
+        practice.COUPLES_KINDS if unsafe else frozenset(),
+    )
 
 
 def _own_kind(key: str) -> Kind:
