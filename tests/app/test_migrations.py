@@ -605,11 +605,12 @@ def test_upgrade_to_19_marks_every_earlier_respond_log_toward_and_leaves_other_k
     migrate(empty_db, target=max(v for v in VERSIONS if v < 19))
     assert "bid" not in _columns(empty_db, "logs")
     logs = Table("logs", V7_COLUMNS["logs"]).bind(empty_db)
-    user = User.select().first()
+    users = Table("users", V7_COLUMNS["users"]).bind(empty_db)  # the model has columns from later upgrades
+    user_id = users.select(users.id).order_by(users.id).scalar()
     at = datetime(2026, 5, 1, 16, 30)
     responded = uuid.uuid4()
     for log_id, kind in ((responded, "respond"), (uuid.uuid4(), "closeness")):
-        row = {"id": log_id.hex, "user_id": user.id, "kind": kind, "at": at, "local_date": date(2026, 5, 1)}
+        row = {"id": log_id.hex, "user_id": user_id, "kind": kind, "at": at, "local_date": date(2026, 5, 1)}
         logs.insert(**row, created_at=at, updated_at=at).execute()
     before = _snapshot(empty_db, REVISION)["rows"]
 
