@@ -86,7 +86,8 @@ def postgres_url(worker_id: str) -> str | None:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cur.execute(f'CREATE DATABASE "{name}"')
     yield _admin_dsn(base, name)
-    database.close()
+    if database.obj is not None:  # None when this worker ran no app in-process (tests/app/test_wsgi.py)
+        database.close()
     with admin.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()

@@ -1,7 +1,7 @@
 """The app as the page benchmark serves it: `gunicorn tests.benchmarks.bench_wsgi:app`.
 
-The real app from `create_app()`, configured by the environment like `wsgi.py`, plus what only the
-benchmark needs, kept out of the product:
+The real app of `wsgi.py`, configured by the environment as it is (and so, on SQLite, without psycopg2
+in memory), plus what only the benchmark needs, kept out of the product:
 
 - `/_bench/trivial` answers a short text and does nothing else, so each page is measured as a ratio to
   what Flask, the app's own hooks and gunicorn cost by themselves, on the same server in the same run;
@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from tests.benchmarks.loopback import TRIVIAL
-from tracker import create_app
+from wsgi import app
 
 
 class ServerTiming:
@@ -64,6 +64,6 @@ def _clock() -> dict:
     return {"CLOCK": lambda: instant}
 
 
-app = create_app(_clock() or None)
+app.config.update(_clock())  # the clock is read on every call (tracker/clock.py), so it may be set now
 app.add_url_rule(TRIVIAL, "bench_trivial", trivial)
 app.wsgi_app = ServerTiming(app.wsgi_app)
