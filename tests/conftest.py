@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, settings
 
 from tracker import create_app
 from tracker import emails as tracker_emails
+from tracker.mail import MemoryBackend
 from tracker.models import Log, Person, User, database, init_database, naive_utc
 from tracker.security import hash_password
 
@@ -127,9 +128,27 @@ def build_app(database_url: str, tmp_path: Path, clock: Clock, **settings):
 
 
 @pytest.fixture
-def app(database_url, tmp_path, clock):
-    yield build_app(database_url, tmp_path, clock)
+def app(request, database_url, tmp_path, clock):
+    """The test app; a module's `pytestmark = pytest.mark.app_settings(NAME=value)` adds to its settings
+    (one line instead of a module's own copy of this fixture)."""
+    marker = request.node.get_closest_marker("app_settings")
+    yield build_app(database_url, tmp_path, clock, **(marker.kwargs if marker else {}))
     database.close()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context, for tests that call services and queries without a request."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def outbox(ctx) -> list:
+    """What the app sends, kept in memory (inside an application context, for the senders' tests)."""
+    backend = MemoryBackend()
+    ctx.extensions["mail"] = backend
+    return backend.outbox
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ NEW_PASSWORD = "a brand new sentence"
 
 @pytest.fixture
 def outbox(app) -> list:
+    """conftest's outbox without its application context: these tests go through the client, whose
+    requests would otherwise share that one context (and its `g`)."""
     backend = MemoryBackend()
     app.extensions["mail"] = backend
     return backend.outbox

@@ -17,6 +17,8 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 
 @pytest.fixture
 def outbox(app) -> list:
+    """conftest's outbox without its application context: these tests go through the client, whose
+    requests would otherwise share that one context (and its `g`)."""
     backend = MemoryBackend()
     app.extensions["mail"] = backend
     return backend.outbox
