@@ -144,11 +144,18 @@ def ctx(app):
 
 
 @pytest.fixture
-def outbox(ctx) -> list:
-    """What the app sends, kept in memory (inside an application context, for the senders' tests)."""
+def sent(app) -> list:
+    """What the app sends, kept in memory instead of the file outbox. No application context: for tests
+    that go through the client, whose requests would otherwise all share that one context (and its `g`)."""
     backend = MemoryBackend()
-    ctx.extensions["mail"] = backend
+    app.extensions["mail"] = backend
     return backend.outbox
+
+
+@pytest.fixture
+def outbox(ctx, sent) -> list:
+    """`sent` inside an application context, for tests that call the senders directly."""
+    return sent
 
 
 @pytest.fixture
