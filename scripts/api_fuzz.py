@@ -10,15 +10,13 @@ minutes on two cores and finds the same things each time. Exits with Schemathesi
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from local_server import free_port, wait_for  # scripts/ is on the path when run
+from local_server import ROOT, free_port, serving, throwaway_env  # scripts/ is on the path when run
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CONFIG = ROOT / "scripts" / "schemathesis.toml"
 SEED = os.environ.get("API_FUZZ_SEED", "20261204")
@@ -50,26 +48,20 @@ def make_token(env: dict[str, str]) -> str:
 
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="api-fuzz-") as tmp:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{tmp}/fuzz.db",
-            "SECRET_KEY": secrets.token_hex(32),
-            "MAIL_URL": f"file://{tmp}/outbox",
-            "RATELIMIT_ENABLED": "0",
-            "SCHEDULER": "0",
-        }
+        env = throwaway_env(tmp, "fuzz")
         token = make_token(env)
         port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(  # noqa: S603 (fixed arguments)
-            [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", "wsgi:app"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=open(Path(tmp) / "gunicorn.log", "w"),  # noqa: SIM115 (closed with the directory)
-        )
-        try:
-            wait_for(f"{base}/healthz", server)
+        gunicorn = [
+            BIN / "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+            "wsgi:app",
+        ]
+        with serving(env, Path(tmp) / "gunicorn.log", port, gunicorn) as base:
             command = [
                 BIN / "schemathesis",
                 "--config-file",
@@ -95,9 +87,6 @@ def main() -> int:
             ]
             # In the temp directory, so its cache (.schemathesis/) goes away with the run.
             status = subprocess.run(command, cwd=tmp, check=False).returncode  # noqa: S603
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         if status != 0:
             log = (Path(tmp) / "gunicorn.log").read_text()
             tail = "\n".join(line for line in log.splitlines() if "Traceback" in line or "Error" in line)

@@ -9,16 +9,21 @@ light and the dark colour scheme, as docs/screens/<screen>-<scheme>.png. The REA
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from local_server import free_port, wait_for  # scripts/ is on the path when run
-from playwright.sync_api import Page, expect, sync_playwright
+from local_server import (  # scripts/ is on the path when run
+    FLASK,
+    ROOT,
+    free_port,
+    serving,
+    sign_in,
+    throwaway_env,
+)
+from playwright.sync_api import Page, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screens"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
@@ -69,11 +74,7 @@ def shoot(base: str) -> list[Path]:
                 reduced_motion="reduce",
             )
             page = context.new_page()
-            page.goto("/login")
-            page.get_by_label("Email").fill(EMAIL)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+            sign_in(page, EMAIL, PASSWORD)
             paths = {**PATHS, "person": person_path(page)}
             for name in SCREENS:
                 page.goto(paths[name])
@@ -90,35 +91,12 @@ def main() -> int:
         sys.exit(f"no Chromium at {CHROMIUM}: apt-get install chromium")
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="screens-") as tmp:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{tmp}/screens.db",
-            "SECRET_KEY": secrets.token_hex(32),
-            "MAIL_URL": f"file://{tmp}/outbox",
-            "RATELIMIT_ENABLED": "0",
-            "SCHEDULER": "0",
-            "FLASK_APP": "wsgi",
-        }
-        flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-        subprocess.run([*flask, "tracker", "init-db"], env=env, cwd=ROOT, check=True)  # noqa: S603
-        demo = [*flask, "tracker", "demo", "--email", EMAIL, "--password", PASSWORD]
+        env = {**throwaway_env(tmp, "screens"), "FLASK_APP": "wsgi"}
+        subprocess.run([*FLASK, "tracker", "init-db"], env=env, cwd=ROOT, check=True)  # noqa: S603
+        demo = [*FLASK, "tracker", "demo", "--email", EMAIL, "--password", PASSWORD]
         subprocess.run(demo, env=env, cwd=ROOT, check=True)  # noqa: S603 (our own fixed command)
-        port = free_port()
-        with open(f"{tmp}/server.log", "wb") as log:
-            server = subprocess.Popen(  # noqa: S603 (our own fixed command)
-                [*flask, "run", "--port", str(port), "--no-reload"],
-                env=env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_for(f"{base}/healthz", server)
+        with serving(env, Path(tmp) / "server.log", free_port()) as base:
             written = shoot(base)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     for path in written:
         print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
     return 0

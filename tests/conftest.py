@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, settings
 
 from tracker import create_app
 from tracker import emails as tracker_emails
+from tracker.mail import MemoryBackend
 from tracker.models import Log, Person, User, database, init_database, naive_utc
 from tracker.security import hash_password
 
@@ -127,9 +128,34 @@ def build_app(database_url: str, tmp_path: Path, clock: Clock, **settings):
 
 
 @pytest.fixture
-def app(database_url, tmp_path, clock):
-    yield build_app(database_url, tmp_path, clock)
+def app(request, database_url, tmp_path, clock):
+    """The test app; a module's `pytestmark = pytest.mark.app_settings(NAME=value)` adds to its settings
+    (one line instead of a module's own copy of this fixture)."""
+    marker = request.node.get_closest_marker("app_settings")
+    yield build_app(database_url, tmp_path, clock, **(marker.kwargs if marker else {}))
     database.close()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context, for tests that call services and queries without a request."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def sent(app) -> list:
+    """What the app sends, kept in memory instead of the file outbox. No application context: for tests
+    that go through the client, whose requests would otherwise all share that one context (and its `g`)."""
+    backend = MemoryBackend()
+    app.extensions["mail"] = backend
+    return backend.outbox
+
+
+@pytest.fixture
+def outbox(ctx, sent) -> list:
+    """`sent` inside an application context, for tests that call the senders directly."""
+    return sent
 
 
 @pytest.fixture

@@ -24,6 +24,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import jwt
 
+SUBJECT = "mailto:care@example.org"
+# The app's settings for pushing to this receiver on 127.0.0.1 (besides a real push service's name).
+LOOPBACK = {"PUSH_ALLOWED_HOSTS": "127.0.0.1 fcm.googleapis.com", "VAPID_SUBJECT": SUBJECT}
+
 
 def b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .insights import LogFact, mean_safety
@@ -249,32 +249,17 @@ ITEMS_V1: tuple[Item, ...] = (
         True,
     ),
 )
-# Wording 2, the one the form asks: one question per item, in DOMAIN.md's words. Same keys, subscales
-# and reversed items as wording 1, so answers of both score alike.
-ITEMS: tuple[Item, ...] = (
-    Item(
-        "c1",
-        "closeness",
-        "When someone moved closer (a hug, a personal question, a shared plan), I could stay with it.",
-    ),
-    Item("c2", "closeness", "I let at least one person see how I was really doing."),
-    Item("c3", "closeness", "I pulled back when things got personal.", True),
-    Item("d1", "depending", "When things were hard, I reached out instead of handling it all alone."),
-    Item("d2", "depending", "When I asked someone for help, I expected they would come through."),
-    Item("d3", "depending", "I kept a need to myself because asking felt too risky.", True),
-    Item("a1", "anxiety", "I spent a lot of energy wondering whether the people close to me still cared."),
-    Item(
-        "a2",
-        "anxiety",
-        "When someone close to me replied late, I worried that something was wrong between us.",
-    ),
-    Item(
-        "a3",
-        "anxiety",
-        "When someone close to me wanted time alone, I could let them have it without worrying.",
-        True,
-    ),
-)
+# Wording 2, the one the form asks: one question per item, in DOMAIN.md's words. It rewords items of
+# wording 1 and keeps their keys, subscales and reversed items, so answers of both score alike.
+_REWORDED = {
+    "c1": "When someone moved closer (a hug, a personal question, a shared plan), I could stay with it.",
+    "c3": "I pulled back when things got personal.",
+    "d2": "When I asked someone for help, I expected they would come through.",
+    "d3": "I kept a need to myself because asking felt too risky.",
+    "a2": "When someone close to me replied late, I worried that something was wrong between us.",
+    "a3": "When someone close to me wanted time alone, I could let them have it without worrying.",
+}
+ITEMS: tuple[Item, ...] = tuple(replace(item, text=_REWORDED.get(item.key, item.text)) for item in ITEMS_V1)
 CURRENT_WORDING = 2
 WORDINGS: dict[int, tuple[Item, ...]] = {1: ITEMS_V1, 2: ITEMS}
 

@@ -13,7 +13,6 @@ import pytest
 
 from tests.conftest import Auth, make_log, make_person
 from tracker import emails, nudges, rules
-from tracker.mail import MemoryBackend
 from tracker.models import User
 
 REMEMBER = "remember_token"
@@ -134,14 +133,6 @@ def test_a_visitor_without_the_cookie_sees_the_usual_app(app):
 
 
 # --- Emails ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def outbox(app):
-    with app.app_context():
-        backend = MemoryBackend()
-        app.extensions["mail"] = backend
-        yield backend.outbox
 
 
 def verified(**fields) -> User:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.app.test_nudges import WED_1231_BERLIN, make_rule, nudge_of, outbox, verified  # noqa: F401
+from tests.app.test_nudges import WED_1231_BERLIN, make_rule, nudge_of, verified
 from tests.conftest import csrf_token
 from tracker import nudges, rules, tokens
 from tracker.emails import verification_message
@@ -15,7 +15,7 @@ from tracker.models import Log, Nudge, ReminderRule, UsedToken, User
 
 
 @pytest.fixture
-def email(ctx, outbox, clock):  # noqa: F811
+def email(ctx, outbox, clock):
     """A reminder email for a verified Berlin user, with its links by name."""
     user = verified()
     rule = make_rule(user, clock.now)
@@ -24,12 +24,6 @@ def email(ctx, outbox, clock):  # noqa: F811
     found = dict(re.findall(r"^(I did it|Snooze 1 hour|Not today|Stop this reminder):\s+(\S+)$", text, re.M))
     paths = {name: url.removeprefix("http://127.0.0.1:5000") for name, url in found.items()}
     return {"user": user, "rule": rule, "message": outbox[0], **paths}
-
-
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
 
 
 def form_post(client, path: str):
@@ -110,7 +104,7 @@ def test_a_tampered_link_is_refused(client, email):
     assert response.status_code == 404 and "This link doesn&#39;t work" in response.get_data(as_text=True)
 
 
-def test_snooze_sends_the_reminder_again_an_hour_later(client, email, clock, outbox):  # noqa: F811
+def test_snooze_sends_the_reminder_again_an_hour_later(client, email, clock, outbox):
     clock.now = WED_1231_BERLIN + timedelta(minutes=1)
     response = form_post(client, email["Snooze 1 hour"])
     assert "Snoozed" in response.get_data(as_text=True)
@@ -119,7 +113,7 @@ def test_snooze_sends_the_reminder_again_an_hour_later(client, email, clock, out
     assert len(outbox) == 2
 
 
-def test_not_today_cancels_a_waiting_snooze(client, email, clock, outbox):  # noqa: F811
+def test_not_today_cancels_a_waiting_snooze(client, email, clock, outbox):
     form_post(client, email["Snooze 1 hour"])
     response = form_post(client, email["Not today"])
     assert "Rest days are part of it" in response.get_data(as_text=True)
@@ -156,7 +150,7 @@ def test_other_endpoints_still_need_csrf(app, email):
     assert Log.select().count() == 0
 
 
-def test_unsubscribing_from_the_digest_turns_it_off(app, ctx, outbox, clock):  # noqa: F811
+def test_unsubscribing_from_the_digest_turns_it_off(app, ctx, outbox, clock):
     user = verified("digest@example.com")
     rules.set_digest(user, True, clock.now)
     nudges.dispatch(datetime(2026, 6, 1, 7, 0, tzinfo=UTC))

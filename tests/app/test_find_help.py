@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.app.test_email_links import ctx, email, form_post  # noqa: F401
-from tests.app.test_nudges import WED_1231_BERLIN, outbox  # noqa: F401
+from tests.app.test_email_links import email, form_post  # noqa: F401
+from tests.app.test_nudges import WED_1231_BERLIN
 from tests.conftest import FIXED_NOW, make_log, make_person
 from tracker import care
 from tracker.models import CHECKIN_ITEMS, CheckIn, LadderStep

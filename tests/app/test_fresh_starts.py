@@ -20,19 +20,6 @@ MONDAY_9_BERLIN = datetime(2026, 6, 8, 7, 0, tzinfo=UTC)  # Mon 8 June 2026, 09:
 LAST_LOG = datetime(2026, 5, 30, 10, 0, tzinfo=UTC)  # Sat 30 May: nine quiet days by the Monday
 
 
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def outbox(ctx) -> list:
-    backend = MemoryBackend()
-    ctx.extensions["mail"] = backend
-    return backend.outbox
-
-
 def member(
     email: str = "ana@example.com",
     timezone: str = "Europe/Berlin",

@@ -9,8 +9,8 @@ import re
 from datetime import timedelta
 
 from tests.app.test_api import LOGS, bearer
-from tests.app.test_email_links import ctx, email, form_post  # noqa: F401
-from tests.app.test_nudges import WED_1231_BERLIN, outbox  # noqa: F401
+from tests.app.test_email_links import email, form_post  # noqa: F401
+from tests.app.test_nudges import WED_1231_BERLIN
 from tests.app.test_your_data import upload
 from tests.conftest import PASSWORD, make_log, make_person, make_user
 from tracker.models import Log, Person

@@ -31,19 +31,6 @@ class FlakyBackend(MemoryBackend):
         return super().send_many(messages)
 
 
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def outbox(ctx) -> list:
-    backend = MemoryBackend()
-    ctx.extensions["mail"] = backend
-    return backend.outbox
-
-
 def account(email: str, timezone: str = "Europe/Berlin", **fields) -> User:
     """A user who never logs in here (no Argon2 hash to compute: it takes most of a second)."""
     fields.setdefault("created_at", datetime(2026, 5, 1))

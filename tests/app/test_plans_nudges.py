@@ -10,29 +10,14 @@ from datetime import timedelta
 import pytest
 
 from tests.app.test_nudges import WED_1231_BERLIN, make_rule, verified
-from tests.app.test_push_dispatch import SUBJECT, device, rule_for
-from tests.conftest import FIXED_NOW, build_app
-from tests.push_receiver import PushServer
+from tests.app.test_push_dispatch import device, rule_for
+from tests.conftest import FIXED_NOW
+from tests.push_receiver import LOOPBACK, PushServer
 from tracker import nudges, push
-from tracker.mail import MemoryBackend
-from tracker.models import User, database
+from tracker.models import User
 from tracker.queries import save_plan
 
-
-@pytest.fixture
-def app(database_url, tmp_path, clock):
-    """The test app, allowed to push to 127.0.0.1 (the loopback receiver), as test_push_dispatch's."""
-    hosts = "127.0.0.1 fcm.googleapis.com"
-    yield build_app(database_url, tmp_path, clock, PUSH_ALLOWED_HOSTS=hosts, VAPID_SUBJECT=SUBJECT)
-    database.close()
-
-
-@pytest.fixture
-def outbox(app) -> list:
-    with app.app_context():
-        backend = MemoryBackend()
-        app.extensions["mail"] = backend
-        yield backend.outbox
+pytestmark = pytest.mark.app_settings(**LOOPBACK)
 
 
 @pytest.fixture

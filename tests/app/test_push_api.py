@@ -24,10 +24,7 @@ ANDROID = (
 )
 
 
-@pytest.fixture
-def app(database_url, tmp_path, clock):
-    yield build_app(database_url, tmp_path, clock, VAPID_SUBJECT="mailto:care@example.org")
-    database.close()
+pytestmark = pytest.mark.app_settings(VAPID_SUBJECT="mailto:care@example.org")
 
 
 @pytest.fixture(autouse=True)

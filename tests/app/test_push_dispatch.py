@@ -10,36 +10,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import build_app, make_log, make_person
-from tests.push_receiver import PushServer
+from tests.conftest import make_log, make_person
+from tests.push_receiver import LOOPBACK, SUBJECT, PushServer
 from tracker import forms, nudges, push, rules, tokens
-from tracker.mail import MemoryBackend
-from tracker.models import Log, Nudge, PushSubscription, ReminderRule, User, database, naive_utc
+from tracker.models import Log, Nudge, PushSubscription, ReminderRule, User, naive_utc
 from tracker.tokens import TokenError
 
 WED_1231_BERLIN = datetime(2026, 5, 13, 10, 31, tzinfo=UTC)  # conftest's FIXED_NOW is 10:30 UTC
-SUBJECT = "mailto:care@example.org"
-
-
-@pytest.fixture
-def app(database_url, tmp_path, clock):
-    """The test app, allowed to push to 127.0.0.1 (the loopback receiver) besides the push services."""
-    hosts = "127.0.0.1 fcm.googleapis.com"
-    yield build_app(database_url, tmp_path, clock, PUSH_ALLOWED_HOSTS=hosts, VAPID_SUBJECT=SUBJECT)
-    database.close()
-
-
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def outbox(ctx) -> list:
-    backend = MemoryBackend()
-    ctx.extensions["mail"] = backend
-    return backend.outbox
+pytestmark = pytest.mark.app_settings(**LOOPBACK)
 
 
 @pytest.fixture

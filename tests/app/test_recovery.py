@@ -9,18 +9,10 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import PASSWORD, Auth, csrf_token, make_user
-from tracker.mail import MemoryBackend
 from tracker.models import ApiToken, UsedToken, User, UserSession
 from tracker.security import new_api_token, verify_password
 
 NEW_PASSWORD = "a brand new sentence"
-
-
-@pytest.fixture
-def outbox(app) -> list:
-    backend = MemoryBackend()
-    app.extensions["mail"] = backend
-    return backend.outbox
 
 
 def ask(client, email: str):
@@ -40,24 +32,24 @@ def _body(response) -> str:
     return re.sub(r'(name="csrf[-_]token" (?:content|value)=")[^"]+', r"\1", response.get_data(as_text=True))
 
 
-def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(client, user, outbox):
+def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(client, user, sent):
     known, unknown, junk = ask(client, "ana@example.com"), ask(client, "nobody@example.com"), ask(client, "x")
     assert known.status_code == unknown.status_code == junk.status_code == 200
     assert _body(known) == _body(unknown) == _body(junk)
     assert "we&#39;ve emailed it a link" in known.get_data(as_text=True)
-    assert len(outbox) == 1 and outbox[0]["To"] == "ana@example.com"
+    assert len(sent) == 1 and sent[0]["To"] == "ana@example.com"
 
 
 def test_login_page_links_to_the_reset_form(client):
     assert 'href="/reset"' in client.get("/login").get_data(as_text=True)
 
 
-def test_the_link_sets_a_new_password_and_ends_every_session_and_token(app, client, user, outbox):
+def test_the_link_sets_a_new_password_and_ends_every_session_and_token(app, client, user, sent):
     other = app.test_client()  # another device, signed in before the reset
     Auth(other).login()
     ApiToken.create(user=user, name="phone", token_hash=new_api_token()[1])
     ask(client, "ana@example.com")
-    path = reset_path(outbox[0])
+    path = reset_path(sent[0])
     assert "ana" not in path
     page = client.get(path)
     assert page.status_code == 200 and "Choose a new password" in page.get_data(as_text=True)
@@ -71,9 +63,9 @@ def test_the_link_sets_a_new_password_and_ends_every_session_and_token(app, clie
     assert other.get("/settings").status_code == 302  # the other device is signed out
 
 
-def test_a_used_link_is_refused_and_changes_nothing(client, user, outbox):
+def test_a_used_link_is_refused_and_changes_nothing(client, user, sent):
     ask(client, "ana@example.com")
-    path = reset_path(outbox[0])
+    path = reset_path(sent[0])
     choose(client, path)
     again = choose(client, path, "someone else's idea")
     assert again.status_code == 410 and "already used" in again.get_data(as_text=True)
@@ -84,9 +76,9 @@ def test_a_used_link_is_refused_and_changes_nothing(client, user, outbox):
     assert verify_password(User.get_by_id(user.id).password_hash, NEW_PASSWORD)
 
 
-def test_a_link_expires_after_an_hour(client, user, outbox, clock):
+def test_a_link_expires_after_an_hour(client, user, sent, clock):
     ask(client, "ana@example.com")
-    path = reset_path(outbox[0])
+    path = reset_path(sent[0])
     clock.now += timedelta(minutes=59)
     assert client.get(path).status_code == 200
     clock.now += timedelta(minutes=2)
@@ -95,11 +87,11 @@ def test_a_link_expires_after_an_hour(client, user, outbox, clock):
     assert verify_password(User.get_by_id(user.id).password_hash, PASSWORD)
 
 
-def test_a_link_dies_when_the_password_changes_another_way(client, user, outbox):
+def test_a_link_dies_when_the_password_changes_another_way(client, user, sent):
     ask(client, "ana@example.com")
-    first = reset_path(outbox[0])
+    first = reset_path(sent[0])
     ask(client, "ana@example.com")
-    second = reset_path(outbox[1])
+    second = reset_path(sent[1])
     assert choose(client, second).status_code == 303
     assert choose(client, first, "yet another sentence").status_code == 410
     assert verify_password(User.get_by_id(user.id).password_hash, NEW_PASSWORD)
@@ -111,9 +103,9 @@ def test_a_broken_link_says_so(client, user, token):
     assert page.status_code == 404 and "doesn&#39;t work" in page.get_data(as_text=True)
 
 
-def test_a_short_password_re_renders_and_keeps_the_link_usable(client, user, outbox):
+def test_a_short_password_re_renders_and_keeps_the_link_usable(client, user, sent):
     ask(client, "ana@example.com")
-    path = reset_path(outbox[0])
+    path = reset_path(sent[0])
     short = choose(client, path, "short")
     assert short.status_code == 422 and "Use at least 10 characters." in short.get_data(as_text=True)
     assert choose(client, path).status_code == 303
@@ -126,23 +118,23 @@ def test_changing_the_password_in_settings_revokes_api_tokens(client, logged_in,
     assert ApiToken.select().count() == 0
 
 
-def test_reset_for_another_account_does_not_touch_mine(client, user, outbox):
+def test_reset_for_another_account_does_not_touch_mine(client, user, sent):
     make_user("bo@example.com")
     ask(client, "bo@example.com")
-    choose(client, reset_path(outbox[0]))
+    choose(client, reset_path(sent[0]))
     assert verify_password(User.get_by_id(user.id).password_hash, PASSWORD)
 
 
-def test_head_on_the_reset_form_with_an_address_sends_nothing(client, user, outbox):
+def test_head_on_the_reset_form_with_an_address_sends_nothing(client, user, sent):
     response = client.open(
         "/reset", method="HEAD", data={"email": "ana@example.com", "csrf_token": csrf_token(client)}
     )
-    assert response.status_code == 200 and outbox == []
+    assert response.status_code == 200 and sent == []
 
 
-def test_head_on_a_reset_link_with_a_new_password_changes_nothing(app, client, user, outbox):
+def test_head_on_a_reset_link_with_a_new_password_changes_nothing(app, client, user, sent):
     ask(client, "ana@example.com")
-    path = reset_path(outbox[0])
+    path = reset_path(sent[0])
     head = client.open(path, method="HEAD", data={"password": NEW_PASSWORD, "csrf_token": csrf_token(client)})
     assert head.status_code == 200
     assert verify_password(User.get_by_id(user.id).password_hash, PASSWORD)
@@ -152,18 +144,18 @@ def test_head_on_a_reset_link_with_a_new_password_changes_nothing(app, client, u
 
 
 @pytest.mark.parametrize("what", ["request", "new password"])
-def test_reset_posts_without_csrf_are_refused(client, user, outbox, what):
+def test_reset_posts_without_csrf_are_refused(client, user, sent, what):
     ask(client, "ana@example.com")
-    path = "/reset" if what == "request" else reset_path(outbox[0])
+    path = "/reset" if what == "request" else reset_path(sent[0])
     response = client.post(path, data={"email": "ana@example.com", "password": NEW_PASSWORD})
-    assert response.status_code == 400 and len(outbox) == 1
+    assert response.status_code == 400 and len(sent) == 1
     assert verify_password(User.get_by_id(user.id).password_hash, PASSWORD)
 
 
-def test_reset_pages_are_never_cached(client, user, outbox):
+def test_reset_pages_are_never_cached(client, user, sent):
     assert client.get("/reset").headers["Cache-Control"] == "no-store"
     assert ask(client, "ana@example.com").headers["Cache-Control"] == "no-store"
-    path = reset_path(outbox[0])
+    path = reset_path(sent[0])
     assert client.get(path).headers["Cache-Control"] == "no-store"
     assert choose(client, path, "short").headers["Cache-Control"] == "no-store"
     assert client.get("/reset/not-a-token").headers["Cache-Control"] == "no-store"

@@ -15,25 +15,18 @@ from tracker.security import new_api_token
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 
 
-@pytest.fixture
-def outbox(app) -> list:
-    backend = MemoryBackend()
-    app.extensions["mail"] = backend
-    return backend.outbox
-
-
 def add(auth, htmx: bool = False, **fields):
     data = {"days": WEEKDAYS, "time": "18:30", "kind": "any", **fields}
     return auth.post("/reminders", data, htmx=htmx)
 
 
-def test_the_page_says_reminders_need_a_confirmed_address(client, logged_in, outbox):
+def test_the_page_says_reminders_need_a_confirmed_address(client, logged_in, sent):
     html = client.get("/reminders").get_data(as_text=True)
     assert "Reminders go only to a confirmed address" in html and "Send the link again" in html
     assert 'href="/more" aria-current="page">More</a>' in html  # reminders live behind More
     response = logged_in.post("/reminders/verify")
     assert response.status_code == 303
-    assert outbox[0]["To"] == "ana@example.com" and "/verify/" in outbox[0].get_body(("plain",)).get_content()
+    assert sent[0]["To"] == "ana@example.com" and "/verify/" in sent[0].get_body(("plain",)).get_content()
     assert "We sent a new link" in client.get("/reminders").get_data(as_text=True)
 
 
@@ -211,10 +204,10 @@ def test_api_limits_the_number_of_reminders(client, user):
     assert over.status_code == 400 and over.get_json()["field"] == "reminders"
 
 
-def test_registering_sends_a_verification_email(client, auth, outbox):
+def test_registering_sends_a_verification_email(client, auth, sent):
     auth.register("zoe@example.com")
-    assert outbox[0]["To"] == "zoe@example.com"
-    assert outbox[0]["Subject"] == "Confirm your email for Secure Base"
+    assert sent[0]["To"] == "zoe@example.com"
+    assert sent[0]["Subject"] == "Confirm your email for Secure Base"
     assert User.get(User.email == "zoe@example.com").email_verified_at is None
 
 

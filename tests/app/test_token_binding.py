@@ -10,21 +10,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-
-from tests.app.test_nudges import WED_1231_BERLIN, make_rule, nudge_of, outbox, verified  # noqa: F401
+from tests.app.test_nudges import WED_1231_BERLIN, make_rule, nudge_of, verified
 from tests.conftest import csrf_token
 from tracker import nudges
 from tracker.models import Log, ReminderRule, User
 from tracker.portability import delete_account
 
 LINKS = r"^(I did it|Snooze 1 hour|Not today|Stop this reminder):\s+(\S+)$"
-
-
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
 
 
 def links_of(message) -> dict[str, str]:
@@ -46,7 +38,7 @@ def assert_does_not_work(client, path: str) -> None:
     assert pressed.status_code == 404 and "Nothing changed" in pressed.get_data(as_text=True)
 
 
-def test_a_deleted_accounts_link_does_nothing_in_the_next_new_account(client, ctx, outbox, clock):  # noqa: F811
+def test_a_deleted_accounts_link_does_nothing_in_the_next_new_account(client, ctx, outbox, clock):
     gone = verified("gone@example.com")
     make_rule(gone, clock.now)
     nudges.dispatch(WED_1231_BERLIN)
@@ -61,7 +53,7 @@ def test_a_deleted_accounts_link_does_nothing_in_the_next_new_account(client, ct
     assert newcomer.id != gone.id
 
 
-def test_a_link_is_bound_to_its_account_not_to_its_id(client, ctx, outbox, clock):  # noqa: F811
+def test_a_link_is_bound_to_its_account_not_to_its_id(client, ctx, outbox, clock):
     """Even an account that had the very same ids (a restored backup, a hand-made row) is another."""
     gone = verified("gone@example.com")
     rule = make_rule(gone, clock.now)
@@ -84,7 +76,7 @@ def test_a_link_is_bound_to_its_account_not_to_its_id(client, ctx, outbox, clock
     assert nudge_of(twin).response is None
 
 
-def test_a_new_nudges_links_are_not_already_used(client, ctx, outbox, clock):  # noqa: F811
+def test_a_new_nudges_links_are_not_already_used(client, ctx, outbox, clock):
     user = verified()
     first = make_rule(user, clock.now)
     nudges.dispatch(WED_1231_BERLIN)
@@ -104,7 +96,7 @@ def test_a_new_nudges_links_are_not_already_used(client, ctx, outbox, clock):  #
     assert nudge_of(second).response == "done"
 
 
-def test_the_nudges_one_time_ids_are_random_not_derived_from_its_id(client, ctx, outbox, clock):  # noqa: F811
+def test_the_nudges_one_time_ids_are_random_not_derived_from_its_id(client, ctx, outbox, clock):
     rule = make_rule(verified(), clock.now, days=("wed", "thu"))
     nudges.dispatch(WED_1231_BERLIN)
     nudges.dispatch(WED_1231_BERLIN + timedelta(days=1))

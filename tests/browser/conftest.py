@@ -7,19 +7,16 @@ Without Chromium the tests skip with a reason, unless REQUIRE_BROWSER=1 (CI) mak
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
 import pytest
 from playwright.sync_api import Page, expect
+
+from scripts.local_server import free_port, serving
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -72,12 +69,6 @@ def browser_context_args(browser_context_args):
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _postgres_database(name: str) -> str | None:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
@@ -103,7 +94,7 @@ def live_server(request, tmp_path_factory):
             if os.environ.get("REQUIRE_POSTGRES") == "1":
                 pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
             pytest.skip("PostgreSQL browser run needs TEST_DATABASE_URL")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -112,31 +103,9 @@ def live_server(request, tmp_path_factory):
         "MAIL_URL": f"file://{tmp / 'outbox'}",
         "RATELIMIT_ENABLED": "0",  # every test registers from 127.0.0.1; limits have their own tests
     }
-    with serving(env, tmp, port) as base:
+    with serving(env, tmp / "server.log", port, seconds=10) as base:
         SERVER_ENVIRONMENTS[base] = env
         yield base
-
-
-@contextmanager
-def serving(env: dict[str, str], tmp: Path, port: int) -> Iterator[str]:
-    """The app run by `flask run` on a loopback port with `env` (its output in tmp/server.log), up
-    before the block starts and stopped after it; yields its base URL."""
-    log = tmp / "server.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port), "--no-reload"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_up(base, server, log)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -165,19 +134,6 @@ def _tracker_cli(base: str, *args: str) -> str:
     if done.returncode != 0:
         raise RuntimeError(f"flask tracker {' '.join(args)} failed: {done.stderr[-2000:]}")
     return done.stdout
-
-
-def _wait_until_up(base: str, server: subprocess.Popen, log: Path) -> None:
-    for _ in range(100):
-        if server.poll() is not None:
-            raise RuntimeError(f"app exited: {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:  # noqa: S310 (loopback)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("app did not start in 10 s")
 
 
 @pytest.fixture

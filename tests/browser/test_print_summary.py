@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, expect
 
+from scripts.local_server import sign_in
+
 pytestmark = [pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)]  # print is the browser's
 
 EMAIL, PASSWORD, ZONE = "print-demo@example.com", "demo-password", "Europe/Berlin"
@@ -50,11 +52,7 @@ def signed_in(browser: Browser, live_server, tracker_cli):
     tracker_cli(live_server, "demo", "--email", EMAIL, "--password", PASSWORD, "--timezone", ZONE)
     context = browser.new_context(base_url=live_server)
     page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
+    sign_in(page, EMAIL, PASSWORD)
     yield page
     context.close()
 

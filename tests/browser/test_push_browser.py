@@ -14,7 +14,8 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import SERVER_ENVIRONMENTS, _free_port, _tracker_cli, register, serving
+from scripts.local_server import free_port, serving
+from tests.browser.conftest import SERVER_ENVIRONMENTS, _tracker_cli, register
 from tests.browser.test_pwa_browser import WAIT_FOR_WORKER, wait_until
 from tests.push_receiver import PushServer
 from tracker.kinds import KINDS_BY_KEY
@@ -28,7 +29,7 @@ LOGS = """async () => (await (await fetch("/api/v1/logs")).json()).logs"""
 def push_app(tmp_path_factory):
     """The app on its own SQLite database, allowed to push to 127.0.0.1 (the loopback push service)."""
     tmp = tmp_path_factory.mktemp("live-push")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -42,7 +43,7 @@ def push_app(tmp_path_factory):
         "VAPID_SUBJECT": "mailto:care@example.org",
         "VAPID_PRIVATE_KEY": "",  # generated into the instance folder, as on a first start
     }
-    with serving(env, tmp, port):
+    with serving(env, tmp / "server.log", port, seconds=10):
         SERVER_ENVIRONMENTS[base] = env  # this module's copy of conftest: its _tracker_cli reads it
         yield base
 

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from scripts.local_server import sign_in
+
 AXE = Path(
     os.environ.get("AXE_JS")
     or Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -105,14 +107,6 @@ def open_phone(browser: Browser, base: str, viewport: str) -> Phone:
     page.on("console", lambda msg: phone.errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: phone.errors.append(f"pageerror: {exc}"))
     return phone
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
 
 
 def register(page: Page) -> None:

@@ -16,12 +16,6 @@ from tracker.models import UsedToken, database
 from tracker.tokens import TokenError
 
 
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
-
-
 def test_email_token_round_trips_ids_and_extras(ctx, user, clock):
     token = tokens.make("done", user.id, 42, clock.now, k="repair", s=2, d="2026-05-13")
     found = tokens.read(token, "done", clock.now)

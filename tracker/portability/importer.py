@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -148,18 +148,26 @@ def _optional_instant(value: object) -> datetime | None:
     return naive_utc(parsed)
 
 
-def _parse_people(items: list, plan: Plan, problems: list[str]) -> None:
+def _objects(items: list, name: str, problems: list[str]) -> Iterator[tuple[str, dict]]:
+    """The file's `name` list item by item with where it stands ("logs[3]"), objects only: any other
+    item is a problem, and skipped."""
     for n, item in enumerate(items):
-        if not isinstance(item, dict):
-            problems.append(f"people[{n}]: must be an object.")
-            continue
+        where = f"{name}[{n}]"
+        if isinstance(item, dict):
+            yield where, item
+        else:
+            problems.append(f"{where}: must be an object.")
+
+
+def _parse_people(items: list, plan: Plan, problems: list[str]) -> None:
+    for where, item in _objects(items, "people", problems):
         try:
             values = parse_person({"nickname": item.get("nickname"), "role": item.get("role", "friend")})
         except InvalidInput as exc:
-            problems.append(_problem(f"people[{n}]", exc))
+            problems.append(_problem(where, exc))
             continue
         if not isinstance(item.get("archived", False), bool):
-            problems.append(f"people[{n}].archived: must be true or false.")
+            problems.append(f"{where}.archived: must be true or false.")
             continue
         values |= {
             "archived": item.get("archived", False),
@@ -170,11 +178,7 @@ def _parse_people(items: list, plan: Plan, problems: list[str]) -> None:
 
 def _parse_logs(items: list, plan: Plan, tz: str, now: datetime, problems: list[str]) -> None:
     seen: set[uuid.UUID] = set()
-    for n, item in enumerate(items):
-        where = f"logs[{n}]"
-        if not isinstance(item, dict):
-            problems.append(f"{where}: must be an object.")
-            continue
+    for where, item in _objects(items, "logs", problems):
         if not item.get("id") or not item.get("at"):
             problems.append(f"{where}: needs an id and an at.")
             continue
@@ -205,25 +209,19 @@ def _parse_logs(items: list, plan: Plan, tz: str, now: datetime, problems: list[
 
 
 def _parse_pauses(items: list, plan: Plan, problems: list[str]) -> None:
-    for n, item in enumerate(items):
-        if not isinstance(item, dict):
-            problems.append(f"pauses[{n}]: must be an object.")
-            continue
+    for where, item in _objects(items, "pauses", problems):
         try:
             values = parse_pause(
                 {"start": item.get("start_date"), "end": item.get("end_date"), "reason": item.get("reason")}
             )
         except InvalidInput as exc:
-            problems.append(f"pauses[{n}]: {exc.errors[exc.field]}")
+            problems.append(f"{where}: {exc.errors[exc.field]}")
             continue
         plan.pauses.append((values["start_date"], values["end_date"], values["reason"]))
 
 
 def _parse_reminders(items: list, plan: Plan, problems: list[str]) -> None:
-    for n, item in enumerate(items):
-        if not isinstance(item, dict):
-            problems.append(f"reminders[{n}]: must be an object.")
-            continue
+    for where, item in _objects(items, "reminders", problems):
         if item.get("purpose") == "digest":
             plan.digest = item.get("enabled") is True
             continue
@@ -231,36 +229,30 @@ def _parse_reminders(items: list, plan: Plan, problems: list[str]) -> None:
             fields = ("days", "time", "kind", "enabled", "channels")
             values = parse_rule({k: item[k] for k in fields if k in item})
         except InvalidInput as exc:
-            problems.append(_problem(f"reminders[{n}]", exc))
+            problems.append(_problem(where, exc))
             continue
         plan.reminders.append(values)
 
 
 def _parse_checkins(items: list, plan: Plan, today: date, problems: list[str]) -> None:
     months: set[str] = set()
-    for n, item in enumerate(items):
-        if not isinstance(item, dict):
-            problems.append(f"checkins[{n}]: must be an object.")
-            continue
+    for where, item in _objects(items, "checkins", problems):
         try:
             month = parse_checkin_month(item.get("month"), today)
             answers = parse_checkin(item, complete=False)
             wording = parse_checkin_wording(item.get("wording"))
         except InvalidInput as exc:
-            problems.append(_problem(f"checkins[{n}]", exc))
+            problems.append(_problem(where, exc))
             continue
         if month in months:
-            problems.append(f"checkins[{n}].month: appears twice in the file.")
+            problems.append(f"{where}.month: appears twice in the file.")
             continue
         months.add(month)
         plan.checkins.append({"month": month, "wording": wording, **answers})
 
 
 def _parse_devices(items: list, plan: Plan, problems: list[str]) -> None:
-    for n, item in enumerate(items):
-        if not isinstance(item, dict):
-            problems.append(f"push_subscriptions[{n}]: must be an object.")
-            continue
+    for where, item in _objects(items, "push_subscriptions", problems):
         if "keys" not in item:
             plan.keyless_devices += 1
             continue
@@ -268,7 +260,7 @@ def _parse_devices(items: list, plan: Plan, problems: list[str]) -> None:
             values = parse_subscription(item, push.allowed_hosts())
             push.check_endpoint(values.endpoint)
         except InvalidInput as exc:
-            problems.append(_problem(f"push_subscriptions[{n}]", exc))
+            problems.append(_problem(where, exc))
             continue
         label = item.get("label")
         fine = isinstance(label, str) and 0 < len(label) <= 60 and label.isprintable()
@@ -503,21 +495,18 @@ def apply_import(user: User, plan: Plan, now: datetime) -> Imported:
 def _parse_plans(items: list, plan: Plan, problems: list[str]) -> None:
     """The file's if-then plans through the plan form's parser; at most one active per kind."""
     active: set[str] = set()
-    for n, item in enumerate(items):
-        if not isinstance(item, dict):
-            problems.append(f"plans[{n}]: must be an object.")
-            continue
+    for where, item in _objects(items, "plans", problems):
         try:
             values = parse_plan({name: item.get(name) for name in ("kind", "when", "then")})
         except InvalidInput as exc:
-            problems.append(_problem(f"plans[{n}]", exc))
+            problems.append(_problem(where, exc))
             continue
         is_active = item.get("active", True)
         if not isinstance(is_active, bool):
-            problems.append(f"plans[{n}].active: must be true or false.")
+            problems.append(f"{where}.active: must be true or false.")
             continue
         if is_active and values["kind"] in active:
-            problems.append(f"plans[{n}].active: a second active plan for “{values['kind']}”; one at a time.")
+            problems.append(f"{where}.active: a second active plan for “{values['kind']}”; one at a time.")
             continue
         active.add(values["kind"]) if is_active else None
         plan.plans.append(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from tracker import rules, tokens
 from tracker.care import help_lines, region_of
@@ -49,7 +49,7 @@ def friendly(view: Callable) -> Callable:
     return wrapper
 
 
-def _spend_and(token: str, purpose: str, action: Callable[[Token], object]) -> tuple[Token, object]:
+def spend_and(token: str, purpose: str, action: Callable[[Token], object]) -> tuple[Token, object]:
     """Check the token, then spend it and act in one transaction (a failed action keeps it usable)."""
     found = tokens.read(token, purpose, now())
     with database.atomic():
@@ -58,21 +58,51 @@ def _spend_and(token: str, purpose: str, action: Callable[[Token], object]) -> t
 
 
 @bp.after_request
-def _no_store(response):
+def no_store(response: Response) -> Response:
     """A link's pages carry its token (and a CSRF token): never keep them in a cache."""
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _confirm(endpoint: str, token: str, question: str, button: str, hint: str = ""):
+def ask(endpoint: str, purpose: str, token: str, question: str, button: str, hint: str = "", **page) -> str:
+    """What a link's GET does: check the token, then show one button that POSTs to the same address
+    (`endpoint`); the action waits for that POST."""
+    tokens.read(token, purpose, now())
+    return _confirm_page(endpoint, token, question, button, hint, **page)
+
+
+def _confirm_page(endpoint: str, token: str, question: str, button: str, hint: str = "", **page) -> str:
     """The one-button page a GET shows; the button POSTs to the same address."""
-    action = url_for(f"email_links.{endpoint}", token=token)
+    action = url_for(endpoint, token=token)
     return render_template(
-        "pages/email_confirm.html", question=question, button=button, hint=hint, action=action
+        "pages/email_confirm.html", question=question, button=button, hint=hint, action=action, **page
     )
 
 
-def _result(title: str, message: str, status: int = 200):
+def ask_done(endpoint: str, token: str, **page) -> str:
+    """'I did it' asks before logging, naming the kind and the step the nudge suggested."""
+    found = tokens.read(token, "done", now())
+    kind = get_kind(found.extra["k"])
+    step = kind.ladder[found.extra["s"] - 1]
+    return _confirm_page(endpoint, token, f"Log “{kind.label}”?", "Yes, I did it", step, **page)
+
+
+def log_done(token: str) -> str:
+    """'I did it' pressed: log the suggested action for the reminder's day, then offer the details."""
+    found, log = spend_and(token, "done", lambda t: rules.log_done(t, now()))
+    details = tokens.make("details", found.user_id, str(log.id), now())
+    return render_template("pages/email_done.html", log=log, token=details, errors={}, form={})
+
+
+def snooze_for(token: str, title: str) -> tuple[str, int]:
+    """'Snooze' pressed: the same reminder again in an hour (`title` says so), unless it was deleted."""
+    _, due = spend_and(token, "snooze", lambda t: rules.snooze(t, now()))
+    if due is None:
+        return result("This reminder is gone", "It was deleted, so there is nothing to snooze.")
+    return result(title, "We'll check in again in about an hour.")
+
+
+def result(title: str, message: str, status: int = 200) -> tuple[str, int]:
     """The calm page that says what happened."""
     return render_template("pages/email_result.html", title=title, message=message), status
 
@@ -81,18 +111,14 @@ def _result(title: str, message: str, status: int = 200):
 @friendly
 def done(token: str):
     """'I did it': asks before logging."""
-    found = tokens.read(token, "done", now())
-    kind = get_kind(found.extra["k"])
-    return _confirm("done", token, f"Log “{kind.label}”?", "Yes, I did it", kind.ladder[found.extra["s"] - 1])
+    return ask_done("email_links.done", token)
 
 
 @bp.post("/email/done/<token>")
 @friendly
 def confirm_done(token: str):
     """'I did it': logs the suggested action for the reminder's day, then offers details."""
-    found, log = _spend_and(token, "done", lambda t: rules.log_done(t, now()))
-    details = tokens.make("details", found.user_id, str(log.id), now())
-    return render_template("pages/email_done.html", log=log, token=details, errors={}, form={})
+    return log_done(token)
 
 
 @bp.post("/email/details/<token>")
@@ -110,7 +136,7 @@ def details(token: str):
     except InvalidInput as exc:
         page = render_template("pages/email_done.html", log=log, token=token, errors=exc.errors, form=form)
         return page, 422
-    _spend_and(token, "details", lambda t: update_log(log, user, values, now()))
+    spend_and(token, "details", lambda t: update_log(log, user, values, now()))
     if log.response == HURTFUL:  # the care flow at once, with help for the user's own region
         lines = help_lines(region_of(user.help_region, user.timezone))
         page = render_template(
@@ -121,41 +147,38 @@ def details(token: str):
             HELP_LINES=lines,
         )
         return page, 200
-    return _result("Saved", "Your details are saved. Thank you for taking a moment for this.")
+    return result("Saved", "Your details are saved. Thank you for taking a moment for this.")
 
 
 @bp.get("/email/snooze/<token>")
 @friendly
 def snooze(token: str):
     """'Snooze 1 hour': asks first."""
-    tokens.read(token, "snooze", now())
-    return _confirm("snooze", token, "Remind you again in an hour?", "Snooze 1 hour")
+    return ask("email_links.snooze", "snooze", token, "Remind you again in an hour?", "Snooze 1 hour")
 
 
 @bp.post("/email/snooze/<token>")
 @friendly
 def confirm_snooze(token: str):
     """'Snooze 1 hour': the same reminder again in an hour."""
-    _, due = _spend_and(token, "snooze", lambda t: rules.snooze(t, now()))
-    if due is None:
-        return _result("This reminder is gone", "It was deleted, so there is nothing to snooze.")
-    return _result("Snoozed", "We'll check in again in about an hour.")
+    return snooze_for(token, "Snoozed")
 
 
 @bp.get("/email/not-today/<token>")
 @friendly
 def not_today(token: str):
     """'Not today': asks first."""
-    tokens.read(token, "not_today", now())
-    return _confirm("not_today", token, "Skip today?", "Not today", "Rest days are part of it.")
+    return ask(
+        "email_links.not_today", "not_today", token, "Skip today?", "Not today", "Rest days are part of it."
+    )
 
 
 @bp.post("/email/not-today/<token>")
 @friendly
 def confirm_not_today(token: str):
     """'Not today': no more nudges from this reminder today."""
-    _spend_and(token, "not_today", rules.not_today)
-    return _result(
+    spend_and(token, "not_today", rules.not_today)
+    return result(
         "Not today, then", "That's fine. Rest days are part of it, and what you've built still counts."
     )
 
@@ -164,40 +187,36 @@ def confirm_not_today(token: str):
 @friendly
 def unsubscribe(token: str):
     """'Stop this reminder': asks first (the link in the email's body)."""
-    tokens.read(token, "unsubscribe", now())
-    return _confirm(
-        "unsubscribe", token, "Stop this reminder?", "Stop it", "You can turn it on again any time."
-    )
+    hint = "You can turn it on again any time."
+    return ask("email_links.unsubscribe", "unsubscribe", token, "Stop this reminder?", "Stop it", hint)
 
 
 @bp.get("/email/fresh-off/<token>")
 @friendly
 def fresh_off(token: str):
     """'Stop these emails' in a fresh-start email: asks first."""
-    tokens.read(token, "fresh_off", now())
-    return _confirm(
-        "fresh_off", token, "Stop the email after a quiet week?", "Stop it", "Settings can turn it on again."
-    )
+    question, hint = "Stop the email after a quiet week?", "Settings can turn it on again."
+    return ask("email_links.fresh_off", "fresh_off", token, question, "Stop it", hint)
 
 
 @bp.post("/email/fresh-off/<token>")
 @friendly
 def confirm_fresh_off(token: str):
     """Turn fresh-start emails off; mail apps POST here for one-click unsubscribe."""
-    _spend_and(token, "fresh_off", rules.stop_fresh_starts)
-    return _result("Stopped", "No more emails after a quiet week. Settings can turn them on again.")
+    spend_and(token, "fresh_off", rules.stop_fresh_starts)
+    return result("Stopped", "No more emails after a quiet week. Settings can turn them on again.")
 
 
 @bp.post("/email/unsubscribe/<token>")
 @friendly
 def confirm_unsubscribe(token: str):
     """Stop the reminder an email came from; mail apps POST here for one-click unsubscribe."""
-    _, rule = _spend_and(token, "unsubscribe", rules.unsubscribe)
+    _, rule = spend_and(token, "unsubscribe", rules.unsubscribe)
     if rule is not None and rule.purpose == "digest":
-        return _result(
+        return result(
             "Monthly summary stopped", "You won't get the monthly summary. Settings can turn it on again."
         )
-    return _result(
+    return result(
         "Reminder stopped", "This reminder is paused. You can turn it on again on the Reminders page."
     )
 
@@ -206,28 +225,26 @@ def _verify_unusable(exc: TokenError):
     """An address already confirmed needs no link; any other unusable link says how to get a new one."""
     user = User.get_or_none(User.id == exc.token.user_id) if exc.token else None
     if user is not None and user.email_verified_at is not None:
-        return _result("Your email is confirmed", "Reminders can reach you now.")
+        return result("Your email is confirmed", "Reminders can reach you now.")
     title, message, status = UNUSABLE[exc.reason]
-    return _result(title, message + " You can ask for a new link on the Reminders page.", status)
+    return result(title, message + " You can ask for a new link on the Reminders page.", status)
 
 
 @bp.get("/verify/<token>")
 def verify(token: str):
     """Confirm an address: asks first, like every other link (a scanner's visit proves nothing)."""
+    hint = "Reminders can reach you then."
     try:
-        tokens.read(token, "verify", now())
+        return ask("email_links.verify", "verify", token, "Confirm your email?", "Confirm my email", hint)
     except TokenError as exc:
         return _verify_unusable(exc)
-    return _confirm(
-        "verify", token, "Confirm your email?", "Confirm my email", "Reminders can reach you then."
-    )
 
 
 @bp.post("/verify/<token>")
 def confirm_verify(token: str):
     """Confirm an address: the button press from the inbox's link is the proof."""
     try:
-        _spend_and(token, "verify", lambda t: rules.verify(t, now()))
+        spend_and(token, "verify", lambda t: rules.verify(t, now()))
     except TokenError as exc:
         return _verify_unusable(exc)
-    return _result("Your email is confirmed", "Reminders can reach you now.")
+    return result("Your email is confirmed", "Reminders can reach you now.")

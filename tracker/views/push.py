@@ -9,13 +9,9 @@ without notification buttons), only shows the button, like every email link.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint
 
-from tracker import rules, tokens
-from tracker.clock import now
-from tracker.kinds import get_kind
-from tracker.models import database
-from tracker.views.email_links import friendly
+from tracker.views.email_links import ask, ask_done, friendly, log_done, no_store, snooze_for
 
 bp = Blueprint("push", __name__)
 
@@ -23,67 +19,33 @@ bp = Blueprint("push", __name__)
 TOKEN_ONLY = ("push.confirm_done", "push.confirm_snooze")
 
 
-@bp.after_request
-def _no_store(response):
-    """The pages carry the token: never keep them in a cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _confirm(endpoint: str, token: str, question: str, button: str, hint: str = ""):
-    """The one-button page; it POSTs to the same address, and Today is a tap away."""
-    return render_template(
-        "pages/email_confirm.html",
-        question=question,
-        button=button,
-        hint=hint,
-        action=url_for(endpoint, token=token),
-        from_notification=True,
-    )
-
-
-def _spend(token: str, purpose: str, action):
-    """Check the token, then spend it and act in one transaction (a failed action keeps it usable)."""
-    found = tokens.read(token, purpose, now())
-    with database.atomic():
-        tokens.spend(found, now())
-        return found, action(found)
+bp.after_request(no_store)  # the pages carry the token: never keep them in a cache
 
 
 @bp.get("/push/done/<token>")
 @friendly
 def done(token: str):
     """'I did it' from a notification: asks before logging."""
-    found = tokens.read(token, "done", now())
-    kind = get_kind(found.extra["k"])
-    question = f"Log “{kind.label}”?"
-    return _confirm("push.confirm_done", token, question, "Yes, I did it", kind.ladder[found.extra["s"] - 1])
+    return ask_done("push.confirm_done", token, from_notification=True)
 
 
 @bp.post("/push/done/<token>")
 @friendly
 def confirm_done(token: str):
     """'I did it': logs the suggested action for the reminder's day, then offers details."""
-    found, log = _spend(token, "done", lambda t: rules.log_done(t, now()))
-    details = tokens.make("details", found.user_id, str(log.id), now())
-    return render_template("pages/email_done.html", log=log, token=details, errors={}, form={})
+    return log_done(token)
 
 
 @bp.get("/push/snooze/<token>")
 @friendly
 def snooze(token: str):
-    """'Later': asks first."""
-    tokens.read(token, "snooze", now())
-    return _confirm("push.confirm_snooze", token, "Remind you again in an hour?", "Later: in an hour")
+    """'Later': asks first (and Today is a tap away, as on every page a notification opens)."""
+    question, button = "Remind you again in an hour?", "Later: in an hour"
+    return ask("push.confirm_snooze", "snooze", token, question, button, from_notification=True)
 
 
 @bp.post("/push/snooze/<token>")
 @friendly
 def confirm_snooze(token: str):
     """'Later': the same reminder again in an hour."""
-    _, due = _spend(token, "snooze", lambda t: rules.snooze(t, now()))
-    if due is None:
-        message = "It was deleted, so there is nothing to snooze."
-        return render_template("pages/email_result.html", title="This reminder is gone", message=message)
-    message = "We'll check in again in about an hour."
-    return render_template("pages/email_result.html", title="Later, then", message=message)
+    return snooze_for(token, "Later, then")

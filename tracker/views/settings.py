@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
@@ -73,47 +76,58 @@ def update():
     return redirect(url_for("settings.index"), 303)
 
 
+def _save(anchor: str, parse: Callable[[Mapping], dict], said: Callable[[dict], str]) -> ResponseReturnValue:
+    """Save one card's choices on the person's row and say so beside the card (`#anchor`): the cards
+    differ only in their fields and words. This request's user follows the row, so what runs after the
+    view (views/lock.py's device cookie for the discreet mode) sees the new choice."""
+    try:
+        values = parse(request.form)
+    except InvalidInput as exc:
+        return _page(invalid_status(), exc.errors)
+    User.update(**values).where(User.id == current_user.id).execute()
+    for name, value in values.items():
+        setattr(current_user, name, value)
+    flash(said(values), f"success@{anchor}")
+    return redirect(url_for("settings.index") + f"#{anchor}", 303)
+
+
+def _help_saved(values: dict) -> str:
+    """Whose crisis lines every page shows now, by name."""
+    where = care.region_of(values["help_region"], current_user.timezone)
+    return f"Help lines saved: {care.REGION_NAMES[where]}."
+
+
 @bp.post("/settings/help")
 @login_required
 def help_region():
     """Choose whose crisis lines every page shows, or go back to the time zone's."""
-    try:
-        region = parse_help_region(request.form)
-    except InvalidInput as exc:
-        return _page(invalid_status(), exc.errors)
-    User.update(help_region=region).where(User.id == current_user.id).execute()
-    where = care.REGION_NAMES[care.region_of(region, current_user.timezone)]
-    flash(f"Help lines saved: {where}.", "success@help")
-    return redirect(url_for("settings.index") + "#help", 303)
+    return _save("help", lambda form: {"help_region": parse_help_region(form)}, _help_saved)
 
 
 @bp.post("/settings/numbers")
 @login_required
 def numbers():
     """Show the practice with its numbers, or in words only (DOMAIN.md: "Settings can hide every number")."""
-    try:
-        hide = parse_hide_numbers(request.form)
-    except InvalidInput as exc:
-        return _page(invalid_status(), exc.errors)
-    User.update(hide_numbers=hide).where(User.id == current_user.id).execute()
-    flash("Saved: words only, no numbers." if hide else "Saved: numbers are shown.", "success@numbers")
-    return redirect(url_for("settings.index") + "#numbers", 303)
+    return _save(
+        "numbers",
+        lambda form: {"hide_numbers": parse_hide_numbers(form)},
+        lambda v: "Saved: words only, no numbers." if v["hide_numbers"] else "Saved: numbers are shown.",
+    )
 
 
 @bp.post("/settings/fresh")
 @login_required
 def fresh_start():
     """One fresh-start email after a quiet week, or none (issue 16): the person's own switch."""
-    try:
-        on = parse_fresh_start(request.form)
-    except InvalidInput as exc:
-        return _page(invalid_status(), exc.errors)
-    User.update(fresh_start=on).where(User.id == current_user.id).execute()
-    message = (
-        "Saved: a fresh-start email may come after a quiet week." if on else "Saved: no fresh-start email."
+    return _save(
+        "fresh",
+        lambda form: {"fresh_start": parse_fresh_start(form)},
+        lambda v: (
+            "Saved: a fresh-start email may come after a quiet week."
+            if v["fresh_start"]
+            else "Saved: no fresh-start email."
+        ),
     )
-    flash(message, "success@fresh")
-    return redirect(url_for("settings.index") + "#fresh", 303)
 
 
 @bp.post("/settings/focus")
@@ -188,11 +202,4 @@ def revoke_token(token_id: int):
 def save_discretion():
     """The idle lock (automatic, never, or minutes) and the discreet mode; the device's cookie follows
     the discreet mode on this very answer (views/lock.py)."""
-    try:
-        values = parse_discretion(request.form)
-    except InvalidInput as exc:
-        return _page(invalid_status(), exc.errors)
-    User.update(**values).where(User.id == current_user.id).execute()
-    current_user.idle_lock, current_user.discreet = values["idle_lock"], values["discreet"]
-    flash("Saved.", "success@discretion")
-    return redirect(url_for("settings.index") + "#discretion", 303)
+    return _save("discretion", parse_discretion, lambda _: "Saved.")

@@ -61,6 +61,51 @@ def errors(*codes: str) -> dict:
     return {code: ERRORS[code] for code in codes}
 
 
+def _json_body(name: str) -> dict:
+    """A required JSON request body of schema `name`."""
+    return {"required": True, "content": {JSON: {"schema": ref(name)}}}
+
+
+def _id_param(name: str, what: str, schema: dict) -> dict:
+    """The path's id of one of your `what`s: any other id answers 404, as if it were no id at all."""
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": schema,
+        "description": f"A {what}'s id; anything that is not one of your {what}s' ids is a 404.",
+    }
+
+
+def _by_id(operation_id: str, param: str) -> dict:
+    """A link from a created object to an operation on it, by the id in the response's body."""
+    return {"operationId": operation_id, "parameters": {param: "$response.body#/id"}}
+
+
+def _change(operation_id: str, what: str, model: str, changes: str) -> dict:
+    """PATCH one of your `what`s: the fields in `changes`, answered with the changed `model`."""
+    return {
+        "operationId": operation_id,
+        "summary": f"Change some fields of a {what}",
+        "security": WRITE,
+        "requestBody": _json_body(changes),
+        "responses": {
+            "200": _ok(ref(model), f"The changed {what}"),
+            **errors("400", "401", "404", "413", "429"),
+        },
+    }
+
+
+def _delete(operation_id: str, what: str) -> dict:
+    """DELETE one of your `what`s by its id."""
+    return {
+        "operationId": operation_id,
+        "summary": f"Delete a {what}",
+        "security": WRITE,
+        "responses": {"204": {"description": "Deleted"}, **errors("400", "401", "404", "429")},
+    }
+
+
 def _number(field: str, low: int, high: int) -> dict:
     return {
         "anyOf": [
@@ -224,12 +269,7 @@ def _reminder_schemas() -> dict:
                 "time": {"type": "string", "pattern": "^[0-9]{2}:[0-9]{2}$"},
                 "kind": {"type": ["string", "null"], "enum": [*KIND_KEYS, None]},
                 "enabled": {"type": "boolean"},
-                "channels": {
-                    "type": "array",
-                    "items": {"type": "string", "enum": list(CHANNELS)},
-                    "minItems": 1,
-                    "maxItems": len(CHANNELS),
-                },
+                "channels": _without(fields["channels"], "description"),
                 "next_due_at": {"type": ["string", "null"], "format": "date-time"},
             },
             "additionalProperties": False,
@@ -426,36 +466,18 @@ def _components() -> dict:
                 "parameters": {"log_id": "$response.body#/id"},
                 "description": "The log just stored.",
             },
-            "UpdateLogById": {"operationId": "updateLog", "parameters": {"log_id": "$response.body#/id"}},
-            "DeleteLogById": {"operationId": "deleteLog", "parameters": {"log_id": "$response.body#/id"}},
-            "UpdateReminderById": {
-                "operationId": "updateReminder",
-                "parameters": {"rule_id": "$response.body#/id"},
-            },
-            "DeleteReminderById": {
-                "operationId": "deleteReminder",
-                "parameters": {"rule_id": "$response.body#/id"},
-            },
+            "UpdateLogById": _by_id("updateLog", "log_id"),
+            "DeleteLogById": _by_id("deleteLog", "log_id"),
+            "UpdateReminderById": _by_id("updateReminder", "rule_id"),
+            "DeleteReminderById": _by_id("deleteReminder", "rule_id"),
         },
     }
 
 
 READ = [{"bearer": []}, {"session": []}]
 WRITE = [{"bearer": []}, {"session": [], "csrf": []}]
-LOG_ID = {
-    "name": "log_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "format": "uuid"},
-    "description": "A log's id; anything that is not one of your logs' ids is a 404.",
-}
-RULE_ID = {
-    "name": "rule_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer", "minimum": 1},
-    "description": "A reminder's id; anything that is not one of your reminders' ids is a 404.",
-}
+LOG_ID = _id_param("log_id", "log", {"type": "string", "format": "uuid"})
+RULE_ID = _id_param("rule_id", "reminder", {"type": "integer", "minimum": 1})
 
 
 def _ok(schema: dict, description: str, links: dict | None = None) -> dict:
@@ -517,7 +539,7 @@ def _paths() -> dict:
                 "operationId": "createLog",
                 "summary": "Log an action",
                 "security": WRITE,
-                "requestBody": {"required": True, "content": {JSON: {"schema": ref("NewLog")}}},
+                "requestBody": _json_body("NewLog"),
                 "responses": {
                     "201": _ok(ref("Log"), "Stored", log_links),
                     "200": _ok(
@@ -536,22 +558,8 @@ def _paths() -> dict:
                 "security": READ,
                 "responses": {"200": _ok(ref("Log"), "The log"), **errors("401", "404")},
             },
-            "patch": {
-                "operationId": "updateLog",
-                "summary": "Change some fields of a log",
-                "security": WRITE,
-                "requestBody": {"required": True, "content": {JSON: {"schema": ref("LogChanges")}}},
-                "responses": {
-                    "200": _ok(ref("Log"), "The changed log"),
-                    **errors("400", "401", "404", "413", "429"),
-                },
-            },
-            "delete": {
-                "operationId": "deleteLog",
-                "summary": "Delete a log",
-                "security": WRITE,
-                "responses": {"204": {"description": "Deleted"}, **errors("400", "401", "404", "429")},
-            },
+            "patch": _change("updateLog", "log", "Log", "LogChanges"),
+            "delete": _delete("deleteLog", "log"),
         },
         "/api/v1/reminders": {
             "get": {
@@ -564,7 +572,7 @@ def _paths() -> dict:
                 "operationId": "createReminder",
                 "summary": f"Add a reminder (at most {MAX_RULES}: then a 400 naming the field `reminders`)",
                 "security": WRITE,
-                "requestBody": {"required": True, "content": {JSON: {"schema": ref("NewReminder")}}},
+                "requestBody": _json_body("NewReminder"),
                 "responses": {
                     "201": _ok(ref("Reminder"), "Added", ("UpdateReminderById", "DeleteReminderById")),
                     **errors("400", "401", "413", "429"),
@@ -573,22 +581,8 @@ def _paths() -> dict:
         },
         "/api/v1/reminders/{rule_id}": {
             "parameters": [RULE_ID],
-            "patch": {
-                "operationId": "updateReminder",
-                "summary": "Change some fields of a reminder",
-                "security": WRITE,
-                "requestBody": {"required": True, "content": {JSON: {"schema": ref("ReminderChanges")}}},
-                "responses": {
-                    "200": _ok(ref("Reminder"), "The changed reminder"),
-                    **errors("400", "401", "404", "413", "429"),
-                },
-            },
-            "delete": {
-                "operationId": "deleteReminder",
-                "summary": "Delete a reminder",
-                "security": WRITE,
-                "responses": {"204": {"description": "Deleted"}, **errors("400", "401", "404", "429")},
-            },
+            "patch": _change("updateReminder", "reminder", "Reminder", "ReminderChanges"),
+            "delete": _delete("deleteReminder", "reminder"),
         },
         "/api/v1/push/key": {
             "get": {
@@ -621,7 +615,7 @@ def _paths() -> dict:
                 "summary": f"Turn notifications on for a browser (at most {MAX_DEVICES} devices: then a 400 "
                 "naming the field `subscriptions`)",
                 "security": WRITE,
-                "requestBody": {"required": True, "content": {JSON: {"schema": ref("PushSubscription")}}},
+                "requestBody": _json_body("PushSubscription"),
                 "responses": {
                     "201": _ok(ref("Device"), "Added"),
                     "200": _ok(ref("Device"), "You had this endpoint already: its keys are updated"),
@@ -632,7 +626,7 @@ def _paths() -> dict:
                 "operationId": "unsubscribePush",
                 "summary": "Turn notifications off for a browser, by its endpoint",
                 "security": WRITE,
-                "requestBody": {"required": True, "content": {JSON: {"schema": ref("PushEndpoint")}}},
+                "requestBody": _json_body("PushEndpoint"),
                 "responses": {
                     "204": {"description": "Removed (or it was not yours or not there)"},
                     **errors("400", "401", "413", "429"),
@@ -732,22 +726,13 @@ def _plan_components(components: dict) -> dict:
             ],
         },
     }
-    components["links"]["DeletePlanById"] = {
-        "operationId": "deletePlan",
-        "parameters": {"plan_id": "$response.body#/id"},
-    }
+    components["links"]["DeletePlanById"] = _by_id("deletePlan", "plan_id")
     return components
 
 
 def _plan_paths() -> dict:
     """The plans' operations."""
-    plan_id = {
-        "name": "plan_id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1},
-        "description": "A plan's id; anything that is not one of your plans' ids is a 404.",
-    }
+    plan_id = _id_param("plan_id", "plan", {"type": "integer", "minimum": 1})
     return {
         "/api/v1/plans": {
             "get": {
@@ -761,7 +746,7 @@ def _plan_paths() -> dict:
                 "summary": "Make an if-then plan for a kind: “When <when>, I will <then>”; the kind's "
                 "earlier plan becomes inactive",
                 "security": WRITE,
-                "requestBody": {"required": True, "content": {JSON: {"schema": ref("NewPlan")}}},
+                "requestBody": _json_body("NewPlan"),
                 "responses": {
                     "201": _ok(ref("Plan"), "Made, and active", ("DeletePlanById",)),
                     **errors("400", "401", "413", "429"),
@@ -770,11 +755,6 @@ def _plan_paths() -> dict:
         },
         "/api/v1/plans/{plan_id}": {
             "parameters": [plan_id],
-            "delete": {
-                "operationId": "deletePlan",
-                "summary": "Delete a plan",
-                "security": WRITE,
-                "responses": {"204": {"description": "Deleted"}, **errors("400", "401", "404", "429")},
-            },
+            "delete": _delete("deletePlan", "plan"),
         },
     }
