@@ -51,7 +51,7 @@ def app_env(database_url: str, outbox: Path, **extra: str) -> dict[str, str]:
         "SECRET_KEY": "bench",
         "RATELIMIT_ENABLED": "0",
         "SCHEDULER": "0",
-        "MALLOC_ARENA_MAX": "2",
+        "MALLOC_ARENA_MAX": "1",
         "MALLOC_MMAP_THRESHOLD_": "131072",
         "MAIL_URL": f"file://{outbox}",
         **extra,
