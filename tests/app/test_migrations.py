@@ -16,6 +16,7 @@ from tracker.models import (
     ApiToken,
     CheckIn,
     Log,
+    LogDay,
     Nudge,
     Pause,
     Person,
@@ -406,10 +407,14 @@ def test_upgrade_from_version_7_keeps_every_row_and_index(empty_db):
     after = _snapshot(empty_db, REVISION)
     assert after["rows"] == before["rows"]
     assert before["indexes"] <= after["indexes"]
-    added = after["indexes"] - before["indexes"]  # only the new tables (m0009, m0017, m0018) bring their own
-    new_tables = ("user_sessions", "push_subscriptions", "plans")
+    added = (
+        after["indexes"] - before["indexes"]
+    )  # only the new tables (m0009, m0017, m0018, m0021) bring their own
+    new_tables = ("user_sessions", "push_subscriptions", "plans", "log_days")
     assert added and all(any(table in f"{name} {sql}" for table in new_tables) for name, sql in added)
-    assert after["triggers"] == set()  # m0010 dropped the page cache's
+    assert {
+        trigger[0] for trigger in after["triggers"]
+    } == LOG_DAYS_TRIGGERS  # m0010 dropped the page cache's
     # The new random columns are filled for the rows that were there.
     keys = [user.token_key for user in User.select()]
     assert len(set(keys)) == 2 and all(re.fullmatch(r"[0-9a-f]{32}", key) for key in keys)
@@ -433,6 +438,7 @@ def test_upgrade_from_version_7_keeps_every_row_and_index(empty_db):
 
 
 REVISION = frozenset({"users.revision"})
+LOG_DAYS_TRIGGERS = {"logs_count_days_insert", "logs_count_days_delete", "logs_count_days_move"}
 
 
 def test_upgrade_to_10_drops_the_page_cache_triggers_function_and_column(empty_db):
@@ -445,10 +451,12 @@ def test_upgrade_to_10_drops_the_page_cache_triggers_function_and_column(empty_d
     assert migrate(empty_db) == [v for v in VERSIONS if v >= 10]
     after = _snapshot(empty_db, REVISION)
     later = {
-        index for index in after["indexes"] if "push_subscriptions" in str(index) or "plans" in str(index)
+        index
+        for index in after["indexes"]
+        if any(t in str(index) for t in ("push_subscriptions", "plans", "log_days"))
     }
     assert after["rows"] == before["rows"] and after["indexes"] - later == before["indexes"]
-    assert after["triggers"] == set()
+    assert {trigger[0] for trigger in after["triggers"]} == LOG_DAYS_TRIGGERS  # m0021's, none of m0006's
     assert "revision" not in _columns(empty_db, "users")
     if isinstance(empty_db, PostgresqlDatabase):
         functions = "SELECT count(*) FROM pg_proc WHERE proname = 'bump_user_revision'"
@@ -644,3 +652,23 @@ def test_upgrade_to_20_opts_every_account_in_to_fresh_starts_and_greets_none_yet
     assert again.fresh_start is False and again.fresh_greeted == date(2026, 6, 1)
     with pytest.raises(IntegrityError), empty_db.atomic():
         User.update(fresh_start=None).where(User.id == users[0].id).execute()
+
+
+def test_upgrade_to_21_counts_the_days_of_every_log_there_was_and_keeps_counting(empty_db):
+    """log_days arrives filled from the logs (one row per user and date, with its count), and the
+    triggers keep it as logs come and go; every other row stays as it was."""
+    migrate(empty_db, target=7)
+    _fill_version_7(empty_db)
+    migrate(empty_db, target=max(v for v in VERSIONS if v < 21))
+    assert not empty_db.table_exists("log_days")
+    before = _snapshot(empty_db, REVISION)["rows"]
+
+    assert 21 in migrate(empty_db)
+    assert _snapshot(empty_db, REVISION)["rows"] == before
+    counted = Log.select(Log.user, Log.local_date, fn.COUNT(Log.id)).group_by(Log.user, Log.local_date)
+    kept = LogDay.select(LogDay.user, LogDay.local_date, LogDay.logs)
+    assert set(kept.tuples()) == set(counted.tuples()) and len(before["logs"]) > 0
+    first = User.select().order_by(User.id).first()
+    day = Log.select().where(Log.user == first.id).first().local_date
+    Log.create(id=uuid.uuid4(), user=first, kind="repair", at=datetime(2026, 5, 1, 12), local_date=day)
+    assert set(kept.tuples()) == set(counted.tuples())
