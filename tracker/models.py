@@ -16,10 +16,8 @@ from urllib.parse import urlparse
 from flask_login import UserMixin
 from peewee import (
     JOIN,
-    SQL,
     AutoField,
     BooleanField,
-    Case,
     CharField,
     CompositeKey,
     DatabaseProxy,
@@ -39,8 +37,6 @@ from playhouse.db_url import connect
 from playhouse.pool import PooledDatabase
 
 from tracker.clock import stored_now
-from tracker.insights import RESPONSE_POINTS
-from tracker.kinds import KINDS, REACH, ROOM
 from tracker.practice import CURRENT_WORDING
 
 database = DatabaseProxy()
@@ -373,30 +369,15 @@ class Log(BaseModel):
 
     @classmethod
     def day_totals(cls, user: User, first: date, last: date):
-        """Each of the user's dates first..last summed up as insights' DayTotals reads them: logs,
-        reach logs, room logs, safety points and rated logs, in date order. Scores need no more, so a
-        year's scores read one short row per day, from the facts index alone."""
-        # A log's safety points (insights.safety_points) in SQL: the mean of 2 × after and the
-        # response's points, else whichever is known. Every response's points are even, so the integer
-        # division is exact and the sums are the same integers on both engines.
-        answer = Case(cls.response, list(RESPONSE_POINTS.items()))
-        points = fn.COALESCE((2 * cls.after + answer) / 2, 2 * cls.after, answer)
-
-        def of_group(group: str):
-            return fn.COUNT(Case(None, [(cls.kind.in_([k.key for k in KINDS if k.group == group]), 1)]))
-
+        """Each of the user's dates first..last summed up as insights' DayTotals reads them: logs, reach
+        logs, room logs, safety points and rated logs, in date order, one row per day from `log_days`
+        (which the triggers of m0021 keep; tests/app/test_day_totals.py holds them to the logs)."""
         return (
-            cls.select(
-                cls.local_date,
-                fn.COUNT(SQL("*")),
-                of_group(REACH),
-                of_group(ROOM),
-                fn.COALESCE(fn.SUM(points), 0),
-                fn.COUNT(fn.COALESCE(cls.after, answer)),
+            LogDay.select(
+                LogDay.local_date, LogDay.logs, LogDay.reach, LogDay.room, LogDay.points, LogDay.rated
             )
-            .where(cls.user == user.id, cls.local_date >= first, cls.local_date <= last)
-            .group_by(cls.local_date)
-            .order_by(cls.local_date)
+            .where(LogDay.user == user.id, LogDay.local_date >= first, LogDay.local_date <= last)
+            .order_by(LogDay.local_date)
         )
 
     @classmethod
@@ -420,13 +401,18 @@ class Log(BaseModel):
 
 
 class LogDay(BaseModel):
-    """One of a user's dates with logs and how many: kept by the database's triggers on `logs` (m0021),
-    in the log's own transaction, and read only. Every page needs all the dates since the first, and a
-    DISTINCT over three years of logs was a page's largest query."""
+    """One of a user's dates with logs, summed up as insights' DayTotals (logs, reach, room, safety points,
+    rated logs): kept by the database's triggers on `logs` (m0021), in the log's own transaction, and
+    read only. Every page needs all the dates since the first, and a year's scores each day's totals:
+    read from the logs, they were a page's largest queries."""
 
     user = ForeignKeyField(User, on_delete="CASCADE")
     local_date = DateField()
     logs = IntegerField()
+    reach = IntegerField()
+    room = IntegerField()
+    points = IntegerField()
+    rated = IntegerField()
 
     class Meta:
         table_name = "log_days"

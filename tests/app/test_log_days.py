@@ -1,12 +1,16 @@
-"""`log_days` (m0021) stays equal to the logs' dates and counts after every kind of write, on both engines:
-a log added, its date moved, moved to another user, deleted, many added at once, the account deleted."""
+"""`log_days` (m0021) stays equal to the logs' dates and totals after every kind of write, on both engines:
+a log added, its date, kind, feeling or response changed, moved to another user, deleted, many added at
+once, the account deleted; and the step's frozen groups and points are still the app's."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from tests.conftest import make_log, make_user
-from tracker.models import Log, LogDay, User, database
+from tracker import insights
+from tracker.kinds import KINDS, REACH, ROOM
+from tracker.migrations import m0021_log_days
+from tracker.models import Log, LogDay, User, database, dated_rows
 
 
 def _from_logs() -> dict[tuple[int, date], int]:
@@ -21,6 +25,41 @@ def _from_logs() -> dict[tuple[int, date], int]:
 def _kept() -> dict[tuple[int, date], int]:
     """What log_days holds."""
     return {(row.user_id, row.local_date): row.logs for row in LogDay.select()}
+
+
+def _totals_hold(*users: User) -> None:
+    """Each user's log_days rows are the DayTotals insights computes from their logs."""
+    for user in users:
+        facts = [
+            insights.LogFact._make(row) for row in dated_rows(Log.facts(user, date(2000, 1, 1), date.max))
+        ]
+        kept = [
+            insights.DayTotals._make(row)
+            for row in dated_rows(Log.day_totals(user, date(2000, 1, 1), date.max))
+        ]
+        assert kept == insights.day_totals(facts)
+
+
+def test_the_steps_groups_and_points_are_the_apps():
+    """m0021 froze them into its triggers: a change here needs a step that rebuilds them and recounts."""
+    assert set(m0021_log_days.REACH_KINDS) == {kind.key for kind in KINDS if kind.group == REACH}
+    assert set(m0021_log_days.ROOM_KINDS) == {kind.key for kind in KINDS if kind.group == ROOM}
+    assert m0021_log_days.RESPONSE_POINTS == insights.RESPONSE_POINTS
+
+
+def test_a_days_totals_follow_changes_to_its_logs(app):
+    with app.app_context():
+        ana = make_user("ana@example.com")
+        at = datetime(2026, 5, 1, 9)
+        log = make_log(ana, kind="confide", at=at, after=7, response="welcomed")
+        make_log(ana, kind="space", at=at, response="neutral")
+        _totals_hold(ana)
+        for change in ({"kind": "trust_space"}, {"after": None}, {"response": "hurtful"}, {"response": None}):
+            Log.update(**change).where(Log.id == log.id).execute()
+            _totals_hold(ana)
+        Log.update(after=3, kind="recall", response="dismissed").where(Log.id == log.id).execute()
+        _totals_hold(ana)
+        assert LogDay.get().rated == 2 and LogDay.get().reach == 0 and LogDay.get().room == 1
 
 
 def test_log_days_follow_every_write_to_the_logs(app):
@@ -63,5 +102,6 @@ def test_log_days_follow_every_write_to_the_logs(app):
         Log.delete().where(Log.user == bo.id, Log.local_date == date(2026, 6, 3)).execute()  # several at once
         assert _kept() == _from_logs()
 
+        _totals_hold(ana, bo)
         User.get_by_id(bo.id).delete_instance()  # the account: its logs and days go with it
         assert _kept() == _from_logs() == {(ana.id, date(2026, 5, 2)): 1}

@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 import pytest
 from peewee import IntegrityError, Model, OperationalError, PostgresqlDatabase, Table, fn
 
+from tracker.insights import DayTotals, LogFact, day_totals
 from tracker.migrations import MigrationError, NeverReusedId, Step, current_version, discover, migrate
 from tracker.models import (
     CHECKIN_ITEMS,
@@ -24,6 +25,7 @@ from tracker.models import (
     ReminderRule,
     User,
     database,
+    dated_rows,
     init_database,
     open_database,
 )
@@ -438,7 +440,7 @@ def test_upgrade_from_version_7_keeps_every_row_and_index(empty_db):
 
 
 REVISION = frozenset({"users.revision"})
-LOG_DAYS_TRIGGERS = {"logs_count_days_insert", "logs_count_days_delete", "logs_count_days_move"}
+LOG_DAYS_TRIGGERS = {"logs_count_days_insert", "logs_count_days_delete", "logs_count_days_change"}
 
 
 def test_upgrade_to_10_drops_the_page_cache_triggers_function_and_column(empty_db):
@@ -654,9 +656,9 @@ def test_upgrade_to_20_opts_every_account_in_to_fresh_starts_and_greets_none_yet
         User.update(fresh_start=None).where(User.id == users[0].id).execute()
 
 
-def test_upgrade_to_21_counts_the_days_of_every_log_there_was_and_keeps_counting(empty_db):
-    """log_days arrives filled from the logs (one row per user and date, with its count), and the
-    triggers keep it as logs come and go; every other row stays as it was."""
+def test_upgrade_to_21_sums_up_the_days_of_every_log_there_was_and_keeps_them(empty_db):
+    """log_days arrives filled from the logs (one row per user and date, with the totals insights would
+    sum up from them), and the triggers keep it as logs come; every other row stays as it was."""
     migrate(empty_db, target=7)
     _fill_version_7(empty_db)
     migrate(empty_db, target=max(v for v in VERSIONS if v < 21))
@@ -664,11 +666,19 @@ def test_upgrade_to_21_counts_the_days_of_every_log_there_was_and_keeps_counting
     before = _snapshot(empty_db, REVISION)["rows"]
 
     assert 21 in migrate(empty_db)
-    assert _snapshot(empty_db, REVISION)["rows"] == before
-    counted = Log.select(Log.user, Log.local_date, fn.COUNT(Log.id)).group_by(Log.user, Log.local_date)
-    kept = LogDay.select(LogDay.user, LogDay.local_date, LogDay.logs)
-    assert set(kept.tuples()) == set(counted.tuples()) and len(before["logs"]) > 0
+    assert _snapshot(empty_db, REVISION)["rows"] == before and before["logs"]
+
+    def totals_hold() -> None:
+        for user in User.select():
+            logs = [LogFact._make(row) for row in dated_rows(Log.facts(user, date(2000, 1, 1), date.max))]
+            kept = dated_rows(Log.day_totals(user, date(2000, 1, 1), date.max))
+            assert [DayTotals._make(row) for row in kept] == day_totals(logs)
+
+    totals_hold()
     first = User.select().order_by(User.id).first()
     day = Log.select().where(Log.user == first.id).first().local_date
-    Log.create(id=uuid.uuid4(), user=first, kind="repair", at=datetime(2026, 5, 1, 12), local_date=day)
-    assert set(kept.tuples()) == set(counted.tuples())
+    Log.create(
+        id=uuid.uuid4(), user=first, kind="space", at=datetime(2026, 5, 1, 12), local_date=day, after=8
+    )
+    totals_hold()
+    assert LogDay.select().where(LogDay.user == first.id, LogDay.local_date == day).get().logs == 2
