@@ -4,13 +4,11 @@ form and the month fit 320 px."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import register
-from tests.browser.test_a11y import AXE, check_pages
+from tests.browser.test_a11y import assert_no_serious_problems, needs_axe
 
 
 def stored_logs(page: Page, base: str) -> list[dict]:
@@ -90,7 +88,7 @@ def test_the_bid_choice_reads_in_dark_mode(browser, live_server):
     context.close()
 
 
-@pytest.mark.skipif(not Path(AXE).exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@needs_axe
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
 def test_the_bid_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
     """Today with "I missed a bid", a respond log's edit form with the bid choice, and the month with its
@@ -100,5 +98,4 @@ def test_the_bid_pages_have_no_serious_accessibility_problems(page: Page, live_s
     expect(page.locator("#confirmation")).to_contain_text("Noticed: a bid you missed")
     log_id = stored_logs(page, live_server)[0]["id"]
     pages = {"today-bid": "/", "log-edit-bid": f"/logs/{log_id}/edit", "month-bids": "/month"}
-    found = check_pages(page, live_server, pages, shoot)
-    assert found == [], "\n".join(found)
+    assert_no_serious_problems(page, live_server, pages, shoot)

@@ -4,13 +4,11 @@ without serious accessibility problems."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import register
-from tests.browser.test_a11y import AXE, check_pages
+from tests.browser.test_a11y import assert_no_serious_problems, needs_axe
 
 PLAN = "When I want to text again, I will wait 30 minutes and take a walk."
 
@@ -69,7 +67,7 @@ def test_without_javascript_and_at_320_px(browser, live_server):
     context.close()
 
 
-@pytest.mark.skipif(not Path(AXE).exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@needs_axe
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
 def test_the_plans_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
     register(page, live_server)
@@ -80,5 +78,4 @@ def test_the_plans_pages_have_no_serious_accessibility_problems(page: Page, live
         "ladder-plan": "/ladder",
         "today-plan": "/",
     }
-    found = check_pages(page, live_server, pages, shoot)
-    assert found == [], "\n".join(found)
+    assert_no_serious_problems(page, live_server, pages, shoot)

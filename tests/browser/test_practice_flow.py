@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import register
-from tests.browser.test_a11y import AXE, check_pages
+from tests.browser.test_a11y import assert_no_serious_problems, needs_axe
 
 ITEMS = ("c1", "c2", "c3", "d1", "d2", "d3", "a1", "a2", "a3")
 
@@ -88,7 +87,7 @@ def test_welcome_recall_and_checkin_without_javascript(browser, live_server):
     context.close()
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@needs_axe
 def test_practice_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
     register(page, live_server)
     welcome(page)
@@ -105,5 +104,4 @@ def test_practice_pages_have_no_serious_accessibility_problems(page: Page, live_
         "welcome-safety": "/welcome/6",
         "year": "/year",
     }
-    found = check_pages(page, live_server, pages, shoot)
-    assert found == [], "\n".join(found)
+    assert_no_serious_problems(page, live_server, pages, shoot)
