@@ -58,10 +58,8 @@ def test_i_missed_a_bid_double_tapped_at_320_px_logs_once_and_its_details_save(b
 
 
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
-def test_without_javascript_a_missed_bid_logs_once_and_the_choice_saves(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    register(page, live_server)
+def test_without_javascript_a_missed_bid_logs_once_and_the_choice_saves(signed_up_without_js, live_server):
+    page = signed_up_without_js(320, 640)
     page.get_by_role("button", name="I missed a bid").dblclick(delay=150)
     expect(page.locator("#confirmation")).to_contain_text("Noticed: a bid you missed")
     assert len(stored_logs(page, live_server)) == 1
@@ -72,7 +70,6 @@ def test_without_javascript_a_missed_bid_logs_once_and_the_choice_saves(browser,
     page.goto(f"{live_server}/month")
     expect(page.locator(".bids-line")).to_contain_text("You turned toward 1 of 1 bid you noticed")
     assert fits(page)
-    context.close()
 
 
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)

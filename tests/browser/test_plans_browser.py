@@ -48,10 +48,8 @@ def test_a_plan_written_in_the_browser_shows_on_today(page: Page, live_server, s
 
 
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
-def test_without_javascript_and_at_320_px(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    register(page, live_server)
+def test_without_javascript_and_at_320_px(signed_up_without_js, live_server):
+    page = signed_up_without_js(320, 640)
     write_plan(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.get_by_label("For which practice?").select_option("space")
@@ -64,7 +62,6 @@ def test_without_javascript_and_at_320_px(browser, live_server):
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
     page.goto(live_server)
     expect(tile(page, "Give space").locator(".kind-hint")).to_have_text(PLAN)
-    context.close()
 
 
 @needs_axe

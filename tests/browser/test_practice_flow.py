@@ -75,16 +75,13 @@ def test_welcome_recall_and_checkin_with_javascript(page: Page, live_server, sho
     expect(page.get_by_text("Recalling a safe person")).to_be_visible()
 
 
-def test_welcome_recall_and_checkin_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    register(page, live_server)
+def test_welcome_recall_and_checkin_without_javascript(signed_up_without_js, live_server):
+    page = signed_up_without_js()
     welcome(page)
     recall(page, with_js=False)
     checkin(page, live_server, "3")
     page.goto(f"{live_server}/year")
     expect(page.get_by_role("heading", name="Your monthly check-ins")).to_be_visible()
-    context.close()
 
 
 @needs_axe
