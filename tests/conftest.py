@@ -199,6 +199,33 @@ class Auth:
         return self.post("/logout")
 
 
+def section(html: str, heading_id: str) -> str:
+    """The <section> labelled by heading_id."""
+    start = html.index(f'aria-labelledby="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def settings_card(client, card: str) -> str:
+    """The Settings page's card whose heading is `<card>-heading`."""
+    return section(client.get("/settings").get_data(as_text=True), f"{card}-heading")
+
+
+def save_in_settings(client, auth: Auth, url: str, data: dict, card: str) -> str:
+    """Post a Settings card's form: it redirects back to the card (/settings#<card>); returns the card as
+    the page then shows it."""
+    response = auth.post(url, data)
+    assert response.status_code == 303 and response.headers["Location"] == f"/settings#{card}"
+    return settings_card(client, card)
+
+
+def post_without_login_then_without_token(client, url: str, data: dict) -> None:
+    """Post a form signed out (refused), then signed in but without the CSRF token: the caller checks
+    that neither changed anything."""
+    assert client.post(url, data=data).status_code in (302, 400, 401)
+    Auth(client).login()
+    client.post(url, data=data)  # no token
+
+
 @pytest.fixture
 def auth(client) -> Auth:
     return Auth(client)

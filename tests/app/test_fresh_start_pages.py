@@ -7,14 +7,15 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import FIXED_NOW, Auth, make_log, make_person
+from tests.conftest import (
+    FIXED_NOW,
+    make_log,
+    make_person,
+    post_without_login_then_without_token,
+    save_in_settings,
+    settings_card,
+)
 from tracker.models import Plan, User
-
-
-def section(html: str, heading_id: str) -> str:
-    """The <section> labelled by heading_id."""
-    start = html.index(f'aria-labelledby="{heading_id}"')
-    return html[start : html.index("</section>", start)]
 
 
 def banner(html: str) -> str:
@@ -24,12 +25,10 @@ def banner(html: str) -> str:
 
 
 def test_the_switch_is_on_by_default_saves_and_says_so(client, logged_in, user):
-    block = section(client.get("/settings").get_data(as_text=True), "fresh-heading")
+    block = settings_card(client, "fresh")
     assert 'name="fresh_start" value="1" checked' in block and "after a quiet week" in block
-    response = logged_in.post("/settings/fresh", {"fresh_start": "0"})
-    assert response.status_code == 303 and response.headers["Location"] == "/settings#fresh"
+    block = save_in_settings(client, logged_in, "/settings/fresh", {"fresh_start": "0"}, "fresh")
     assert User.get_by_id(user.id).fresh_start is False
-    block = section(client.get("/settings").get_data(as_text=True), "fresh-heading")
     assert "Saved: no fresh-start email." in block and 'value="0" checked' in block
     logged_in.post("/settings/fresh", {"fresh_start": "1"})
     assert User.get_by_id(user.id).fresh_start is True
@@ -56,9 +55,7 @@ def test_htmx_gets_the_same_message_with_a_200(client, logged_in, user):
 
 
 def test_the_switch_needs_a_login_and_a_csrf_token(app, client, user):
-    assert client.post("/settings/fresh", data={"fresh_start": "0"}).status_code in (302, 400, 401)
-    Auth(client).login()
-    client.post("/settings/fresh", data={"fresh_start": "0"})  # no token
+    post_without_login_then_without_token(client, "/settings/fresh", {"fresh_start": "0"})
     assert User.get_by_id(user.id).fresh_start is True
 
 

@@ -28,6 +28,7 @@ def receiver(outbox, monkeypatch):
         yield served
 
 
+WAIT_AND_WALK = ("trust_space", "I want to text again", "wait 30 minutes and take a walk")
 PLAN = "Your plan: When I want to text again, I will wait 30 minutes and take a walk."
 
 
@@ -35,42 +36,39 @@ def parts(message) -> tuple[str, str]:
     return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
 
 
-def test_the_nudge_email_shows_the_kinds_plan(outbox):
-    user = verified()
-    save_plan(user.id, "trust_space", "I want to text again", "wait 30 minutes and take a walk")
-    save_plan(user.id, "closeness", "I get home", "ask for a hug")
-    make_rule(user, FIXED_NOW, kind="trust_space")
+def nudge_email(outbox, kind: str, *plans: tuple[str, str, str], **user_fields) -> tuple[str, str]:
+    """A verified user with these (kind, cue, action) plans and a rule for `kind` due now: one dispatch
+    sends its one email, whose plain and HTML parts are returned."""
+    user = verified(**user_fields)
+    for plan in plans:
+        save_plan(user.id, *plan)
+    make_rule(user, FIXED_NOW, kind=kind)
     assert nudges.dispatch(WED_1231_BERLIN).sent == 1
-    text, html = parts(outbox[0])
+    return parts(outbox[0])
+
+
+def test_the_nudge_email_shows_the_kinds_plan(outbox):
+    hug = ("closeness", "I get home", "ask for a hug")
+    text, html = nudge_email(outbox, "trust_space", WAIT_AND_WALK, hug)
     assert PLAN in text and PLAN in html
     assert "ask for a hug" not in text + html  # only the suggested kind's plan
 
 
 def test_a_kind_without_a_plan_says_nothing_of_plans(outbox):
-    user = verified()
-    save_plan(user.id, "space", "I feel crowded", "ask for ten minutes")
-    make_rule(user, FIXED_NOW, kind="closeness")
-    nudges.dispatch(WED_1231_BERLIN)
-    text, html = parts(outbox[0])
+    text, html = nudge_email(outbox, "closeness", ("space", "I feel crowded", "ask for ten minutes"))
     assert "Your plan" not in text and "Your plan" not in html
 
 
 def test_the_discreet_mode_never_shows_a_plan(outbox):
-    user = verified(discreet=True)
-    save_plan(user.id, "trust_space", "I want to text again", "wait 30 minutes and take a walk")
-    make_rule(user, FIXED_NOW, kind="trust_space")
-    assert nudges.dispatch(WED_1231_BERLIN).sent == 1
-    text, html = parts(outbox[0])
+    text, html = nudge_email(outbox, "trust_space", WAIT_AND_WALK, discreet=True)
     for part in (text, html, outbox[0]["Subject"]):
         assert "plan" not in part.lower() and "text again" not in part and "walk" not in part
 
 
 def test_the_users_words_are_escaped_in_the_html_part_and_kept_out_of_links(outbox):
-    user = verified()
-    save_plan(user.id, "confide", '<script>alert("x")</script> & <b>I feel low</b>', "tell Sam")
-    make_rule(user, FIXED_NOW, kind="confide")
-    nudges.dispatch(WED_1231_BERLIN)
-    text, html = parts(outbox[0])
+    text, html = nudge_email(
+        outbox, "confide", ("confide", '<script>alert("x")</script> & <b>I feel low</b>', "tell Sam")
+    )
     assert "<script>" not in html and "<b>I feel" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;I feel low&lt;/b&gt;" in html
     assert 'When <script>alert("x")</script> & <b>I feel low</b>, I will tell Sam.' in text  # plain text

@@ -56,14 +56,21 @@ def device(user: User, receiver, name: str) -> PushSubscription:
     return push.subscribe(user, values, "Chrome on Android", WED_1231_BERLIN)[0]
 
 
+def push_only_rule(receiver, browser: str = "phone") -> ReminderRule:
+    """A verified user's push-only rule, due at WED_1231_BERLIN, and their one browser at the receiver's
+    /push/<browser>."""
+    user = account()
+    rule = rule_for(user, ["push"])
+    device(user, receiver, browser)
+    return rule
+
+
 def nudge_of(rule: ReminderRule) -> Nudge:
     return Nudge.select().where(Nudge.rule == rule.id).order_by(Nudge.id.desc()).first()
 
 
 def test_a_push_only_rule_sends_one_checked_notification_and_no_email(outbox, receiver):
-    user = account()
-    rule = rule_for(user, ["push"])
-    device(user, receiver, "phone")
+    rule = push_only_rule(receiver)
     tally = nudges.dispatch(WED_1231_BERLIN)
     assert (tally.due, tally.sent) == (1, 1) and outbox == []
     assert receiver.problems == []
@@ -164,9 +171,7 @@ def test_i_did_it_from_the_notification_logs_once_without_a_session(app, outbox,
 
 
 def test_later_from_the_notification_pushes_again_in_an_hour(app, outbox, receiver):
-    user = account()
-    rule = rule_for(user, ["push"])
-    device(user, receiver, "phone")
+    rule = push_only_rule(receiver)
     nudges.dispatch(WED_1231_BERLIN)
     snooze_url = receiver.to("phone")[0].payload["snooze_url"]
     client = app.test_client()
@@ -183,10 +188,8 @@ def test_later_from_the_notification_pushes_again_in_an_hour(app, outbox, receiv
 
 @pytest.mark.parametrize("status", [404, 410])
 def test_a_gone_browser_loses_its_subscription(outbox, receiver, status):
-    user = account()
-    rule = rule_for(user, ["push"])
-    device(user, receiver, "gone")
-    kept = device(user, receiver, "phone")
+    rule = push_only_rule(receiver, "gone")
+    kept = device(rule.user, receiver, "phone")
     receiver.answer("gone", status)
     tally = nudges.dispatch(WED_1231_BERLIN)
     assert tally.sent == 1 and tally.retrying == 0
@@ -195,9 +198,7 @@ def test_a_gone_browser_loses_its_subscription(outbox, receiver, status):
 
 
 def test_a_push_only_nudge_whose_only_browser_is_gone_fails_and_stops_there(outbox, receiver):
-    user = account()
-    rule = rule_for(user, ["push"])
-    device(user, receiver, "gone")
+    rule = push_only_rule(receiver, "gone")
     receiver.answer("gone", 410)
     assert nudges.dispatch(WED_1231_BERLIN).failed == 1
     assert nudge_of(rule).status == "failed" and PushSubscription.select().count() == 0
@@ -231,9 +232,7 @@ def test_429_and_5xx_are_retried_like_smtp_failures_sending_only_what_failed(out
 
 
 def test_a_push_service_that_keeps_failing_is_given_up_after_the_last_attempt(outbox, receiver):
-    user = account()
-    rule = rule_for(user, ["push"])
-    device(user, receiver, "down")
+    rule = push_only_rule(receiver, "down")
     receiver.answer("down", *[503] * 10)
     at = WED_1231_BERLIN
     for wait in (1, 5, 15, 0):
@@ -245,18 +244,14 @@ def test_a_push_service_that_keeps_failing_is_given_up_after_the_last_attempt(ou
 
 
 def test_other_refusals_fail_that_delivery_without_a_retry(outbox, receiver):
-    user = account()
-    rule = rule_for(user, ["push"])
-    device(user, receiver, "phone")
+    rule = push_only_rule(receiver)
     receiver.answer("phone", 403)
     assert nudges.dispatch(WED_1231_BERLIN).failed == 1
     assert nudge_of(rule).status == "failed" and PushSubscription.select().count() == 1
 
 
 def test_a_redirect_is_never_followed(outbox, receiver):
-    user = account()
-    device(user, receiver, "moved")
-    rule = rule_for(user, ["push"])
+    rule = push_only_rule(receiver, "moved")
     receiver.answer("moved", 307)
     receiver.headers["/push/moved"] = {"Location": f"{receiver.origin}/push/elsewhere"}
     assert nudges.dispatch(WED_1231_BERLIN).failed == 1
@@ -277,9 +272,7 @@ def test_an_endpoint_that_now_resolves_to_a_private_address_is_dropped_unsent(ou
 
 
 def test_a_host_taken_off_push_allowed_hosts_gets_nothing(ctx, outbox, receiver):
-    user = account()
-    rule = rule_for(user, ["push"])
-    device(user, receiver, "phone")
+    rule = push_only_rule(receiver)
     ctx.config["PUSH_ALLOWED_HOSTS"] = ("fcm.googleapis.com",)
     assert nudges.dispatch(WED_1231_BERLIN).failed == 1
     assert receiver.requests == [] and "PUSH_ALLOWED_HOSTS" in nudge_of(rule).error

@@ -10,17 +10,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, Auth, make_log, make_person, practise_since_april
+from tests.conftest import (
+    PASSWORD,
+    Auth,
+    make_log,
+    make_person,
+    post_without_login_then_without_token,
+    practise_since_april,
+    save_in_settings,
+    section,
+    settings_card,
+)
 from tracker.models import User, naive_utc
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 TREND = re.compile(r"<strong>(Building|Steady|Quieter lately|Starting):</strong> ")
-
-
-def section(html: str, heading_id: str) -> str:
-    """The <section> labelled by heading_id."""
-    start = html.index(f'aria-labelledby="{heading_id}"')
-    return html[start : html.index("</section>", start)]
 
 
 def visible_text(html: str) -> str:
@@ -119,13 +123,10 @@ def test_a_one_day_old_account_shows_no_rhythm_number(client, logged_in, user, c
 
 
 def test_the_settings_choice_is_saved_and_a_bad_one_changes_nothing(client, logged_in, user):
-    html = client.get("/settings").get_data(as_text=True)
-    block = section(html, "numbers-heading")
+    block = settings_card(client, "numbers")
     assert 'name="hide_numbers" value="0" checked' in block and "In words only" in block
-    response = logged_in.post("/settings/numbers", {"hide_numbers": "1"})
-    assert response.status_code == 303 and response.headers["Location"] == "/settings#numbers"
+    block = save_in_settings(client, logged_in, "/settings/numbers", {"hide_numbers": "1"}, "numbers")
     assert User.get_by_id(user.id).hide_numbers is True
-    block = section(client.get("/settings").get_data(as_text=True), "numbers-heading")
     assert "Saved: words only, no numbers." in block and 'value="1" checked' in block
     for bad in ({"hide_numbers": "yes"}, {}, {"hide_numbers": "2"}):
         response = logged_in.post("/settings/numbers", bad)
@@ -137,9 +138,7 @@ def test_the_settings_choice_is_saved_and_a_bad_one_changes_nothing(client, logg
 
 
 def test_the_setting_needs_a_csrf_token_and_a_login(app, client, user):
-    assert client.post("/settings/numbers", data={"hide_numbers": "1"}).status_code in (302, 400, 401)
-    Auth(client).login()
-    client.post("/settings/numbers", data={"hide_numbers": "1"})  # no token
+    post_without_login_then_without_token(client, "/settings/numbers", {"hide_numbers": "1"})
     assert User.get_by_id(user.id).hide_numbers is False
 
 

@@ -227,30 +227,25 @@ def test_the_help_region_goes_out_with_the_export_and_comes_back_with_the_import
     assert User.get_by_id(user.id).help_region is None
 
 
-def test_the_numbers_choice_goes_out_with_the_export_and_comes_back_with_the_import(client, logged_in, user):
-    User.update(hide_numbers=True).where(User.id == user.id).execute()
-    exported = client.get("/export.json").get_json()
-    assert exported["profile"]["hide_numbers"] is True
-    User.update(hide_numbers=False).where(User.id == user.id).execute()
-    assert upload(logged_in, json.dumps(exported)).status_code in (200, 303)
-    assert User.get_by_id(user.id).hide_numbers is True
-    del exported["profile"]["hide_numbers"]  # a file from before the choice leaves it as it is
-    upload(logged_in, json.dumps(exported))
-    assert User.get_by_id(user.id).hide_numbers is True
-
-
-def test_the_fresh_start_choice_goes_out_with_the_export_and_comes_back_with_the_import(
-    client, logged_in, user
+@pytest.mark.parametrize(
+    ("choice", "chosen"),
+    [("hide_numbers", True), ("fresh_start", False)],
+    ids=["numbers", "fresh-start"],
+)
+def test_a_yes_no_choice_goes_out_with_the_export_and_comes_back_with_the_import(
+    client, logged_in, user, choice, chosen
 ):
-    User.update(fresh_start=False).where(User.id == user.id).execute()
+    """The numbers choice and the fresh-start email, each set away from its default; a file from before
+    the choice (without its key) leaves it as it is, and the fresh-start greeting never goes out."""
+    User.update(**{choice: chosen}).where(User.id == user.id).execute()
     exported = client.get("/export.json").get_json()
-    assert exported["profile"]["fresh_start"] is False and "fresh_greeted" not in exported["profile"]
-    User.update(fresh_start=True).where(User.id == user.id).execute()
+    assert exported["profile"][choice] is chosen and "fresh_greeted" not in exported["profile"]
+    User.update(**{choice: not chosen}).where(User.id == user.id).execute()
     assert upload(logged_in, json.dumps(exported)).status_code in (200, 303)
-    assert User.get_by_id(user.id).fresh_start is False
-    del exported["profile"]["fresh_start"]  # a file from before fresh starts leaves it as it is
+    assert getattr(User.get_by_id(user.id), choice) is chosen
+    del exported["profile"][choice]
     upload(logged_in, json.dumps(exported))
-    assert User.get_by_id(user.id).fresh_start is False
+    assert getattr(User.get_by_id(user.id), choice) is chosen
 
 
 def test_a_checkins_wording_goes_out_and_comes_back_and_a_file_without_one_means_1(client, logged_in, user):

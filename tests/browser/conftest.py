@@ -149,6 +149,24 @@ def shoot(page):
     return save
 
 
+@pytest.fixture
+def signed_up_without_js(browser, live_server):
+    """Opens a browser context without JavaScript at a phone's size (360×740 unless given) and signs up a
+    new account there; returns its page. The contexts are closed after the test, passed or failed."""
+    contexts = []
+
+    def open_page(width: int = 360, height: int = 740) -> Page:
+        context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        register(page, live_server)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 def register(page: Page, base: str, prefix: str = "user") -> str:
     """Sign up a new account of its own through the form (signed in after), and return its email."""
     email = f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import register
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+needs_axe = pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make setup does)")
 
 ANONYMOUS_PAGES = {"start": "/", "login": "/login", "register": "/register"}
 PAGES = {
@@ -55,19 +56,29 @@ def check_pages(page: Page, base: str, pages: dict[str, str], shoot) -> list[str
     return found
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+def assert_no_serious_problems(page: Page, base: str, pages: dict[str, str], shoot) -> None:
+    """check_pages finds nothing on any of the pages, light or dark."""
+    found = check_pages(page, base, pages, shoot)
+    assert found == [], "\n".join(found)
+
+
+def register_with_a_log(page: Page, base: str) -> None:
+    """Sign up and log "Ask for closeness", so the pages have a log in their lists and rows."""
+    register(page, base)
+    page.get_by_role("button", name="Ask for closeness").first.click()
+    expect(page.locator("#confirmation")).to_contain_text("Logged: Ask for closeness")
+
+
+@needs_axe
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
 def test_main_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
     found = check_pages(page, live_server, ANONYMOUS_PAGES, shoot)
-    register(page, live_server)
-    # Some content on the pages: a log with details, so lists and rows are checked too.
-    page.get_by_role("button", name="Ask for closeness").first.click()
-    expect(page.locator("#confirmation")).to_contain_text("Logged: Ask for closeness")
+    register_with_a_log(page, live_server)  # so lists and rows are checked too
     found += check_pages(page, live_server, PAGES, shoot)
     assert found == [], "\n".join(found)
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@needs_axe
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
 def test_the_details_form_has_no_serious_accessibility_problems(page: Page, live_server, shoot):
     """Issue 13: the 0–10 scales (radio buttons drawn as cells) keep their names, focus and contrast."""
@@ -89,19 +100,16 @@ def test_the_details_form_has_no_serious_accessibility_problems(page: Page, live
     assert found == [], "\n".join(found)
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@needs_axe
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
 def test_words_only_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
     """Issue 17: Settings' "In words only", chosen as a person would, leaves the pages as accessible."""
-    register(page, live_server)
-    page.get_by_role("button", name="Ask for closeness").first.click()
-    expect(page.locator("#confirmation")).to_contain_text("Logged: Ask for closeness")
+    register_with_a_log(page, live_server)
     page.goto(f"{live_server}/settings")
     numbers = page.locator("#numbers")
     numbers.get_by_label("In words only").check()
     numbers.get_by_role("button", name="Save").click()
     expect(page.locator("#numbers")).to_contain_text("Saved: words only, no numbers.")
     pages = {"words-month": "/month", "words-year": "/year", "words-settings": "/settings"}
-    found = check_pages(page, live_server, pages, shoot)
-    assert found == [], "\n".join(found)
+    assert_no_serious_problems(page, live_server, pages, shoot)
     expect(page.locator("main")).not_to_contain_text("of 100")

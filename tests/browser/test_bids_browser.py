@@ -4,13 +4,11 @@ form and the month fit 320 px."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import register
-from tests.browser.test_a11y import AXE, check_pages
+from tests.browser.test_a11y import assert_no_serious_problems, needs_axe
 
 
 def stored_logs(page: Page, base: str) -> list[dict]:
@@ -60,10 +58,8 @@ def test_i_missed_a_bid_double_tapped_at_320_px_logs_once_and_its_details_save(b
 
 
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
-def test_without_javascript_a_missed_bid_logs_once_and_the_choice_saves(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    register(page, live_server)
+def test_without_javascript_a_missed_bid_logs_once_and_the_choice_saves(signed_up_without_js, live_server):
+    page = signed_up_without_js(320, 640)
     page.get_by_role("button", name="I missed a bid").dblclick(delay=150)
     expect(page.locator("#confirmation")).to_contain_text("Noticed: a bid you missed")
     assert len(stored_logs(page, live_server)) == 1
@@ -74,7 +70,6 @@ def test_without_javascript_a_missed_bid_logs_once_and_the_choice_saves(browser,
     page.goto(f"{live_server}/month")
     expect(page.locator(".bids-line")).to_contain_text("You turned toward 1 of 1 bid you noticed")
     assert fits(page)
-    context.close()
 
 
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
@@ -90,7 +85,7 @@ def test_the_bid_choice_reads_in_dark_mode(browser, live_server):
     context.close()
 
 
-@pytest.mark.skipif(not Path(AXE).exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@needs_axe
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
 def test_the_bid_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
     """Today with "I missed a bid", a respond log's edit form with the bid choice, and the month with its
@@ -100,5 +95,4 @@ def test_the_bid_pages_have_no_serious_accessibility_problems(page: Page, live_s
     expect(page.locator("#confirmation")).to_contain_text("Noticed: a bid you missed")
     log_id = stored_logs(page, live_server)[0]["id"]
     pages = {"today-bid": "/", "log-edit-bid": f"/logs/{log_id}/edit", "month-bids": "/month"}
-    found = check_pages(page, live_server, pages, shoot)
-    assert found == [], "\n".join(found)
+    assert_no_serious_problems(page, live_server, pages, shoot)

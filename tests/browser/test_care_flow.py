@@ -73,10 +73,8 @@ def test_a_hurtful_response_opens_the_care_flow_and_keeps_the_person_out(page: P
     expect(page.locator("[data-quick-exit]")).to_have_count(1)
 
 
-def test_the_care_flow_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, viewport=NARROW)
-    page = context.new_page()
-    register(page, live_server)
+def test_the_care_flow_without_javascript(signed_up_without_js, live_server):
+    page = signed_up_without_js(**NARROW)
     page.get_by_role("button", name="Ask for closeness").first.click()
     confirmation = page.locator("#confirmation")
     expect(confirmation).to_contain_text("Logged: Ask for closeness")
@@ -98,7 +96,6 @@ def test_the_care_flow_without_javascript(browser, live_server):
     page.go_back()
     page.get_by_role("link", name="Continue").click()
     expect(page.get_by_role("heading", name="What did you practise?")).to_be_visible()
-    context.close()
 
 
 def _export_with_checkin(month: str) -> bytes:

@@ -54,14 +54,11 @@ def test_a_tap_after_the_repeat_window_is_a_new_log(page: Page, live_server):
     assert len(stored_logs(page, live_server)) == 2
 
 
-def test_a_double_click_without_javascript_stores_one_log(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    register(page, live_server)
+def test_a_double_click_without_javascript_stores_one_log(signed_up_without_js, live_server):
+    page = signed_up_without_js()
     page.locator("form[data-offline-kind='confide'] button").dblclick(delay=150)
     expect(page.locator("#confirmation")).to_contain_text("Logged: Confide")
     expect(page.locator("#today-logs .log-row")).to_have_count(1)
     assert len(stored_logs(page, live_server)) == 1
     page.goto(f"{live_server}/history")
     expect(page.locator("#history .log-row")).to_have_count(1)
-    context.close()

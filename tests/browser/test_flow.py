@@ -57,10 +57,8 @@ def test_register_log_details_undo_and_history(page: Page, live_server, shoot):
     shoot("history")
 
 
-def test_everything_works_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    register(page, live_server)
+def test_everything_works_without_javascript(signed_up_without_js, live_server):
+    page = signed_up_without_js()
     page.get_by_role("button", name="Confide").first.click()
     expect(page.locator("#confirmation")).to_contain_text("Logged: Confide")
     page.locator("#confirmation").get_by_text("Add details").click()
@@ -71,7 +69,6 @@ def test_everything_works_without_javascript(browser, live_server):
     page.locator("#today-logs").get_by_role("button", name="Delete Confide").click()
     expect(page.locator(".flash-info")).to_contain_text("Removed: Confide")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    context.close()
 
 
 def test_the_head_token_follows_each_sign_in_and_sign_out(page: Page, live_server):

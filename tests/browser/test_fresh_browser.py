@@ -17,10 +17,8 @@ LOG_NINE_DAYS_AGO = """async (at) => {
 }"""
 
 
-def test_the_switch_without_javascript_at_320_px(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    register(page, live_server)
+def test_the_switch_without_javascript_at_320_px(signed_up_without_js, live_server):
+    page = signed_up_without_js(320, 640)
     page.goto(f"{live_server}/settings#fresh")
     section = page.locator("#fresh")
     expect(section.get_by_label("Yes, once")).to_be_checked()
@@ -29,7 +27,6 @@ def test_the_switch_without_javascript_at_320_px(browser, live_server):
     expect(page.locator("#fresh")).to_contain_text("Saved: no fresh-start email.")
     expect(page.locator("#fresh").get_by_label("No, thank you")).to_be_checked()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    context.close()
 
 
 def test_the_welcome_back_offers_a_fresh_step_and_fits_320_px(browser, live_server):

@@ -65,10 +65,8 @@ def test_months_move_with_htmx_and_the_back_button_restores_the_page(page: Page,
     shoot("month-after-delete")
 
 
-def test_the_month_works_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    register(page, live_server)
+def test_the_month_works_without_javascript(signed_up_without_js, live_server):
+    page = signed_up_without_js()
     page.get_by_role("button", name="Confide").first.click()
     page.get_by_role("link", name="Month", exact=True).click()
     page.locator('a.day[aria-current="date"]').click()
@@ -78,4 +76,3 @@ def test_the_month_works_without_javascript(browser, live_server):
     expect(page).to_have_url(re.compile(r"/month/\d{4}-\d{2}$"))
     expect(page.locator("#month-heading")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    context.close()

@@ -4,13 +4,11 @@ without serious accessibility problems."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import register
-from tests.browser.test_a11y import AXE, check_pages
+from tests.browser.test_a11y import assert_no_serious_problems, needs_axe
 
 PLAN = "When I want to text again, I will wait 30 minutes and take a walk."
 
@@ -50,10 +48,8 @@ def test_a_plan_written_in_the_browser_shows_on_today(page: Page, live_server, s
 
 
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
-def test_without_javascript_and_at_320_px(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    register(page, live_server)
+def test_without_javascript_and_at_320_px(signed_up_without_js, live_server):
+    page = signed_up_without_js(320, 640)
     write_plan(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.get_by_label("For which practice?").select_option("space")
@@ -66,10 +62,9 @@ def test_without_javascript_and_at_320_px(browser, live_server):
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
     page.goto(live_server)
     expect(tile(page, "Give space").locator(".kind-hint")).to_have_text(PLAN)
-    context.close()
 
 
-@pytest.mark.skipif(not Path(AXE).exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@needs_axe
 @pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
 def test_the_plans_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
     register(page, live_server)
@@ -80,5 +75,4 @@ def test_the_plans_pages_have_no_serious_accessibility_problems(page: Page, live
         "ladder-plan": "/ladder",
         "today-plan": "/",
     }
-    found = check_pages(page, live_server, pages, shoot)
-    assert found == [], "\n".join(found)
+    assert_no_serious_problems(page, live_server, pages, shoot)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import register
-from tests.browser.test_a11y import AXE, check_pages
+from tests.browser.test_a11y import assert_no_serious_problems, needs_axe
 
 ITEMS = ("c1", "c2", "c3", "d1", "d2", "d3", "a1", "a2", "a3")
 
@@ -76,19 +75,16 @@ def test_welcome_recall_and_checkin_with_javascript(page: Page, live_server, sho
     expect(page.get_by_text("Recalling a safe person")).to_be_visible()
 
 
-def test_welcome_recall_and_checkin_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    register(page, live_server)
+def test_welcome_recall_and_checkin_without_javascript(signed_up_without_js, live_server):
+    page = signed_up_without_js()
     welcome(page)
     recall(page, with_js=False)
     checkin(page, live_server, "3")
     page.goto(f"{live_server}/year")
     expect(page.get_by_role("heading", name="Your monthly check-ins")).to_be_visible()
-    context.close()
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make setup does)")
+@needs_axe
 def test_practice_pages_have_no_serious_accessibility_problems(page: Page, live_server, shoot):
     register(page, live_server)
     welcome(page)
@@ -105,5 +101,4 @@ def test_practice_pages_have_no_serious_accessibility_problems(page: Page, live_
         "welcome-safety": "/welcome/6",
         "year": "/year",
     }
-    found = check_pages(page, live_server, pages, shoot)
-    assert found == [], "\n".join(found)
+    assert_no_serious_problems(page, live_server, pages, shoot)

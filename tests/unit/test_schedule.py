@@ -29,49 +29,26 @@ def local(zone: str, *parts: int, fold: int = 0) -> datetime:
 
 
 MON, TUE, FRI = days_mask(["mon"]), days_mask(["tue"]), days_mask(["fri"])
+NEW_YORK, BERLIN = "America/New_York", "Europe/Berlin"
 
 
 @pytest.mark.parametrize(
     ("zone", "days", "at", "after", "expected"),
     [
         # Spring forward, New York 8 Mar 2026: 02:00 EST jumps to 03:00 EDT; 02:30 fires at 03:00 EDT.
-        (
-            "America/New_York",
-            EVERY_DAY,
-            time(2, 30),
-            local("America/New_York", 2026, 3, 8, 0, 0),
-            utc(2026, 3, 8, 7, 0),
-        ),
-        ("America/New_York", EVERY_DAY, time(2, 30), utc(2026, 3, 8, 7, 0), utc(2026, 3, 9, 6, 30)),
+        (NEW_YORK, EVERY_DAY, time(2, 30), local(NEW_YORK, 2026, 3, 8, 0, 0), utc(2026, 3, 8, 7, 0)),
+        (NEW_YORK, EVERY_DAY, time(2, 30), utc(2026, 3, 8, 7, 0), utc(2026, 3, 9, 6, 30)),
         # Fall back, New York 1 Nov 2026: 01:30 happens twice; it fires at the first (EDT) only.
-        (
-            "America/New_York",
-            EVERY_DAY,
-            time(1, 30),
-            local("America/New_York", 2026, 11, 1, 0, 0),
-            utc(2026, 11, 1, 5, 30),
-        ),
-        ("America/New_York", EVERY_DAY, time(1, 30), utc(2026, 11, 1, 5, 30), utc(2026, 11, 2, 6, 30)),
+        (NEW_YORK, EVERY_DAY, time(1, 30), local(NEW_YORK, 2026, 11, 1, 0, 0), utc(2026, 11, 1, 5, 30)),
+        (NEW_YORK, EVERY_DAY, time(1, 30), utc(2026, 11, 1, 5, 30), utc(2026, 11, 2, 6, 30)),
         # Berlin, 29 Mar 2026: 02:00 CET jumps to 03:00 CEST.
-        (
-            "Europe/Berlin",
-            EVERY_DAY,
-            time(2, 30),
-            local("Europe/Berlin", 2026, 3, 29, 0, 0),
-            utc(2026, 3, 29, 1, 0),
-        ),
-        ("Europe/Berlin", EVERY_DAY, time(2, 30), utc(2026, 3, 29, 1, 0), utc(2026, 3, 30, 0, 30)),
+        (BERLIN, EVERY_DAY, time(2, 30), local(BERLIN, 2026, 3, 29, 0, 0), utc(2026, 3, 29, 1, 0)),
+        (BERLIN, EVERY_DAY, time(2, 30), utc(2026, 3, 29, 1, 0), utc(2026, 3, 30, 0, 30)),
         # Berlin, 25 Oct 2026: 03:00 CEST falls back to 02:00 CET; 02:30 fires once, in CEST.
-        (
-            "Europe/Berlin",
-            EVERY_DAY,
-            time(2, 30),
-            local("Europe/Berlin", 2026, 10, 25, 0, 0),
-            utc(2026, 10, 25, 0, 30),
-        ),
-        ("Europe/Berlin", EVERY_DAY, time(2, 30), utc(2026, 10, 25, 0, 30), utc(2026, 10, 26, 1, 30)),
+        (BERLIN, EVERY_DAY, time(2, 30), local(BERLIN, 2026, 10, 25, 0, 0), utc(2026, 10, 25, 0, 30)),
+        (BERLIN, EVERY_DAY, time(2, 30), utc(2026, 10, 25, 0, 30), utc(2026, 10, 26, 1, 30)),
         # A rule outside the change keeps its wall time on both sides of it.
-        ("Europe/Berlin", EVERY_DAY, time(9, 0), utc(2026, 3, 28, 9, 0), utc(2026, 3, 29, 7, 0)),
+        (BERLIN, EVERY_DAY, time(9, 0), utc(2026, 3, 28, 9, 0), utc(2026, 3, 29, 7, 0)),
         # Kiritimati (UTC+14): Monday 09:00 there is Sunday 19:00 UTC.
         ("Pacific/Kiritimati", MON, time(9, 0), utc(2026, 5, 10, 0, 0), utc(2026, 5, 10, 19, 0)),
         # Pago Pago (UTC−11): Monday 22:00 there is Tuesday 09:00 UTC.
