@@ -20,6 +20,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
+def own_database(engine: str, purpose: str, folder: Path) -> Iterator[str]:
+    """The URL of a benchmark's own database: an SQLite file in `folder`, or a fresh PostgreSQL one."""
+    if engine == "sqlite":
+        yield f"sqlite:///{folder / f'{purpose}.db'}"
+        return
+    with own_postgres(purpose) as url:
+        yield url
+
+
+@contextmanager
 def own_postgres(purpose: str) -> Iterator[str]:
     """The URL of a fresh database on TEST_DATABASE_URL's server (skips without one), dropped after."""
     base = os.environ.get("TEST_DATABASE_URL")

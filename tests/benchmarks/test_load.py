@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from tests.benchmarks import report
-from tests.benchmarks.servers import app_env, gunicorn, own_postgres
+from tests.benchmarks.servers import app_env, gunicorn, own_database
 from tracker import create_app
 from tracker.models import ApiToken, Log, User, database
 from tracker.security import new_api_token
@@ -28,10 +28,7 @@ SECONDS = float(os.environ.get("LOAD_SECONDS", "15"))
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request, tmp_path):
     """A database of the run's own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'load.db'}"
-        return
-    with own_postgres("load") as url:
+    with own_database(request.param, "load", tmp_path) as url:
         yield url
 
 

@@ -27,7 +27,7 @@ import pytest
 
 from tests.benchmarks import loopback, page_profile, report, seed
 from tests.benchmarks.loopback import TRIVIAL
-from tests.benchmarks.servers import app_env, gunicorn, own_postgres, worker_rss_mb
+from tests.benchmarks.servers import app_env, gunicorn, own_database, worker_rss_mb
 from tracker import create_app, insights
 from tracker.models import (
     ApiToken,
@@ -72,10 +72,7 @@ COLUMNS = ("median ms", "p95 ms", "requests/s")
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def database_url(request, tmp_path_factory):
     """A database of the benchmark's own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.db'}"
-        return
-    with own_postgres("pages") as url:
+    with own_database(request.param, "pages", tmp_path_factory.mktemp("pages")) as url:
         yield url
 
 
