@@ -42,7 +42,9 @@ from peewee import Database
 
 from tests.benchmarks import report
 from tracker import create_app, queries
+from tracker.insights import month_days
 from tracker.kinds import KINDS, RESPONSES, ROLES
+from tracker.migrations import m0021_log_days
 from tracker.models import ApiToken, ReminderRule, User, database
 from tracker.nudges import Tally
 from tracker.scheduler import run_once
@@ -188,10 +190,10 @@ class Step:
 def _connect(url: str, loading: bool = False):
     """A connection for bulk work: autocommit, no waiting for the WAL flush, room to sort.
 
-    `loading`: no triggers fire, neither foreign-key checks nor the app's own (m0006 bumps
-    users.revision on every write), as in pg_restore --disable-triggers. The generated rows satisfy
-    the keys by construction (user ids come from users, a log's person from that user's people) and
-    a fresh user's revision is 0 either way.
+    `loading`: no triggers fire, neither foreign-key checks nor the app's own (m0021 sums each log up
+    into log_days), as in pg_restore --disable-triggers. The generated rows satisfy the keys by
+    construction (user ids come from users, a log's person from that user's people), and `load` fills
+    log_days after the logs in one statement.
     """
     connection = psycopg2.connect(url)
     connection.autocommit = True
@@ -325,6 +327,8 @@ def load(url: str, users: int) -> list[Step]:
         days = [(DAY_OF_LOGS_SQL, {**params, "day": day}) for day in range(365)]
         timed(f"logs (a day a statement, {WORKERS} connections)", days, parallel=True)
         cur.execute("DROP TABLE scale_generator")
+        # Triggers don't fire during the load: each user's days are summed up once, as m0021 fills them.
+        timed("log_days (each user's days summed up from the logs)", [(m0021_log_days.FILL, None)])
         builds = [(statement, None) for statement in deferred.builds]
         what = f"{len(builds)} indexes of people, nudges and logs built ({WORKERS} connections)"
         timed(what, builds, counted=False, parallel=True)
@@ -530,13 +534,16 @@ def _reads(url: str, reference_url: str) -> tuple[Reads, Reads]:
     database, alternating between them, so both see the same moments of a busy machine."""
     sides = (_side(url, USERS), _side(reference_url, REFERENCE_USERS))
     with pytest.MonkeyPatch.context() as patch:
-        # load_history as the app runs it, minus the pure insights: just its two queries.
-        patch.setattr(queries, "build_history", lambda logs, profile, today, pauses, **_: logs)
+        # load_history as the month page runs it, minus the pure insights: just its queries (the logs
+        # the page lists, every date with a log, the pauses), answering what they read.
+        patch.setattr(
+            queries, "build_history", lambda logs, profile, today, pauses, active, **_: (logs, active)
+        )
         for side in sides:
             side.use()
             with side.app.app_context(), side.db.connection_context():
                 for user in side.warm_up:  # the connection's catalog caches
-                    queries.load_history(user, queries.user_today(user))
+                    _month_history(user)
         for index in range(SAMPLE):
             for side in sides:
                 side.use()
@@ -562,15 +569,21 @@ def _reads(url: str, reference_url: str) -> tuple[Reads, Reads]:
 
 
 def _time_month_queries(side: Side, user: User) -> None:
-    """A SELECT 1 round trip, then load_history's two queries, on the side's open connection."""
-    today = queries.user_today(user)
+    """A SELECT 1 round trip, then the month page's load_history queries, on the side's open connection."""
     started = time.perf_counter()
     database.execute_sql("SELECT 1").fetchone()
     side.reads.round_trip.append(_since(started))
     started = time.perf_counter()
-    logs = queries.load_history(user, today)
+    logs, active = _month_history(user)
     side.reads.month_queries.append(_since(started))
-    assert len(logs) > LOGS_PER_YEAR // 2
+    assert logs and len(active) > LOGS_PER_YEAR // 3  # the month's logs, the year's days with logs
+
+
+def _month_history(user: User):
+    """load_history as the month page calls it (with build_history patched to answer what it read)."""
+    today = queries.user_today(user)
+    days = month_days(today.year, today.month)
+    return queries.load_history(user, today, (days[0], days[-1]), listed=True)
 
 
 def _summary(side: Side, user: User):
@@ -615,12 +628,13 @@ def _dispatch(url: str, outbox: Path) -> Dispatched:
 PLANNED = (
     ("month page: logs with their person", r'^SELECT "t1"\."local_date".* FROM "logs" .*JOIN "people"'),
     ("month page: pauses", r'^SELECT "t1"\."start_date", "t1"\."end_date" FROM "pauses" .*= %s'),
+    ("summary: every date with a log (log_days)", r'^SELECT "t1"\."local_date".* FROM "log_days"'),
     ("API: token lookup", r"^SELECT .* FROM \"?api_tokens\"? .*token_hash\"? = %s"),
     ("dispatch: due rules and retries", r"^\(SELECT 'r', .*UNION ALL"),
     ("dispatch: claim the due rules (with users)", r'^SELECT .* FROM "reminder_rules" .*JOIN "users"'),
     ("dispatch: already logged that day?", r'^SELECT "t1"\."user_id", "t1"\."local_date", "t1"\."kind"'),
     ("dispatch: paused that day?", r'^SELECT "t1"\."user_id", "t1"\."start_date"'),
-    ("dispatch: top ladder steps", r'^SELECT "t1"\."user_id", "t1"\."kind", MAX'),
+    ("dispatch: ladder steps", r'^SELECT "t1"\."user_id", "t1"\."kind", "t1"\."step" FROM "ladder_steps"'),
     ("dispatch: nudge claim (insert, unique row)", r'^INSERT INTO "nudges"'),
     ("dispatch: move the rules on", r'^UPDATE "reminder_rules" SET "next_due_at"'),
     ("dispatch: mark sent", r'^UPDATE "nudges" SET "status"'),

@@ -96,6 +96,15 @@ SQLITE_TRIGGERS = (
 )
 
 
+_SUMS = ", ".join(f"SUM({part.replace('NEW.', '')})" for part in _parts("NEW"))
+# Every user's days from the logs there are, in one statement: this step's backfill, and what a bulk
+# load that runs without triggers (tests/benchmarks/test_scale_pg.py) runs after it.
+FILL = (
+    f"INSERT INTO log_days (user_id, local_date, {', '.join(COLUMNS)}) "  # noqa: S608 (constants above)
+    f"SELECT user_id, local_date, {_SUMS} FROM logs GROUP BY user_id, local_date"
+)
+
+
 def up(db: Database) -> None:
     """Create log_days, fill it from the logs there are, and the triggers that keep it."""
     postgres = isinstance(db, PostgresqlDatabase)
@@ -106,11 +115,7 @@ def up(db: Database) -> None:
         + "".join(f"{column} INTEGER NOT NULL, " for column in COLUMNS)
         + "PRIMARY KEY (user_id, local_date))"
     )
-    sums = ", ".join(f"SUM({part.replace('NEW.', '')})" for part in _parts("NEW"))
-    db.execute_sql(
-        f"INSERT INTO log_days (user_id, local_date, {', '.join(COLUMNS)}) "  # noqa: S608 (constants above)
-        f"SELECT user_id, local_date, {sums} FROM logs GROUP BY user_id, local_date"
-    )
+    db.execute_sql(FILL)
     if postgres:
         db.execute_sql(POSTGRES_FUNCTION)
     for statement in POSTGRES_TRIGGERS if postgres else SQLITE_TRIGGERS:
