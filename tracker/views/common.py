@@ -27,6 +27,14 @@ def own_or_404(model: type[Model], row_id: object) -> Model:
     return row
 
 
+def delete_own(model: type[Model], row_id: object) -> Model:
+    """Delete one of the current user's rows of `model` by id, or 404 before anything changes; the row
+    comes back so the view can say what went."""
+    row = own_or_404(model, row_id)
+    row.delete_instance()
+    return row
+
+
 def wants_partial() -> bool:
     """htmx asked for a fragment (a boosted request, or restoring history after Back, wants the page)."""
     # With historyCacheSize 0, Back after hx-push-url refetches the URL with HX-Request set and puts the

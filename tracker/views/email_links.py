@@ -43,8 +43,7 @@ def friendly(view: Callable) -> Callable:
         try:
             return view(*args, **kwargs)
         except TokenError as exc:
-            title, message, status = UNUSABLE[exc.reason]
-            return render_template("pages/email_result.html", title=title, message=message), status
+            return result(*UNUSABLE[exc.reason])
 
     return wrapper
 
@@ -102,9 +101,9 @@ def snooze_for(token: str, title: str) -> tuple[str, int]:
     return result(title, "We'll check in again in about an hour.")
 
 
-def result(title: str, message: str, status: int = 200) -> tuple[str, int]:
-    """The calm page that says what happened."""
-    return render_template("pages/email_result.html", title=title, message=message), status
+def result(title: str, message: str, status: int = 200, **context) -> tuple[str, int]:
+    """The calm page that says what happened (with the care flow's help when `care` is passed)."""
+    return render_template("pages/email_result.html", title=title, message=message, **context), status
 
 
 @bp.get("/email/done/<token>")
@@ -139,14 +138,8 @@ def details(token: str):
     spend_and(token, "details", lambda t: update_log(log, user, values, now()))
     if log.response == HURTFUL:  # the care flow at once, with help for the user's own region
         lines = help_lines(region_of(user.help_region, user.timezone))
-        page = render_template(
-            "pages/email_result.html",
-            title="Saved",
-            message="Your details are saved. Thank you for noting how that felt.",
-            care=True,
-            HELP_LINES=lines,
-        )
-        return page, 200
+        message = "Your details are saved. Thank you for noting how that felt."
+        return result("Saved", message, care=True, HELP_LINES=lines)
     return result("Saved", "Your details are saved. Thank you for taking a moment for this.")
 
 

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from tracker.clock import now
 from tracker.forms import MAX_PAUSES, InvalidInput, check_room, parse_pause
 from tracker.models import Pause, User, naive_utc
-from tracker.views.common import invalid_status, own_or_404, render, wants_partial
+from tracker.views.common import delete_own, invalid_status, render, wants_partial
 
 bp = Blueprint("pauses", __name__)
 
@@ -79,7 +79,6 @@ def create():
 @login_required
 def delete(pause_id: int):
     """Remove one of the user's pauses; another user's id, or one no row can have, is a 404."""
-    pause = own_or_404(Pause, pause_id)
-    pause.delete_instance()
+    pause = delete_own(Pause, pause_id)
     flash(f"Removed the pause {date_range(pause.start_date, pause.end_date)}.", "info")
     return _done()

@@ -47,6 +47,11 @@ def _page(errors: dict | None = None, form: dict | None = None, status: int = 20
     )
 
 
+def _done():
+    """After a change to the list: the fresh list for htmx, else back to the People page."""
+    return _page() if wants_partial() else redirect(url_for("people.index"), 303)
+
+
 @bp.get("/people")
 @login_required
 def index():
@@ -69,7 +74,7 @@ def create():
     except IntegrityError:
         return _page(DUPLICATE, request.form, invalid_status())
     flash(f"Added {values['nickname']}.", "success")
-    return _page() if wants_partial() else redirect(url_for("people.index"), 303)
+    return _done()
 
 
 @bp.get(f"/people/{PERSON_ID}/edit")
@@ -119,7 +124,7 @@ def archive(person_id: int):
     person.archived = not person.archived
     person.save()
     flash(f"{'Archived' if person.archived else 'Restored'} {person.nickname}.", "info")
-    return _page() if wants_partial() else redirect(url_for("people.index"), 303)
+    return _done()
 
 
 @bp.get(f"/people/{PERSON_ID}")

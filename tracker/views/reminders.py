@@ -17,7 +17,7 @@ from tracker.emails import send_verification
 from tracker.forms import InvalidInput
 from tracker.models import PushSubscription, ReminderRule
 from tracker.schedule import DAY_NAMES, day_names
-from tracker.views.common import invalid_status, own_or_404, render, wants_partial
+from tracker.views.common import delete_own, invalid_status, own_or_404, render, wants_partial
 
 bp = Blueprint("reminders", __name__)
 
@@ -87,7 +87,7 @@ def toggle(rule_id: int):
 @login_required
 def delete(rule_id: int):
     """Delete a reminder."""
-    own_or_404(ReminderRule, rule_id).delete_instance()
+    delete_own(ReminderRule, rule_id)
     return _done("Reminder deleted.", "info")
 
 
@@ -126,5 +126,5 @@ def resend_verification():
 @login_required
 def remove_device(device_id: int):
     """Turn notifications off for one device: nothing more is pushed to it."""
-    own_or_404(PushSubscription, device_id).delete_instance()
+    delete_own(PushSubscription, device_id)
     return _done("Notifications are off for that device.", "info")

@@ -26,7 +26,7 @@ from tracker.models import ApiToken, PracticeProfile, User, database, naive_utc
 from tracker.nudges import reschedule_user
 from tracker.queries import profile_of
 from tracker.security import new_api_token, replace_password, verify_password
-from tracker.views.common import invalid_status, own_or_404, render, sign_in
+from tracker.views.common import delete_own, invalid_status, render, sign_in
 
 bp = Blueprint("settings", __name__)
 
@@ -189,7 +189,7 @@ def create_token():
 @login_required
 def revoke_token(token_id: int):
     """Revoke a token: scripts using it stop working at once."""
-    own_or_404(ApiToken, token_id).delete_instance()
+    delete_own(ApiToken, token_id)
     flash("Token revoked.", "info")
     return redirect(url_for("settings.index"), 303)
 

@@ -1,16 +1,20 @@
-"""The API's blueprint and what every endpoint shares: its error answer and the JSON body checks.
+"""The API's blueprint and what every endpoint shares: its error answer, the JSON body checks and the
+caller's rows by id.
 
-Errors are `{"error": message, "field": name or null}`. The exact shapes of values below are the ones the
-OpenAPI description (openapi.py) promises.
+Errors are `{"error": message, "field": name or null}`: an endpoint returns `error(...)` or raises
+ApiError or InvalidInput (a 400 naming the first invalid field), and the handlers below answer. The exact
+shapes of values below are the ones the OpenAPI description (openapi.py) promises.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
+from peewee import Model
 
 from tracker.forms import NOTE_MAX, InvalidInput
+from tracker.queries import own_row
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 NOT_AN_OBJECT = "Send a JSON object (UTF-8 text, nested at most a few hundred levels)."
@@ -50,6 +54,43 @@ PUBLIC = {"api.openapi"}  # the description itself: no credentials needed to rea
 def error(message: str, status: int, field: str | None = None):
     """The API's error answer."""
     return jsonify(error=message, field=field), status
+
+
+class ApiError(Exception):
+    """An error answer raised where returning one would take a check in every endpoint (bodies, rows)."""
+
+    def __init__(self, message: str, status: int, field: str | None = None):
+        super().__init__(message)
+        self.message, self.status, self.field = message, status, field
+
+
+@bp.errorhandler(ApiError)
+def api_error(exc: ApiError):
+    """The raised error as the API's error answer."""
+    return error(exc.message, exc.status, exc.field)
+
+
+@bp.errorhandler(InvalidInput)
+def invalid_input(exc: InvalidInput):
+    """Bad input anywhere in an endpoint (the body's shapes, the shared parsers): 400 with its first field."""
+    return error(str(exc), 400, exc.field)
+
+
+def own_or_404(model: type[Model], row_id: object, message: str) -> Model:
+    """One of the caller's rows of `model` by id, else the API's 404 with `message` (like views.common's
+    own_or_404, whose page the API's clients would not read): another user's id looks like no id at all."""
+    row = own_row(model, g.user, row_id)
+    if row is None:
+        raise ApiError(message, 404)
+    return row
+
+
+def json_body() -> dict:
+    """The request's JSON object, else the API's 400 (json_object says which bodies are none)."""
+    body = json_object()
+    if body is None:
+        raise ApiError(NOT_AN_OBJECT, 400)
+    return body
 
 
 def json_object() -> dict | None:

@@ -9,12 +9,11 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from tracker.clock import now
-from tracker.forms import InvalidInput, parse_date_arg, parse_log
+from tracker.forms import parse_date_arg, parse_log
 from tracker.kinds import KINDS
 from tracker.logbook import Conflict, create_log, update_log
 from tracker.models import Log
-from tracker.queries import own_row
-from tracker.views.api.base import NOT_AN_OBJECT, bp, check_shapes, error, json_object
+from tracker.views.api.base import bp, check_shapes, error, json_body, own_or_404
 
 MAX_RANGE_DAYS = 400
 
@@ -51,14 +50,9 @@ def kinds():
 @bp.post("/logs")
 def create():
     """Store a log; the same id again is an idempotent replay (200), other content a 409."""
-    body = json_object()
-    if body is None:
-        return error(NOT_AN_OBJECT, 400)
+    values = parse_log(check_shapes(_only_log_fields(json_body())), tz=g.user.timezone, now=now())
     try:
-        values = parse_log(check_shapes(_only_log_fields(body)), tz=g.user.timezone, now=now())
         log, created = create_log(g.user, values, now())
-    except InvalidInput as exc:
-        return error(str(exc), 400, exc.field)
     except Conflict:
         return error("A log with this id already exists with other content.", 409, "id")
     return jsonify(log_json(log)), 201 if created else 200
@@ -67,11 +61,8 @@ def create():
 @bp.get("/logs")
 def index():
     """Logs between two local dates (inclusive), newest first."""
-    try:
-        start = parse_date_arg(request.args.get("from"), "from")
-        end = parse_date_arg(request.args.get("to"), "to")
-    except InvalidInput as exc:
-        return error(str(exc), 400, exc.field)
+    start = parse_date_arg(request.args.get("from"), "from")
+    end = parse_date_arg(request.args.get("to"), "to")
     query = Log.for_user(g.user)
     if start:
         query = query.where(Log.local_date >= start)
@@ -84,40 +75,30 @@ def index():
     return jsonify(logs=[log_json(log) for log in query])
 
 
-def _own(log_id: str) -> Log | None:
-    return own_row(Log, g.user, log_id)
+def _own(log_id: str) -> Log:
+    """One of the caller's logs, else the 404 for another user's id or a malformed one."""
+    return own_or_404(Log, log_id, "No such log.")
 
 
 @bp.get("/logs/<log_id>")
 def show(log_id: str):
     """One log."""
-    log = _own(log_id)
-    return jsonify(log_json(log)) if log else error("No such log.", 404)
+    return jsonify(log_json(_own(log_id)))
 
 
 @bp.patch("/logs/<log_id>")
 def update(log_id: str):
     """Change some fields of a log."""
     log = _own(log_id)
-    if log is None:
-        return error("No such log.", 404)
-    body = json_object()
-    if body is None:
-        return error(NOT_AN_OBJECT, 400)
+    body = json_body()
     body.pop("id", None)
-    try:
-        values = parse_log(check_shapes(_only_log_fields(body)), tz=g.user.timezone, now=now(), partial=True)
-        update_log(log, g.user, values, now())
-    except InvalidInput as exc:
-        return error(str(exc), 400, exc.field)
+    values = parse_log(check_shapes(_only_log_fields(body)), tz=g.user.timezone, now=now(), partial=True)
+    update_log(log, g.user, values, now())
     return jsonify(log_json(_own(log_id)))
 
 
 @bp.delete("/logs/<log_id>")
 def delete(log_id: str):
     """Delete a log."""
-    log = _own(log_id)
-    if log is None:
-        return error("No such log.", 404)
-    log.delete_instance()
+    _own(log_id).delete_instance()
     return "", 204

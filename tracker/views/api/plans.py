@@ -12,8 +12,8 @@ from flask import g, jsonify
 
 from tracker.forms import InvalidInput, parse_plan, plan_text_problem
 from tracker.models import Plan
-from tracker.queries import own_row, save_plan
-from tracker.views.api.base import NOT_AN_OBJECT, bp, error, json_object
+from tracker.queries import save_plan
+from tracker.views.api.base import bp, json_body, own_or_404
 
 PLAN_ID = "<int:plan_id>"
 
@@ -51,13 +51,7 @@ def plans_index():
 @bp.post("/plans")
 def plans_create():
     """Make a plan for a kind; the kind's earlier plan becomes inactive."""
-    body = json_object()
-    if body is None:
-        return error(NOT_AN_OBJECT, 400)
-    try:
-        values = parse_plan(_as_sent({k: v for k, v in body.items() if k in ("kind", "when", "then")}))
-    except InvalidInput as exc:
-        return error(str(exc), 400, exc.field)
+    values = parse_plan(_as_sent({k: v for k, v in json_body().items() if k in ("kind", "when", "then")}))
     plan = save_plan(g.user.id, values["kind"], values["cue"], values["action"])
     return jsonify(plan_json(plan)), 201
 
@@ -65,8 +59,5 @@ def plans_create():
 @bp.delete(f"/plans/{PLAN_ID}")
 def plans_delete(plan_id: int):
     """Delete a plan (active or replaced)."""
-    plan = own_row(Plan, g.user, plan_id)
-    if plan is None:
-        return error("No such plan.", 404)
-    plan.delete_instance()
+    own_or_404(Plan, plan_id, "No such plan.").delete_instance()
     return "", 204

@@ -12,8 +12,8 @@ from flask import g, jsonify, request
 
 from tracker import push
 from tracker.clock import now
-from tracker.forms import ENDPOINT_MAX, InvalidInput, device_label, parse_subscription
-from tracker.views.api.base import NOT_AN_OBJECT, bp, error, json_object
+from tracker.forms import ENDPOINT_MAX, device_label, parse_subscription
+from tracker.views.api.base import bp, error, json_body
 
 
 @bp.get("/push/key")
@@ -25,26 +25,17 @@ def push_key():
 @bp.post("/push/subscriptions")
 def push_subscribe():
     """Turn notifications on for the browser that sends its subscription."""
-    body = json_object()
-    if body is None:
-        return error(NOT_AN_OBJECT, 400)
-    try:
-        values = parse_subscription(body, push.allowed_hosts())
-        push.check_endpoint(values.endpoint)
-        label = device_label(request.headers.get("User-Agent"))
-        device, created = push.subscribe(g.user, values, label, now())
-    except InvalidInput as exc:
-        return error(str(exc), 400, exc.field)
+    values = parse_subscription(json_body(), push.allowed_hosts())
+    push.check_endpoint(values.endpoint)
+    label = device_label(request.headers.get("User-Agent"))
+    device, created = push.subscribe(g.user, values, label, now())
     return jsonify(push.device_json(device)), 201 if created else 200
 
 
 @bp.delete("/push/subscriptions")
 def push_unsubscribe():
     """Turn notifications off for a browser, by its endpoint."""
-    body = json_object()
-    if body is None:
-        return error(NOT_AN_OBJECT, 400)
-    endpoint = body.get("endpoint")
+    endpoint = json_body().get("endpoint")
     if not isinstance(endpoint, str) or not 0 < len(endpoint) <= ENDPOINT_MAX:
         return error("Send the subscription's endpoint, a URL.", 400, "endpoint")
     if "\x00" not in endpoint:  # no stored endpoint has one (and PostgreSQL can't compare text with it)

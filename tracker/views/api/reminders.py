@@ -11,20 +11,17 @@ from flask import g, jsonify
 
 from tracker import rules
 from tracker.clock import now
-from tracker.forms import InvalidInput
 from tracker.models import ReminderRule
-from tracker.queries import own_row
-from tracker.views.api.base import NOT_AN_OBJECT, bp, check_shapes, error, json_object
+from tracker.views.api.base import bp, check_shapes, json_body, own_or_404
 
 RULE_FIELDS = ("days", "time", "kind", "enabled", "channels")
 # Any run of digits matches; ids no row can have answer 404 (a bounded converter answered 405 instead).
 RULE_ID = "<int:rule_id>"
 
 
-def _body() -> dict | None:
+def _body() -> dict:
     """The request's JSON object with only the fields a client may set."""
-    body = json_object()
-    return check_shapes({k: v for k, v in body.items() if k in RULE_FIELDS}) if body is not None else None
+    return check_shapes({k: v for k, v in json_body().items() if k in RULE_FIELDS})
 
 
 @bp.get("/reminders")
@@ -36,42 +33,25 @@ def reminders_index():
 @bp.post("/reminders")
 def reminders_create():
     """Add a reminder."""
-    try:
-        body = _body()
-        if body is None:
-            return error(NOT_AN_OBJECT, 400)
-        rule = rules.create_rule(g.user, rules.parse_rule(body), now())
-    except InvalidInput as exc:
-        return error(str(exc), 400, exc.field)
+    rule = rules.create_rule(g.user, rules.parse_rule(_body()), now())
     return jsonify(rules.rule_json(rule)), 201
 
 
-def _own(rule_id: int) -> ReminderRule | None:
-    """One of the user's reminders; None for another user's id or one outside the column's range."""
-    return own_row(ReminderRule, g.user, rule_id)
+def _own(rule_id: int) -> ReminderRule:
+    """One of the user's reminders, else the 404 for another user's id or one outside the column's range."""
+    return own_or_404(ReminderRule, rule_id, "No such reminder.")
 
 
 @bp.patch(f"/reminders/{RULE_ID}")
 def reminders_update(rule_id: int):
     """Change some fields of a reminder."""
-    rule = _own(rule_id)
-    if rule is None:
-        return error("No such reminder.", 404)
-    try:
-        body = _body()
-        if body is None:
-            return error(NOT_AN_OBJECT, 400)
-        rule = rules.update_rule(rule, g.user, rules.parse_rule(body, partial=True), now())
-    except InvalidInput as exc:
-        return error(str(exc), 400, exc.field)
+    rule = _own(rule_id)  # another user's id is a 404 whatever the body
+    rule = rules.update_rule(rule, g.user, rules.parse_rule(_body(), partial=True), now())
     return jsonify(rules.rule_json(rule))
 
 
 @bp.delete(f"/reminders/{RULE_ID}")
 def reminders_delete(rule_id: int):
     """Delete a reminder."""
-    rule = _own(rule_id)
-    if rule is None:
-        return error("No such reminder.", 404)
-    rule.delete_instance()
+    _own(rule_id).delete_instance()
     return "", 204

@@ -16,7 +16,7 @@ from tracker.kinds import KINDS, get_kind
 from tracker.models import Plan, ReminderRule
 from tracker.queries import active_plans, own_row, save_plan
 from tracker.schedule import day_names
-from tracker.views.common import invalid_status, own_or_404, render, safe_next, wants_partial
+from tracker.views.common import delete_own, invalid_status, render, safe_next, wants_partial
 
 bp = Blueprint("plans", __name__)
 
@@ -106,7 +106,6 @@ def create():
 @login_required
 def delete(plan_id: int):
     """Remove one of the user's plans; another user's id is a 404."""
-    plan = own_or_404(Plan, plan_id)
-    plan.delete_instance()
+    plan = delete_own(Plan, plan_id)
     flash(f"Removed your plan for “{get_kind(plan.kind).label}”.", "info")
     return _done()
