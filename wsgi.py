@@ -1,5 +1,6 @@
 """The WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi run`."""
 
+import gc
 import os
 import sys
 
@@ -13,3 +14,7 @@ if os.environ.get("DATABASE_URL", "").startswith("sqlite:"):
 from tracker import create_app  # after the line above, which must come before peewee is imported
 
 app = create_app()
+# What start-up built (modules, routes, settings) lives as long as the process: frozen, the collector's
+# full passes skip those objects, and with gunicorn's --preload the forked workers never write to their
+# pages just to walk them, so the pages stay shared.
+gc.freeze()
