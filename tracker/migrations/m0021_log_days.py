@@ -49,7 +49,8 @@ def _change(row: str, sign: str) -> str:
     sets = ", ".join(
         f"{column} = {column} {sign} {part}" for column, part in zip(COLUMNS, _parts(row), strict=True)
     )
-    return f"UPDATE log_days SET {sets} WHERE user_id = {row}.user_id AND local_date = {row}.local_date;"  # noqa: S608 (constants)
+    where = f"user_id = {row}.user_id AND local_date = {row}.local_date"
+    return f"UPDATE log_days SET {sets} WHERE {where};"  # noqa: S608  # nosec B608 (constants)
 
 
 _GONE = "DELETE FROM log_days WHERE user_id = OLD.user_id AND local_date = OLD.local_date AND logs <= 0;"
@@ -100,7 +101,7 @@ _SUMS = ", ".join(f"SUM({part.replace('NEW.', '')})" for part in _parts("NEW"))
 # Every user's days from the logs there are, in one statement: this step's backfill, and what a bulk
 # load that runs without triggers (tests/benchmarks/test_scale_pg.py) runs after it.
 FILL = (
-    f"INSERT INTO log_days (user_id, local_date, {', '.join(COLUMNS)}) "  # noqa: S608 (constants above)
+    f"INSERT INTO log_days (user_id, local_date, {', '.join(COLUMNS)}) "  # noqa: S608  # nosec B608 (constants)
     f"SELECT user_id, local_date, {_SUMS} FROM logs GROUP BY user_id, local_date"
 )
 
