@@ -138,5 +138,8 @@ def test_an_error_answer_to_an_in_page_request_shows_the_servers_own_words(page:
             body="<main><h1 data-error-message>That was a lot of requests. Take a breath.</h1></main>",
         ),
     )
+    # Settled first (scripts run, the service worker registered): under CI's load a tap made while the
+    # page was still settling once left the flash empty.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Ask for closeness").first.click()
     expect(page.locator("#flashes")).to_have_text("That was a lot of requests. Take a breath.")
