@@ -4,6 +4,7 @@ once, the account deleted; and the step's frozen groups and points are still the
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 
 from tests.conftest import make_log, make_user
@@ -15,11 +16,7 @@ from tracker.models import Log, LogDay, User, database, dated_rows
 
 def _from_logs() -> dict[tuple[int, date], int]:
     """Each (user, date) with logs and how many, counted from the logs themselves."""
-    rows = Log.select(Log.user, Log.local_date, Log.id).tuples()
-    counted: dict[tuple[int, date], int] = {}
-    for user_id, day, _ in rows:
-        counted[user_id, day] = counted.get((user_id, day), 0) + 1
-    return counted
+    return dict(Counter(Log.select(Log.user, Log.local_date).tuples()))
 
 
 def _kept() -> dict[tuple[int, date], int]:

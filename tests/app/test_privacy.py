@@ -16,7 +16,7 @@ TABLE_WORDS = {
     "user_sessions": ("a random key for each browser that is signed in", "remember me"),
     "people": ("nicknames and roles", "never contact details", "keep someone out of suggestions"),
     "logs": ("how settled", "how they responded", "how you met it (toward, away or against)", "private note"),
-    "log_days": ("each date you logged on and how many logs it has",),
+    "log_days": ("each date you logged on with its sums", "how many reached in or made room"),
     "api_tokens": ("API tokens you create, kept only as a hash",),
     "pauses": ("pauses (dates and an optional reason)",),
     "reminder_rules": ("days, time and kind of each one",),

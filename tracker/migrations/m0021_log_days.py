@@ -97,7 +97,7 @@ SQLITE_TRIGGERS = (
 )
 
 
-_SUMS = ", ".join(f"SUM({part.replace('NEW.', '')})" for part in _parts("NEW"))
+_SUMS = ", ".join(f"SUM({part})" for part in _parts("logs"))  # each log's parts, its columns named by table
 # Every user's days from the logs there are, in one statement: this step's backfill, and what a bulk
 # load that runs without triggers (tests/benchmarks/test_scale_pg.py) runs after it.
 FILL = (
